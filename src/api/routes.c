@@ -1,0 +1,9 @@
+/* routes.c - the route table is the concatenation of these groups, in this order (the static
+ * file group, which matches everything, comes last). */
+#include <stddef.h>
+
+#include "api/api.h"
+
+struct route *const route_groups[] = {
+    system_routes, auth_routes, person_routes, audit_routes, static_routes, NULL,
+};

@@ -1,0 +1,371 @@
+/* audit.c - hash-chained audit log with a group-commit thread (see audit.h). */
+#include "audit/audit.h"
+
+#include <openssl/evp.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "base/id.h"
+#include "base/log.h"
+
+#define ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
+
+/* A queued record owns copies of its strings (the request arena dies before the commit). */
+struct qrec {
+    struct qrec *next;
+    char ts[CLOCK_TS_LEN];
+    char *f[15]; /* actor_type actor_id actor_role actor_office actor_region action resource_type
+                    resource_id person_id purpose legal_basis outcome correlation_id detail */
+};
+
+struct audit_ticket {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int refs;
+    bool done, ok;
+    void (*resume)(void *);
+    void *arg;
+    struct qrec *recs;
+    struct audit_ticket *next; /* queue link */
+    struct holder *holder;     /* arena-owned back pointer until submitted */
+};
+
+/* Lives in the request arena: drops a bundle that was never submitted (error paths). */
+struct holder {
+    audit_ticket *t;
+};
+
+/* The per-context pending bundle hangs off ctx->audit_wait until audit_submit. */
+
+static pthread_mutex_t q_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t q_cv = PTHREAD_COND_INITIALIZER;
+static audit_ticket *q_head, *q_tail;
+static bool running, stopping;
+static pthread_t committer;
+
+static char *dupz(const char *s) { return s ? strdup(s) : NULL; }
+
+static void fill_fields(char **f, const ctx *c, const struct audit_rec *r) {
+    const char *role = role_name(c->who.role);
+    f[0] = dupz(actor_type_name(c->who.type));
+    f[1] = dupz(c->who.id[0] ? c->who.id : NULL);
+    f[2] = dupz(role);
+    f[3] = dupz(c->who.office_id[0] ? c->who.office_id : NULL);
+    f[4] = dupz(c->who.region[0] ? c->who.region : NULL);
+    f[5] = dupz(r->action);
+    f[6] = dupz(r->resource_type);
+    f[7] = dupz(r->resource_id);
+    f[8] = dupz(r->person_id);
+    f[9] = dupz(r->purpose ? r->purpose : "unspecified");
+    f[10] = dupz(r->legal_basis ? r->legal_basis : "unspecified");
+    f[11] = dupz(r->outcome ? r->outcome : "allow");
+    f[12] = dupz(c->correlation_id[0] ? c->correlation_id : NULL);
+    f[13] = dupz(r->detail);
+}
+
+static void free_rec(struct qrec *q) {
+    for (int i = 0; i < 15; i++) free(q->f[i]);
+    free(q);
+}
+
+/* hash = SHA-256(prev_hash | seq | ts | fields...) with 0x1f between fields. */
+static void rec_hash(int64_t seq, const char *ts, char *const *f, const char *prev, char out[65]) {
+    EVP_MD_CTX *m = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(m, EVP_sha256(), NULL);
+    char num[24];
+    snprintf(num, sizeof num, "%lld", (long long)seq);
+    const char sep = 0x1f;
+    EVP_DigestUpdate(m, prev, strlen(prev));
+    EVP_DigestUpdate(m, &sep, 1);
+    EVP_DigestUpdate(m, num, strlen(num));
+    EVP_DigestUpdate(m, &sep, 1);
+    EVP_DigestUpdate(m, ts, strlen(ts));
+    for (int i = 0; i < 14; i++) {
+        EVP_DigestUpdate(m, &sep, 1);
+        if (f[i]) EVP_DigestUpdate(m, f[i], strlen(f[i]));
+    }
+    unsigned char d[32];
+    unsigned int dl = 0;
+    EVP_DigestFinal_ex(m, d, &dl);
+    EVP_MD_CTX_free(m);
+    hex_encode(d, 32, out);
+}
+
+static const char *HEAD_SQL_SQLITE = "SELECT seq, hash FROM audit_head WHERE id = 1";
+static const char *HEAD_SQL_PG = "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE";
+static const char *INSERT_SQL =
+    "INSERT INTO audit_log (seq, ts, actor_type, actor_id, actor_role, actor_office, actor_region,"
+    " action, resource_type, resource_id, person_id, purpose, legal_basis, outcome,"
+    " correlation_id, detail, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+
+/* Append records (linked list) in the caller's open transaction. */
+static op_code append_chain(store *s, struct qrec *list, op_err *e) {
+    store_stmt *st = store_query(s, e, store_dialect(s, HEAD_SQL_SQLITE, HEAD_SQL_PG), "");
+    if (!st) return e && e->code ? e->code : op_fail(e, OP_STORE, NULL, "audit head missing");
+    int64_t seq = store_col_int(st, 0);
+    char prev[65];
+    snprintf(prev, sizeof prev, "%s", store_col_text(st, 1));
+    store_reset(st);
+    for (struct qrec *q = list; q; q = q->next) {
+        char h[65];
+        seq++;
+        rec_hash(seq, q->ts, q->f, prev, h);
+        store_stmt *ins = store_prepare(s, INSERT_SQL, e);
+        if (!ins) return e ? e->code : OP_STORE;
+        store_bind_int(ins, 1, seq);
+        store_bind_text(ins, 2, q->ts);
+        for (int i = 0; i < 14; i++) store_bind_text(ins, 3 + i, q->f[i]);
+        store_bind_text(ins, 17, prev);
+        store_bind_text(ins, 18, h);
+        int r = store_step(ins, e);
+        store_reset(ins);
+        if (r != STORE_DONE) return e ? e->code : OP_STORE;
+        memcpy(prev, h, sizeof prev);
+    }
+    return store_exec(s, e, NULL, "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", "is", seq, prev);
+}
+
+static struct qrec *make_rec(const ctx *c, const struct audit_rec *r) {
+    struct qrec *q = calloc(1, sizeof *q);
+    clock_now_ts(q->ts);
+    fill_fields(q->f, c, r);
+    return q;
+}
+
+static audit_ticket *ticket_new(void) {
+    audit_ticket *t = calloc(1, sizeof *t);
+    pthread_mutex_init(&t->mu, NULL);
+    pthread_cond_init(&t->cv, NULL);
+    t->refs = 2; /* the submitter's and the committer's */
+    return t;
+}
+
+static void ticket_release(audit_ticket *t) {
+    pthread_mutex_lock(&t->mu);
+    int left = --t->refs;
+    pthread_mutex_unlock(&t->mu);
+    if (left) return;
+    for (struct qrec *q = t->recs; q;) {
+        struct qrec *n = q->next;
+        free_rec(q);
+        q = n;
+    }
+    pthread_mutex_destroy(&t->mu);
+    pthread_cond_destroy(&t->cv);
+    free(t);
+}
+
+static void ctx_cleanup(void *p) {
+    struct holder *h = p;
+    if (h->t) {
+        h->t->refs = 1;
+        ticket_release(h->t);
+    }
+}
+
+op_code audit_record(ctx *c, const struct audit_rec *r) {
+    bool deny = r->outcome && strcmp(r->outcome, "allow") != 0;
+    if (!deny && c->db && store_in_tx(c->db)) {
+        struct qrec *q = make_rec(c, r);
+        op_code rc = append_chain(c->db, q, &c->err);
+        free_rec(q);
+        return rc;
+    }
+    audit_ticket *t = c->audit_wait;
+    if (!t) {
+        t = ticket_new();
+        t->holder = arena_alloc(c->a, sizeof *t->holder);
+        t->holder->t = t;
+        c->audit_wait = t;
+        arena_on_free(c->a, ctx_cleanup, t->holder);
+    }
+    struct qrec *q = make_rec(c, r);
+    q->next = t->recs;
+    t->recs = q; /* reversed; audit_submit restores order */
+    return OP_OK;
+}
+
+static void *committer_main(void *arg);
+
+void audit_start(void) {
+    pthread_mutex_lock(&q_mu);
+    if (!running) {
+        running = true;
+        stopping = false;
+        pthread_create(&committer, NULL, committer_main, NULL);
+    }
+    pthread_mutex_unlock(&q_mu);
+}
+
+void audit_stop(void) {
+    pthread_mutex_lock(&q_mu);
+    if (!running) {
+        pthread_mutex_unlock(&q_mu);
+        return;
+    }
+    stopping = true;
+    pthread_cond_broadcast(&q_cv);
+    pthread_mutex_unlock(&q_mu);
+    pthread_join(committer, NULL);
+    pthread_mutex_lock(&q_mu);
+    running = false;
+    pthread_mutex_unlock(&q_mu);
+}
+
+audit_ticket *audit_submit(ctx *c) {
+    audit_ticket *t = c->audit_wait;
+    if (!t) return NULL;
+    c->audit_wait = NULL;
+    t->holder->t = NULL;
+    t->holder = NULL;
+    /* restore insertion order */
+    struct qrec *rev = NULL;
+    for (struct qrec *q = t->recs; q;) {
+        struct qrec *n = q->next;
+        q->next = rev;
+        rev = q;
+        q = n;
+    }
+    t->recs = rev;
+    audit_start();
+    pthread_mutex_lock(&q_mu);
+    t->next = NULL;
+    if (q_tail) q_tail->next = t;
+    else q_head = t;
+    q_tail = t;
+    pthread_cond_signal(&q_cv);
+    pthread_mutex_unlock(&q_mu);
+    return t;
+}
+
+static void complete(audit_ticket *t, bool ok) {
+    pthread_mutex_lock(&t->mu);
+    t->done = true;
+    t->ok = ok;
+    pthread_cond_broadcast(&t->cv);
+    if (t->resume) t->resume(t->arg);
+    pthread_mutex_unlock(&t->mu);
+    ticket_release(t);
+}
+
+static void *committer_main(void *arg) {
+    (void)arg;
+    for (;;) {
+        pthread_mutex_lock(&q_mu);
+        while (!q_head && !stopping) pthread_cond_wait(&q_cv, &q_mu);
+        audit_ticket *batch = q_head;
+        q_head = q_tail = NULL;
+        bool stop = stopping && !batch;
+        pthread_mutex_unlock(&q_mu);
+        if (stop) break;
+        op_err e = {0};
+        store *s = store_thread(&e);
+        bool ok = s != NULL;
+        if (ok && store_begin(s, &e)) ok = false;
+        for (audit_ticket *t = batch; ok && t; t = t->next)
+            if (append_chain(s, t->recs, &e)) ok = false;
+        if (ok && store_commit(s, &e)) ok = false;
+        if (!ok) {
+            if (s) store_rollback(s);
+            log_error("audit group commit failed: %s", e.detail);
+        }
+        for (audit_ticket *t = batch; t;) {
+            audit_ticket *n = t->next;
+            complete(t, ok);
+            t = n;
+        }
+    }
+    store_thread_close();
+    return NULL;
+}
+
+bool audit_ticket_wait(audit_ticket *t) {
+    pthread_mutex_lock(&t->mu);
+    while (!t->done) pthread_cond_wait(&t->cv, &t->mu);
+    bool ok = t->ok;
+    pthread_mutex_unlock(&t->mu);
+    ticket_release(t);
+    return ok;
+}
+
+bool audit_ticket_park(audit_ticket *t, void (*park)(void *), void (*resume)(void *), void *arg) {
+    pthread_mutex_lock(&t->mu);
+    if (t->done) {
+        pthread_mutex_unlock(&t->mu);
+        return false;
+    }
+    park(arg);
+    t->resume = resume;
+    t->arg = arg;
+    pthread_mutex_unlock(&t->mu);
+    return true;
+}
+
+bool audit_ticket_finish(audit_ticket *t) {
+    pthread_mutex_lock(&t->mu);
+    bool ok = t->done && t->ok;
+    pthread_mutex_unlock(&t->mu);
+    ticket_release(t);
+    return ok;
+}
+
+/* ---- verification ---- */
+
+op_code audit_verify(store *s, int64_t *count, op_err *e) {
+    static const char *sql =
+        "SELECT seq, ts, actor_type, actor_id, actor_role, actor_office, actor_region, action,"
+        " resource_type, resource_id, person_id, purpose, legal_basis, outcome, correlation_id,"
+        " detail, prev_hash, hash FROM audit_log ORDER BY seq";
+    store_stmt *st = store_prepare(s, sql, e);
+    if (!st) return e->code;
+    char prev[65] = ZERO_HASH;
+    int64_t expect = 1, n = 0;
+    op_code rc = OP_OK;
+    int r;
+    while ((r = store_step(st, e)) == STORE_ROW) {
+        int64_t seq = store_col_int(st, 0);
+        char *f[14];
+        for (int i = 0; i < 14; i++) f[i] = (char *)store_col_text(st, 2 + i);
+        const char *ts = store_col_text(st, 1), *ph = store_col_text(st, 16), *h = store_col_text(st, 17);
+        if (seq != expect) {
+            rc = op_fail(e, OP_CONFLICT, "restore the audit log from a backup and investigate",
+                         "record %lld is missing: the chain jumps from %lld to %lld (deleted records)",
+                         (long long)expect, (long long)(expect - 1), (long long)seq);
+            break;
+        }
+        if (!ph || strcmp(ph, prev) != 0) {
+            rc = op_fail(e, OP_CONFLICT, "restore the audit log from a backup and investigate",
+                         "record %lld does not link to record %lld (a record was inserted or replaced)",
+                         (long long)seq, (long long)(seq - 1));
+            break;
+        }
+        char calc[65];
+        rec_hash(seq, ts ? ts : "", f, prev, calc);
+        if (!h || strcmp(h, calc) != 0) {
+            rc = op_fail(e, OP_CONFLICT, "restore the audit log from a backup and investigate",
+                         "record %lld was altered: its content does not match its hash", (long long)seq);
+            break;
+        }
+        memcpy(prev, h, sizeof prev);
+        expect++;
+        n++;
+    }
+    store_reset(st);
+    if (r == STORE_ERROR) return e->code;
+    if (rc == OP_OK) {
+        store_stmt *hd = store_query(s, e, "SELECT seq, hash FROM audit_head WHERE id = 1", "");
+        if (!hd) return op_fail(e, OP_CONFLICT, NULL, "the audit head record is missing");
+        int64_t hseq = store_col_int(hd, 0);
+        const char *hh = store_col_text(hd, 1);
+        if (hseq != n || !hh || strcmp(hh, prev) != 0)
+            rc = op_fail(e, OP_CONFLICT, "restore the audit log from a backup and investigate",
+                         "the log ends at record %lld but the head says %lld (records deleted at the end)",
+                         (long long)n, (long long)hseq);
+        store_reset(hd);
+    }
+    if (count) *count = n;
+    return rc;
+}

@@ -1,0 +1,108 @@
+/* id.c - UUIDv7 (RFC 9562), random tokens and encodings on OpenSSL. */
+#include "base/id.h"
+
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/clock.h"
+
+void id_random(void *buf, size_t n) {
+    if (RAND_bytes(buf, (int)n) != 1) {
+        fputs("openpes: random source failed\n", stderr);
+        abort();
+    }
+}
+
+void id_uuid7(char out[ID_LEN]) {
+    unsigned char b[16];
+    id_random(b, sizeof b);
+    uint64_t ms = (uint64_t)(clock_now_us() / 1000);
+    for (int i = 0; i < 6; i++) b[i] = (unsigned char)(ms >> (40 - 8 * i));
+    b[6] = (unsigned char)(0x70 | (b[6] & 0x0f));
+    b[8] = (unsigned char)(0x80 | (b[8] & 0x3f));
+    snprintf(out, ID_LEN,
+             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+             b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
+             b[15]);
+}
+
+bool id_is_uuid(const char *s) {
+    if (!s || strlen(s) != 36) return false;
+    for (int i = 0; i < 36; i++) {
+        char c = s[i];
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (c != '-') return false;
+        } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+void hex_encode(const unsigned char *in, size_t n, char *out) {
+    static const char hx[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = hx[in[i] >> 4];
+        out[2 * i + 1] = hx[in[i] & 15];
+    }
+    out[2 * n] = 0;
+}
+
+size_t b64_encode(const unsigned char *in, size_t n, char *out, bool url) {
+    int len = EVP_EncodeBlock((unsigned char *)out, in, (int)n);
+    if (url) {
+        while (len > 0 && out[len - 1] == '=') out[--len] = 0;
+        for (int i = 0; i < len; i++) {
+            if (out[i] == '+') out[i] = '-';
+            else if (out[i] == '/') out[i] = '_';
+        }
+    }
+    return (size_t)len;
+}
+
+long b64_decode(const char *in, unsigned char *out, size_t cap) {
+    size_t n = strlen(in);
+    if (n > 4 * (cap / 3) + 4) return -1;
+    char *tmp = malloc(n + 4);
+    if (!tmp) return -1;
+    size_t j = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = in[i];
+        if (c == '-') c = '+';
+        else if (c == '_') c = '/';
+        else if (c == '=') break;
+        tmp[j++] = c;
+    }
+    size_t pad = (4 - j % 4) % 4;
+    if (pad == 3) {
+        free(tmp);
+        return -1;
+    }
+    for (size_t i = 0; i < pad; i++) tmp[j++] = '=';
+    tmp[j] = 0;
+    unsigned char *buf = malloc(j + 1);
+    int len = buf ? EVP_DecodeBlock(buf, (unsigned char *)tmp, (int)j) : -1;
+    free(tmp);
+    if (len < 0) {
+        free(buf);
+        return -1;
+    }
+    len -= (int)pad;
+    if ((size_t)len > cap) {
+        free(buf);
+        return -1;
+    }
+    memcpy(out, buf, (size_t)len);
+    free(buf);
+    return len;
+}
+
+void id_token(char *out, size_t n_bytes) {
+    unsigned char buf[64];
+    if (n_bytes > sizeof buf) n_bytes = sizeof buf;
+    id_random(buf, n_bytes);
+    b64_encode(buf, n_bytes, out, true);
+}

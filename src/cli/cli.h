@@ -1,0 +1,35 @@
+/* cli.h - subcommands of the openpes binary (one file each, cmd_<name>.c) and shared options.
+ *
+ * Global options come before the subcommand: `openpes --db URL [--log-level L] <command> ...`.
+ * The database URL defaults to $OPENPES_DB, then "openpes.db". */
+#ifndef OPENPES_CLI_H
+#define OPENPES_CLI_H
+#include <stdbool.h>
+
+#include "base/err.h"
+
+struct command {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *usage;
+    const char *summary;
+};
+
+int cmd_serve(int argc, char **argv);
+int cmd_migrate(int argc, char **argv);
+int cmd_seed(int argc, char **argv);
+int cmd_user(int argc, char **argv);
+int cmd_client(int argc, char **argv);
+int cmd_office(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_worker(int argc, char **argv);
+
+/* Open the global store connection for this thread and migrate it; prints the error. */
+bool cli_open_db(bool migrate);
+/* Print an op_err the way every command does: "openpes: message: detail\nhint: ...". */
+int cli_fail(const op_err *e);
+/* Find "--name value" or "--name=value" in argv; NULL when absent. */
+const char *cli_opt(int argc, char **argv, const char *name);
+bool cli_flag(int argc, char **argv, const char *name);
+
+#endif

@@ -1,0 +1,34 @@
+/* cmd_serve.c - `openpes serve` and `openpes migrate`. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli/cli.h"
+#include "events/outbox.h"
+#include "http/server.h"
+#include "store/store.h"
+
+int cmd_serve(int argc, char **argv) {
+    if (!cli_open_db(true)) return 1;
+    struct server_opts o = {0};
+    const char *v;
+    o.bind = cli_opt(argc, argv, "bind");
+    o.port = (v = cli_opt(argc, argv, "port")) ? atoi(v) : 8080;
+    o.daemons = (v = cli_opt(argc, argv, "daemons")) ? atoi(v) : 0;
+    o.pool_threads = (v = cli_opt(argc, argv, "pool")) ? atoi(v) : 0;
+    o.web_dir = cli_opt(argc, argv, "web");
+    o.port_file = cli_opt(argc, argv, "port-file");
+    o.secure_cookies = cli_flag(argc, argv, "secure-cookies");
+    if (!cli_flag(argc, argv, "no-worker")) worker_start_background();
+    int rc = server_run(&o);
+    worker_stop_background();
+    return rc;
+}
+
+int cmd_migrate(int argc, char **argv) {
+    (void)argc;
+    (void)argv;
+    if (!cli_open_db(true)) return 1;
+    op_err e = {0};
+    printf("schema version %d\n", store_schema_version(store_thread(&e)));
+    return 0;
+}

@@ -1,0 +1,183 @@
+/* outbox.c - see outbox.h. */
+#include "events/outbox.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/clock.h"
+#include "base/jsonx.h"
+#include "base/log.h"
+
+#define LEASE_SECONDS 60
+#define MAX_HANDLERS 32
+
+static struct {
+    const char *prefix;
+    event_handler fn;
+} handlers[MAX_HANDLERS];
+static int nhandlers;
+
+void event_register(const char *prefix, event_handler fn) {
+    if (nhandlers < MAX_HANDLERS) {
+        handlers[nhandlers].prefix = prefix;
+        handlers[nhandlers++].fn = fn;
+    }
+}
+
+op_code event_emit(ctx *c, const char *type, const char *subject, const json_t *payload) {
+    if (!store_in_tx(c->db))
+        return op_fail(&c->err, OP_INTERNAL, NULL, "event \"%s\" emitted outside a transaction", type);
+    char ts[CLOCK_TS_LEN];
+    clock_now_ts(ts);
+    const char *p = payload ? jx_dump(c->a, payload) : "{}";
+    op_code rc = store_exec(c->db, &c->err, NULL,
+                            "INSERT INTO events (type, subject, payload, created_at, available_at)"
+                            " VALUES (?, ?, ?, ?, ?)",
+                            "sssss", type, subject, p, ts, ts);
+    return rc;
+}
+
+static void ts_plus(char out[CLOCK_TS_LEN], int64_t secs) { clock_format_ts(clock_now_us() + secs * 1000000, out); }
+
+int worker_run_once(const char *owner, int max, op_err *e) {
+    ctx c;
+    if (!ctx_init_system(&c, "worker", "system_operation", e)) return -1;
+    char now[CLOCK_TS_LEN], until[CLOCK_TS_LEN];
+    clock_now_ts(now);
+    ts_plus(until, LEASE_SECONDS);
+    /* Claim: the outer WHERE re-checks the lease so concurrent claimers cannot both win. */
+    static const char *claim =
+        "UPDATE events SET lease_owner = ?, lease_until = ?"
+        " WHERE status = 'pending' AND available_at <= ? AND (lease_until IS NULL OR lease_until < ?)"
+        "   AND id IN (SELECT e.id FROM events e WHERE e.status = 'pending' AND e.available_at <= ?"
+        "     AND (e.lease_until IS NULL OR e.lease_until < ?)"
+        "     AND NOT EXISTS (SELECT 1 FROM events p WHERE p.subject = e.subject"
+        "                     AND p.status = 'pending' AND p.id < e.id)"
+        "     ORDER BY e.id LIMIT ?)";
+    int done = 0;
+    if (store_begin(c.db, e) ||
+        store_exec(c.db, e, NULL, claim, "ssssssi", owner, until, now, now, now, now, (int64_t)max) ||
+        store_commit(c.db, e)) {
+        ctx_release(&c);
+        return -1;
+    }
+    store_stmt *st = store_prepare(c.db,
+                                   "SELECT id, type, subject, payload, attempts FROM events"
+                                   " WHERE lease_owner = ? AND lease_until = ? AND status = 'pending' ORDER BY id",
+                                   e);
+    if (!st) {
+        ctx_release(&c);
+        return -1;
+    }
+    store_bind_text(st, 1, owner);
+    store_bind_text(st, 2, until);
+    struct job {
+        long long id;
+        char *type, *subject, *payload;
+        int attempts;
+    } *jobs = calloc((size_t)max + 1, sizeof *jobs);
+    int n = 0;
+    while (n < max && store_step(st, e) == STORE_ROW) {
+        jobs[n].id = store_col_int(st, 0);
+        jobs[n].type = arena_strdup(c.a, store_col_text(st, 1));
+        jobs[n].subject = arena_strdup(c.a, store_col_text(st, 2));
+        jobs[n].payload = arena_strdup(c.a, store_col_text(st, 3));
+        jobs[n].attempts = (int)store_col_int(st, 4);
+        n++;
+    }
+    store_reset(st);
+    for (int i = 0; i < n; i++) {
+        struct job *j = &jobs[i];
+        json_t *payload = jx_arena(c.a, json_loads(j->payload, 0, NULL));
+        op_code rc = OP_OK;
+        op_clear(&c.err);
+        if (store_begin(c.db, &c.err)) break;
+        for (int h = 0; h < nhandlers && !rc; h++)
+            if (strncmp(j->type, handlers[h].prefix, strlen(handlers[h].prefix)) == 0)
+                rc = handlers[h].fn(&c, j->id, j->type, j->subject, payload);
+        char ts[CLOCK_TS_LEN];
+        clock_now_ts(ts);
+        if (rc == OP_OK) {
+            rc = store_exec(c.db, &c.err, NULL,
+                            "UPDATE events SET status = 'done', processed_at = ?, lease_owner = NULL, lease_until = NULL"
+                            " WHERE id = ?", "si", ts, (int64_t)j->id);
+            if (!rc) rc = store_commit(c.db, &c.err);
+            if (!rc) done++;
+        }
+        if (rc) {
+            char detail[sizeof c.err.detail + 64];
+            snprintf(detail, sizeof detail, "%s: %s", op_code_str(c.err.code ? c.err.code : rc), c.err.detail);
+            store_rollback(c.db);
+            int attempts = j->attempts + 1;
+            int64_t backoff = attempts >= 12 ? 3600 : (1LL << attempts);
+            if (backoff > 3600) backoff = 3600;
+            char avail[CLOCK_TS_LEN];
+            ts_plus(avail, backoff);
+            store_exec(c.db, NULL, NULL,
+                       "UPDATE events SET attempts = ?, last_error = ?, available_at = ?, lease_owner = NULL,"
+                       " lease_until = NULL, status = ? WHERE id = ?",
+                       "isssi", (int64_t)attempts, detail, avail,
+                       attempts >= EVENT_MAX_ATTEMPTS ? "dead" : "pending", (int64_t)j->id);
+            log_warn("event %lld (%s) failed (attempt %d): %s", j->id, j->type, attempts, detail);
+        }
+    }
+    free(jobs);
+    ctx_release(&c);
+    return done;
+}
+
+/* ---- background thread ---- */
+
+static pthread_t bg;
+static bool bg_running;
+static volatile bool bg_stop;
+static pthread_mutex_t bg_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t bg_cv = PTHREAD_COND_INITIALIZER;
+
+void worker_wake(void) {
+    pthread_mutex_lock(&bg_mu);
+    pthread_cond_signal(&bg_cv);
+    pthread_mutex_unlock(&bg_mu);
+}
+
+static void *bg_main(void *arg) {
+    (void)arg;
+    char owner[64], id[ID_LEN];
+    id_uuid7(id);
+    snprintf(owner, sizeof owner, "worker:%d:%.8s", (int)getpid(), id + 28);
+    while (!bg_stop) {
+        op_err e = {0};
+        int n = worker_run_once(owner, 100, &e);
+        if (n < 0) log_warn("worker: %s", e.detail);
+        if (n > 0) continue;
+        pthread_mutex_lock(&bg_mu);
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += 200 * 1000000;
+        if (ts.tv_nsec >= 1000000000) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000;
+        }
+        if (!bg_stop) pthread_cond_timedwait(&bg_cv, &bg_mu, &ts);
+        pthread_mutex_unlock(&bg_mu);
+    }
+    store_thread_close();
+    return NULL;
+}
+
+void worker_start_background(void) {
+    if (bg_running) return;
+    bg_stop = false;
+    bg_running = pthread_create(&bg, NULL, bg_main, NULL) == 0;
+}
+
+void worker_stop_background(void) {
+    if (!bg_running) return;
+    bg_stop = true;
+    worker_wake();
+    pthread_join(bg, NULL);
+    bg_running = false;
+}

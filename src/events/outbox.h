@@ -1,0 +1,32 @@
+/* outbox.h - the transactional events outbox and the worker that drains it.
+ *
+ * event_emit() writes an event row in the caller's open transaction, so the event exists if and
+ * only if the change that caused it committed.  Workers (any number, in any process) claim
+ * pending events with a lease, run the handlers registered for the event type, and mark them
+ * done; failures retry with exponential back-off and end as 'dead' (operators' dead-letter view)
+ * after EVENT_MAX_ATTEMPTS.  Events of one subject are processed strictly in order: a later
+ * event is not claimed while an earlier one of the same subject is pending. */
+#ifndef OPENPES_OUTBOX_H
+#define OPENPES_OUTBOX_H
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "core/ctx.h"
+
+#define EVENT_MAX_ATTEMPTS 10
+
+/* type: "employment.started", subject: usually a person id.  payload is not stolen. */
+op_code event_emit(ctx *c, const char *type, const char *subject, const json_t *payload);
+
+typedef op_code (*event_handler)(ctx *c, long long id, const char *type, const char *subject,
+                                 json_t *payload);
+/* Handlers for types starting with `prefix` ("" = every event).  Register before starting. */
+void event_register(const char *prefix, event_handler fn);
+
+/* Claim and process up to max events; returns how many were processed, -1 on store error. */
+int worker_run_once(const char *owner, int max, op_err *e);
+void worker_start_background(void);
+void worker_stop_background(void);
+void worker_wake(void);
+
+#endif

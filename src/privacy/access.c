@@ -1,0 +1,189 @@
+/* access.c - access decisions for personal data (see access.h and docs/ACCESS.md). */
+#include "privacy/access.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "audit/audit.h"
+#include "privacy/consent.h"
+
+const char *pd_action_name(enum pd_action a) {
+    static const char *n[] = {"CREATE", "READ", "UPDATE", "DELETE", "SEARCH"};
+    return a <= PD_SEARCH ? n[a] : "READ";
+}
+
+/* What the decision needs to know about the person. */
+struct facts {
+    bool exists;
+    char region[16];
+    char reg_office[ID_LEN];
+    char counsellor[ID_LEN];
+    bool case_member;
+    bool has_open_registration;
+};
+
+static op_code load_facts(ctx *c, const char *person_id, struct facts *f) {
+    memset(f, 0, sizeof *f);
+    static const char *sql =
+        "SELECT p.region_code, r.office_id, r.counsellor_id,"
+        " (SELECT COUNT(*) FROM case_members m WHERE m.person_id = p.id AND m.account_id = ?"
+        "   AND m.until_ts IS NULL)"
+        " FROM persons p LEFT JOIN jobseeker_registrations r"
+        "   ON r.person_id = p.id AND r.status IN ('active','suspended')"
+        " WHERE p.id = ?";
+    store_stmt *st = store_query(c->db, &c->err, sql, "ss", c->who.id, person_id);
+    if (!st) return c->err.code;
+    f->exists = true;
+    snprintf(f->region, sizeof f->region, "%s", store_col_text(st, 0) ? store_col_text(st, 0) : "");
+    const char *o = store_col_text(st, 1), *k = store_col_text(st, 2);
+    f->has_open_registration = o != NULL;
+    snprintf(f->reg_office, sizeof f->reg_office, "%s", o ? o : "");
+    snprintf(f->counsellor, sizeof f->counsellor, "%s", k ? k : "");
+    f->case_member = store_col_int(st, 3) > 0;
+    store_reset(st);
+    return OP_OK;
+}
+
+static void deny(access_decision *d, const char *fmt, const char *arg) {
+    d->allow = false;
+    d->fields = 0;
+    snprintf(d->reason, sizeof d->reason, fmt, arg ? arg : "");
+}
+
+/* Office-level relation: registered here, or not registered anywhere and living in our region. */
+static bool office_scope(const actor *a, const struct facts *f) {
+    if (f->has_open_registration) return strcmp(f->reg_office, a->office_id) == 0;
+    return f->region[0] && a->region[0] && strncmp(f->region, a->region, strlen(a->region)) == 0;
+}
+
+static void decide_staff(const actor *a, enum pd_action act, const char *rtype,
+                         const struct facts *f, access_decision *d) {
+    bool assigned = f->case_member || (f->counsellor[0] && strcmp(f->counsellor, a->id) == 0);
+    switch (a->role) {
+    case ROLE_AUDITOR:
+        if (strcmp(rtype, "audit_log") == 0 && (act == PD_READ || act == PD_SEARCH)) {
+            d->allow = true;
+            d->fields = 0;
+        } else {
+            deny(d, "auditors may read the audit log only%s", NULL);
+        }
+        return;
+    case ROLE_ANALYST:
+    case ROLE_ADMIN:
+        deny(d, "the %s role has no access to identifiable personal data", role_name(a->role));
+        return;
+    case ROLE_COUNSELLOR:
+        if (act == PD_CREATE || assigned || office_scope(a, f)) {
+            d->allow = act != PD_DELETE;
+            d->fields = F_ALL & ~(assigned ? 0u : F_DISABILITY);
+            if (!d->allow) deny(d, "counsellors may not delete person records%s", NULL);
+            return;
+        }
+        deny(d, "the person is registered with another office and not assigned to you%s", NULL);
+        return;
+    case ROLE_SUPERVISOR:
+        if (act == PD_CREATE || assigned || office_scope(a, f)) {
+            d->allow = true;
+            d->fields = F_ALL;
+            return;
+        }
+        deny(d, "the person is outside your office%s", NULL);
+        return;
+    case ROLE_WELFARE_OFFICER:
+        if (act == PD_DELETE) {
+            deny(d, "welfare officers may not delete person records%s", NULL);
+            return;
+        }
+        if (assigned || (f->region[0] && a->region[0] &&
+                         strncmp(f->region, a->region, strlen(a->region)) == 0)) {
+            d->allow = true;
+            d->fields = F_IDENTITY | F_NATIONAL_ID | F_CONTACT | F_ADDRESS | F_REGISTRATION |
+                        (assigned ? F_DISABILITY | F_EDUCATION : 0u);
+            if (act != PD_READ && act != PD_SEARCH && !assigned)
+                deny(d, "only a welfare officer on the person's case team may change the record%s", NULL);
+            return;
+        }
+        deny(d, "the person lives outside your office's region and is not on your case list%s", NULL);
+        return;
+    default:
+        deny(d, "unknown staff role%s", NULL);
+    }
+}
+
+op_code access_decide(ctx *c, enum pd_action act, const char *rtype, const char *person_id,
+                      access_decision *d) {
+    memset(d, 0, sizeof *d);
+    op_code rc = access_purpose(c, &d->purpose, &d->legal_basis);
+    if (rc == OP_FORBIDDEN) {
+        /* A purpose the role may not use is a refusal like any other (audited by caller). */
+        const char *p = c->purpose;
+        deny(d, "purpose \"%s\" is not permitted for this role", p);
+        d->purpose = p;
+        d->legal_basis = "none";
+        return OP_OK;
+    }
+    if (rc) return rc;
+    struct facts f = {0};
+    if (act != PD_CREATE) {
+        rc = load_facts(c, person_id, &f);
+        if (rc) return rc;
+        if (!f.exists)
+            return op_fail(&c->err, OP_NOT_FOUND, NULL, "person \"%s\" does not exist", person_id);
+    }
+    switch (c->who.type) {
+    case ACTOR_SYSTEM:
+        d->allow = true;
+        d->fields = F_ALL;
+        break;
+    case ACTOR_CITIZEN:
+        if (person_id && strcmp(person_id, c->who.person_id) == 0 && act != PD_DELETE) {
+            d->allow = true;
+            d->fields = F_ALL;
+        } else {
+            deny(d, "citizens may access only their own record%s", NULL);
+        }
+        break;
+    case ACTOR_STAFF:
+        decide_staff(&c->who, act, rtype, &f, d);
+        break;
+    case ACTOR_EMPLOYER:
+        deny(d, "employers see job seekers only through candidate lists they consented to%s", NULL);
+        break;
+    case ACTOR_PARTNER:
+        deny(d, "partner systems reach personal data through DCI and their data-sharing agreement%s", NULL);
+        break;
+    default:
+        deny(d, "not authenticated%s", NULL);
+    }
+    if (d->allow && act != PD_CREATE && !consent_allows(c, person_id, d->purpose)) {
+        deny(d, "the person has not consented to processing for \"%s\"", d->purpose);
+    }
+    return OP_OK;
+}
+
+op_code access_audit(ctx *c, enum pd_action act, const char *rtype, const char *resource_id,
+                     const char *person_id, const access_decision *d) {
+    struct audit_rec r = {
+        .action = pd_action_name(act),
+        .resource_type = rtype,
+        .resource_id = resource_id,
+        .person_id = person_id,
+        .purpose = d->purpose,
+        .legal_basis = d->legal_basis,
+        .outcome = d->allow ? "allow" : "deny",
+        .detail = d->allow ? NULL : d->reason,
+    };
+    return audit_record(c, &r);
+}
+
+op_code access_person(ctx *c, enum pd_action act, const char *rtype, const char *resource_id,
+                      const char *person_id, access_decision *d) {
+    op_code rc = access_decide(c, act, rtype, person_id, d);
+    if (rc) return rc;
+    rc = access_audit(c, act, rtype, resource_id, person_id, d);
+    if (rc) return rc;
+    if (!d->allow)
+        return op_fail(&c->err, OP_FORBIDDEN, "ask the person's office or your supervisor for access",
+                       "%s", d->reason);
+    return OP_OK;
+}

@@ -1,0 +1,61 @@
+/* access.h - the one access path for personal data.
+ *
+ * Every read or write of a person's data - from a handler, the CLI or a worker - calls
+ * access_person() first.  It resolves the declared purpose against the actor's role, checks the
+ * actor's relation to the person (themself; staff office, assigned counsellor or case member;
+ * the consent hook), returns the field groups the actor may see (data minimisation) and writes
+ * the audit record: inside the caller's write transaction for allowed writes, through the group
+ * committer for reads and for every refusal (a refusal is audited even though the request fails).
+ *
+ * Rules are documented in docs/ACCESS.md; change them here and there together. */
+#ifndef OPENPES_ACCESS_H
+#define OPENPES_ACCESS_H
+#include <stdbool.h>
+
+#include "core/ctx.h"
+
+enum pd_action { PD_CREATE, PD_READ, PD_UPDATE, PD_DELETE, PD_SEARCH };
+const char *pd_action_name(enum pd_action a);
+
+/* Field groups of a person record. */
+#define F_IDENTITY (1u << 0)       /* names, birth date, sex, nationality */
+#define F_NATIONAL_ID (1u << 1)    /* masked national id */
+#define F_CONTACT (1u << 2)        /* email, phone */
+#define F_ADDRESS (1u << 3)        /* address, postal code, region */
+#define F_EDUCATION (1u << 4)      /* level, major */
+#define F_QUALIFICATIONS (1u << 5)
+#define F_WORK_HISTORY (1u << 6)
+#define F_SKILLS (1u << 7)
+#define F_PREFERENCES (1u << 8)
+#define F_DISABILITY (1u << 9)     /* sensitive */
+#define F_REGISTRATION (1u << 10)  /* job-seeker registration */
+#define F_ALL 0x7ffu
+
+typedef struct access_decision {
+    bool allow;
+    unsigned fields;
+    const char *purpose;
+    const char *legal_basis;
+    char reason[200];
+} access_decision;
+
+/* Decide and audit.  Returns OP_OK (allowed), OP_FORBIDDEN (refused, audited, c->err set),
+ * OP_NOT_FOUND (no such person; nothing to audit), or a validation/store error. */
+op_code access_person(ctx *c, enum pd_action act, const char *resource_type,
+                      const char *resource_id, const char *person_id, access_decision *d);
+/* Decide without auditing (to filter search candidates; audit what you return with
+ * access_audit). */
+op_code access_decide(ctx *c, enum pd_action act, const char *resource_type,
+                      const char *person_id, access_decision *d);
+op_code access_audit(ctx *c, enum pd_action act, const char *resource_type,
+                     const char *resource_id, const char *person_id, const access_decision *d);
+
+/* Purposes: validate c->purpose (or pick the role's default). */
+op_code access_purpose(ctx *c, const char **purpose, const char **legal_basis);
+/* JSON-able list for GET /api/v1/purposes: code, legal basis, description. */
+struct purpose_def {
+    const char *code, *legal_basis, *description;
+};
+const struct purpose_def *purpose_list(void); /* terminated by {NULL} */
+
+#endif

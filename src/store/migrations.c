@@ -1,0 +1,169 @@
+/* migrations.c - numbered schema migrations, applied in order inside one transaction each.
+ *
+ * SQL here is portable (see store.h); the token @AUTOID@ becomes the backend's auto-increment
+ * primary key.  Never edit a migration that has shipped: add a new one. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "store/store.h"
+
+struct migration {
+    int version;
+    const char *name;
+    const char *sql;
+};
+
+static const struct migration migrations[] = {
+    {1, "core: offices, accounts, sessions, partner clients",
+     "CREATE TABLE offices ("
+     "  id TEXT PRIMARY KEY, code TEXT NOT NULL UNIQUE, name TEXT NOT NULL, name_ko TEXT,"
+     "  kind TEXT NOT NULL CHECK (kind IN ('job_centre','welfare_office','ministry')),"
+     "  region_code TEXT NOT NULL, created_at TEXT NOT NULL);"
+     "CREATE TABLE accounts ("
+     "  id TEXT PRIMARY KEY, username TEXT NOT NULL UNIQUE, password_hash TEXT NOT NULL,"
+     "  kind TEXT NOT NULL CHECK (kind IN ('citizen','employer','staff')),"
+     "  role TEXT CHECK (role IS NULL OR role IN ('counsellor','welfare_officer','supervisor','analyst','admin','auditor')),"
+     "  office_id TEXT REFERENCES offices(id), person_id TEXT, employer_id TEXT,"
+     "  display_name TEXT NOT NULL, locale TEXT NOT NULL DEFAULT 'ko',"
+     "  disabled INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL,"
+     "  CHECK ((kind = 'staff') = (role IS NOT NULL AND office_id IS NOT NULL)));"
+     "CREATE INDEX accounts_person ON accounts(person_id);"
+     "CREATE TABLE sessions ("
+     "  token_hash TEXT PRIMARY KEY, account_id TEXT NOT NULL REFERENCES accounts(id),"
+     "  kind TEXT NOT NULL CHECK (kind IN ('cookie','bearer')), csrf_token TEXT,"
+     "  created_at TEXT NOT NULL, expires_at TEXT NOT NULL, revoked_at TEXT);"
+     "CREATE INDEX sessions_account ON sessions(account_id);"
+     "CREATE TABLE clients ("
+     "  id TEXT PRIMARY KEY, secret_hash TEXT NOT NULL, name TEXT NOT NULL, scopes TEXT NOT NULL,"
+     "  disabled INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL);"
+     "CREATE TABLE client_tokens ("
+     "  token_hash TEXT PRIMARY KEY, client_id TEXT NOT NULL REFERENCES clients(id),"
+     "  scopes TEXT NOT NULL, created_at TEXT NOT NULL, expires_at TEXT NOT NULL);"},
+
+    {2, "persons, job-seeker registrations, case teams",
+     "CREATE TABLE persons ("
+     "  id TEXT PRIMARY KEY, nid_hash TEXT UNIQUE, nid_enc TEXT, nid_country TEXT,"
+     "  given_name TEXT NOT NULL, family_name TEXT NOT NULL, name_key TEXT NOT NULL,"
+     "  birth_date TEXT, sex TEXT, nationality TEXT, email TEXT, phone TEXT,"
+     "  address_line TEXT, postal_code TEXT, region_code TEXT,"
+     "  education_level TEXT, education_major TEXT, disability INTEGER NOT NULL DEFAULT 0,"
+     "  profile TEXT NOT NULL DEFAULT '{}', version INTEGER NOT NULL DEFAULT 1,"
+     "  created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
+     "CREATE INDEX persons_name ON persons(name_key, birth_date);"
+     "CREATE INDEX persons_region ON persons(region_code);"
+     "CREATE TABLE jobseeker_registrations ("
+     "  id TEXT PRIMARY KEY, person_id TEXT NOT NULL REFERENCES persons(id),"
+     "  status TEXT NOT NULL CHECK (status IN ('active','suspended','placed','closed')),"
+     "  office_id TEXT NOT NULL REFERENCES offices(id), counsellor_id TEXT REFERENCES accounts(id),"
+     "  registered_on TEXT NOT NULL, due_date TEXT, claim_id TEXT, status_reason TEXT,"
+     "  version INTEGER NOT NULL DEFAULT 1, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
+     "CREATE UNIQUE INDEX jsr_one_open ON jobseeker_registrations(person_id)"
+     "  WHERE status IN ('active','suspended');"
+     "CREATE INDEX jsr_office ON jobseeker_registrations(office_id, status);"
+     "CREATE INDEX jsr_counsellor ON jobseeker_registrations(counsellor_id);"
+     "CREATE TABLE case_members ("
+     "  person_id TEXT NOT NULL REFERENCES persons(id), account_id TEXT NOT NULL REFERENCES accounts(id),"
+     "  role TEXT NOT NULL, since TEXT NOT NULL, until_ts TEXT,"
+     "  PRIMARY KEY (person_id, account_id));"
+     "CREATE INDEX case_members_account ON case_members(account_id);"},
+
+    {3, "audit log (hash chain), events outbox, idempotency keys",
+     "CREATE TABLE audit_log ("
+     "  seq BIGINT PRIMARY KEY, ts TEXT NOT NULL,"
+     "  actor_type TEXT NOT NULL, actor_id TEXT, actor_role TEXT, actor_office TEXT, actor_region TEXT,"
+     "  action TEXT NOT NULL CHECK (action IN ('CREATE','READ','UPDATE','DELETE','SEARCH')),"
+     "  resource_type TEXT NOT NULL, resource_id TEXT, person_id TEXT,"
+     "  purpose TEXT NOT NULL, legal_basis TEXT NOT NULL, outcome TEXT NOT NULL,"
+     "  correlation_id TEXT, detail TEXT, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);"
+     "CREATE INDEX audit_person ON audit_log(person_id, seq);"
+     "CREATE TABLE audit_head (id INTEGER PRIMARY KEY CHECK (id = 1), seq BIGINT NOT NULL, hash TEXT NOT NULL);"
+     "INSERT INTO audit_head (id, seq, hash) VALUES "
+     "  (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');"
+     "CREATE TABLE events ("
+     "  id @AUTOID@, type TEXT NOT NULL, subject TEXT NOT NULL, payload TEXT NOT NULL,"
+     "  created_at TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'pending'"
+     "    CHECK (status IN ('pending','done','dead')),"
+     "  attempts INTEGER NOT NULL DEFAULT 0, available_at TEXT NOT NULL,"
+     "  lease_owner TEXT, lease_until TEXT, processed_at TEXT, last_error TEXT);"
+     "CREATE INDEX events_pending ON events(status, available_at);"
+     "CREATE INDEX events_subject ON events(subject, id);"
+     "CREATE TABLE idempotency_keys ("
+     "  actor_id TEXT NOT NULL, idem_key TEXT NOT NULL, method TEXT NOT NULL, path TEXT NOT NULL,"
+     "  request_hash TEXT NOT NULL, status INTEGER NOT NULL, response TEXT NOT NULL,"
+     "  created_at TEXT NOT NULL, PRIMARY KEY (actor_id, idem_key));"},
+};
+
+#define NMIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
+
+static char *expand(const store *s, const char *sql) {
+    const char *tok = "@AUTOID@";
+    const char *rep = store_kind(s) == STORE_PG ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT";
+    size_t cap = strlen(sql) * 2 + 64, j = 0;
+    char *out = malloc(cap);
+    for (const char *p = sql; *p;) {
+        if (strncmp(p, tok, strlen(tok)) == 0) {
+            j += (size_t)snprintf(out + j, cap - j, "%s", rep);
+            p += strlen(tok);
+        } else {
+            out[j++] = *p++;
+        }
+    }
+    out[j] = 0;
+    return out;
+}
+
+int store_schema_version(store *s) {
+    op_err e;
+    store_stmt *st = store_query(s, &e, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", "");
+    if (!st) return -1;
+    int v = (int)store_col_int(st, 0);
+    store_reset(st);
+    return v;
+}
+
+op_code store_migrate(store *s, op_err *e) {
+    op_code c = store_exec_script(s,
+                                  "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                                  " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+                                  e);
+    if (c) return c;
+    for (int i = 0; i < NMIGRATIONS; i++) {
+        const struct migration *m = &migrations[i];
+        if ((c = store_begin(s, e))) return c;
+        if (store_kind(s) == STORE_PG &&
+            (c = store_exec_script(s, "SELECT pg_advisory_xact_lock(7210001)", e)))
+            goto fail;
+        store_stmt *st = store_query(s, e, "SELECT 1 FROM schema_migrations WHERE version = ?", "i",
+                                     (int64_t)m->version);
+        if (st) {
+            store_reset(st);
+            store_rollback(s);
+            continue;
+        }
+        if (e && e->code) {
+            c = e->code;
+            goto fail;
+        }
+        char *sql = expand(s, m->sql);
+        c = store_exec_script(s, sql, e);
+        free(sql);
+        if (c) {
+            char d[sizeof e->detail];
+            snprintf(d, sizeof d, "%s", e ? e->detail : "");
+            op_fail(e, OP_STORE, NULL, "migration %d (%s) failed: %s", m->version, m->name, d);
+            goto fail;
+        }
+        char ts[CLOCK_TS_LEN];
+        clock_now_ts(ts);
+        if ((c = store_exec(s, e, NULL, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                            "iss", (int64_t)m->version, m->name, ts)))
+            goto fail;
+        if ((c = store_commit(s, e))) return c;
+    }
+    return OP_OK;
+fail:
+    store_rollback(s);
+    return c;
+}

@@ -1,0 +1,206 @@
+/* store.c - backend-independent part of the store: dispatch, statement cache, transactions,
+ * per-thread connections and the exec/query helpers. */
+#include "store/store.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/log.h"
+#include "store/store_int.h"
+
+#define HDR(st) ((struct store_stmt_hdr *)(st))
+
+op_code store_open(const char *url, store **out, op_err *e) {
+    *out = NULL;
+    if (!url || !*url) return op_fail(e, OP_INTERNAL, "pass --db", "no database URL configured");
+    store *s = calloc(1, sizeof *s);
+    if (!s) return op_fail(e, OP_INTERNAL, NULL, "out of memory");
+    if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0) {
+        s->ops = &store_pg_ops;
+        s->kind = STORE_PG;
+    } else {
+        s->ops = &store_sqlite_ops;
+        s->kind = STORE_SQLITE;
+        if (strncmp(url, "sqlite:", 7) == 0) url += 7;
+    }
+    op_code c = s->ops->open(s, url, e);
+    if (c) {
+        free(s);
+        return c;
+    }
+    *out = s;
+    return OP_OK;
+}
+
+void store_close(store *s) {
+    if (!s) return;
+    for (int i = 0; i < STORE_CACHE_SLOTS; i++) {
+        if (s->cache[i].st) s->ops->finalize(s->cache[i].st);
+        free(s->cache[i].sql);
+    }
+    s->ops->close(s);
+    free(s);
+}
+
+enum store_kind store_kind(const store *s) { return s->kind; }
+
+const char *store_dialect(const store *s, const char *sqlite_sql, const char *pg_sql) {
+    return s->kind == STORE_PG ? pg_sql : sqlite_sql;
+}
+
+/* ---- per-thread connections ---- */
+
+static char *g_url;
+static pthread_key_t tls_key;
+static pthread_once_t tls_once = PTHREAD_ONCE_INIT;
+
+static void tls_destroy(void *p) { store_close(p); }
+static void tls_init(void) { pthread_key_create(&tls_key, tls_destroy); }
+
+void store_set_url(const char *url) {
+    free(g_url);
+    g_url = url ? strdup(url) : NULL;
+}
+
+const char *store_get_url(void) { return g_url; }
+
+store *store_thread(op_err *e) {
+    pthread_once(&tls_once, tls_init);
+    store *s = pthread_getspecific(tls_key);
+    if (s) return s;
+    if (store_open(g_url, &s, e)) return NULL;
+    pthread_setspecific(tls_key, s);
+    return s;
+}
+
+void store_thread_close(void) {
+    pthread_once(&tls_once, tls_init);
+    store *s = pthread_getspecific(tls_key);
+    if (s) {
+        store_close(s);
+        pthread_setspecific(tls_key, NULL);
+    }
+}
+
+/* ---- transactions ---- */
+
+op_code store_begin(store *s, op_err *e) {
+    if (s->tx_depth++) return OP_OK; /* nested: join the outer transaction */
+    op_code c = store_exec_script(s, s->kind == STORE_PG ? "BEGIN" : "BEGIN IMMEDIATE", e);
+    if (c) s->tx_depth = 0;
+    return c;
+}
+
+op_code store_begin_read(store *s, op_err *e) {
+    if (s->tx_depth++) return OP_OK;
+    op_code c = store_exec_script(s, "BEGIN", e);
+    if (c) s->tx_depth = 0;
+    return c;
+}
+
+op_code store_commit(store *s, op_err *e) {
+    if (s->tx_depth == 0) return op_fail(e, OP_INTERNAL, NULL, "commit without a transaction");
+    if (--s->tx_depth) return OP_OK;
+    op_code c = store_exec_script(s, "COMMIT", e);
+    if (c) store_exec_script(s, "ROLLBACK", NULL);
+    return c;
+}
+
+void store_rollback(store *s) {
+    if (s->tx_depth == 0) return;
+    s->tx_depth = 0;
+    store_exec_script(s, "ROLLBACK", NULL);
+}
+
+bool store_in_tx(const store *s) { return s->tx_depth > 0; }
+
+/* ---- statements ---- */
+
+static uint64_t fnv1a(const char *s) {
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+store_stmt *store_prepare(store *s, const char *sql, op_err *e) {
+    uint64_t h = fnv1a(sql);
+    unsigned idx = (unsigned)(h % STORE_CACHE_SLOTS);
+    struct stmt_slot *slot = &s->cache[idx];
+    if (slot->st && slot->hash == h && strcmp(slot->sql, sql) == 0) return slot->st;
+    store_stmt *st = s->ops->prepare(s, sql, e);
+    if (!st) return NULL;
+    if (!slot->st) {
+        slot->sql = strdup(sql);
+        slot->hash = h;
+        slot->st = st;
+        HDR(st)->cached = true;
+    } else {
+        HDR(st)->cached = false; /* slot taken: transient statement, finalized on reset */
+    }
+    return st;
+}
+
+void store_bind_text(store_stmt *st, int idx, const char *v) { HDR(st)->owner->ops->bind_text(st, idx, v); }
+void store_bind_int(store_stmt *st, int idx, int64_t v) { HDR(st)->owner->ops->bind_int(st, idx, v); }
+void store_bind_null(store_stmt *st, int idx) { HDR(st)->owner->ops->bind_null(st, idx); }
+int store_step(store_stmt *st, op_err *e) { return HDR(st)->owner->ops->step(st, e); }
+int store_ncols(store_stmt *st) { return HDR(st)->owner->ops->ncols(st); }
+const char *store_col_name(store_stmt *st, int c) { return HDR(st)->owner->ops->col_name(st, c); }
+const char *store_col_text(store_stmt *st, int c) { return HDR(st)->owner->ops->col_text(st, c); }
+int64_t store_col_int(store_stmt *st, int c) { return HDR(st)->owner->ops->col_int(st, c); }
+bool store_col_null(store_stmt *st, int c) { return HDR(st)->owner->ops->col_null(st, c); }
+int64_t store_changes(store_stmt *st) { return HDR(st)->owner->ops->changes(st); }
+
+void store_reset(store_stmt *st) {
+    if (!st) return;
+    store *s = HDR(st)->owner;
+    if (HDR(st)->cached)
+        s->ops->reset(st);
+    else
+        s->ops->finalize(st);
+}
+
+op_code store_exec_script(store *s, const char *sql, op_err *e) { return s->ops->exec_script(s, sql, e); }
+
+static void bind_va(store_stmt *st, const char *types, va_list ap) {
+    int i = 1;
+    for (const char *t = types; t && *t; t++, i++) {
+        switch (*t) {
+        case 's': store_bind_text(st, i, va_arg(ap, const char *)); break;
+        case 'i': store_bind_int(st, i, va_arg(ap, int64_t)); break;
+        default: store_bind_null(st, i); break;
+        }
+    }
+}
+
+op_code store_exec(store *s, op_err *e, int64_t *changes, const char *sql, const char *types, ...) {
+    store_stmt *st = store_prepare(s, sql, e);
+    if (!st) return e ? e->code : OP_STORE;
+    va_list ap;
+    va_start(ap, types);
+    bind_va(st, types, ap);
+    va_end(ap);
+    int r;
+    while ((r = store_step(st, e)) == STORE_ROW) {
+    }
+    if (changes) *changes = r == STORE_DONE ? store_changes(st) : 0;
+    store_reset(st);
+    return r == STORE_DONE ? OP_OK : (e ? e->code : OP_STORE);
+}
+
+store_stmt *store_query(store *s, op_err *e, const char *sql, const char *types, ...) {
+    store_stmt *st = store_prepare(s, sql, e);
+    if (!st) return NULL;
+    va_list ap;
+    va_start(ap, types);
+    bind_va(st, types, ap);
+    va_end(ap);
+    int r = store_step(st, e);
+    if (r == STORE_ROW) return st;
+    store_reset(st);
+    if (r == STORE_DONE && e) op_clear(e);
+    return NULL;
+}

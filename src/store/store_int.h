@@ -1,0 +1,51 @@
+/* store_int.h - private to src/store/: the backend method table. */
+#ifndef OPENPES_STORE_INT_H
+#define OPENPES_STORE_INT_H
+#include "store/store.h"
+
+struct store_ops {
+    const char *name;
+    op_code (*open)(store *s, const char *url, op_err *e);
+    void (*close)(store *s);
+    op_code (*exec_script)(store *s, const char *sql, op_err *e);
+    store_stmt *(*prepare)(store *s, const char *sql, op_err *e);
+    void (*finalize)(store_stmt *st);
+    void (*bind_text)(store_stmt *st, int idx, const char *v);
+    void (*bind_int)(store_stmt *st, int idx, int64_t v);
+    void (*bind_null)(store_stmt *st, int idx);
+    int (*step)(store_stmt *st, op_err *e);
+    int (*ncols)(store_stmt *st);
+    const char *(*col_name)(store_stmt *st, int col);
+    const char *(*col_text)(store_stmt *st, int col);
+    int64_t (*col_int)(store_stmt *st, int col);
+    bool (*col_null)(store_stmt *st, int col);
+    int64_t (*changes)(store_stmt *st);
+    void (*reset)(store_stmt *st);
+};
+
+#define STORE_CACHE_SLOTS 512
+
+struct stmt_slot {
+    char *sql;
+    uint64_t hash;
+    store_stmt *st;
+};
+
+struct store {
+    const struct store_ops *ops;
+    enum store_kind kind;
+    void *conn;
+    int tx_depth;
+    struct stmt_slot cache[STORE_CACHE_SLOTS];
+};
+
+/* Common header of every backend statement. */
+struct store_stmt_hdr {
+    store *owner;
+    bool cached;
+};
+
+extern const struct store_ops store_sqlite_ops;
+extern const struct store_ops store_pg_ops;
+
+#endif

@@ -1,0 +1,56 @@
+/* testlib.h - shared set-up for Criterion unit tests.
+ *
+ * test_db_open() gives each test a fresh, migrated database: an SQLite file in a temp dir, or -
+ * when OPENPES_TEST_PG_ADMIN is set (the README test command sets it) - a new PostgreSQL
+ * database created through that admin URL.  The store becomes this thread's connection. */
+#ifndef OPENPES_TESTLIB_H
+#define OPENPES_TESTLIB_H
+#include <criterion/criterion.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/id.h"
+#include "sec/keys.h"
+#include "store/store.h"
+
+static char test_db_url[512];
+
+static inline store *test_db_open(void) {
+    const char *admin = getenv("OPENPES_TEST_PG_ADMIN");
+    char id[ID_LEN];
+    id_uuid7(id);
+    if (admin && *admin) {
+        char name[64];
+        snprintf(name, sizeof name, "ut_%.8s%.4s", id + 28, id + 9);
+        PGconn *c = PQconnectdb(admin);
+        cr_assert(PQstatus(c) == CONNECTION_OK, "admin connection: %s", PQerrorMessage(c));
+        char sql[128];
+        snprintf(sql, sizeof sql, "CREATE DATABASE %s", name);
+        PQclear(PQexec(c, sql));
+        PQfinish(c);
+        const char *slash = strrchr(admin, '/');
+        snprintf(test_db_url, sizeof test_db_url, "%.*s/%s", (int)(slash - admin), admin, name);
+    } else {
+        snprintf(test_db_url, sizeof test_db_url, "/tmp/openpes-ut-%d-%s.db", (int)getpid(), id);
+    }
+    store_set_url(test_db_url);
+    char keyfile[600];
+    snprintf(keyfile, sizeof keyfile, "/tmp/openpes-ut-%d-%s.keys.json", (int)getpid(), id);
+    keys_set_path(keyfile);
+    op_err e = {0};
+    cr_assert(keys_load(&e) == OP_OK, "keys: %s", e.detail);
+    store *s = store_thread(&e);
+    cr_assert(s, "open %s: %s", test_db_url, e.detail);
+    cr_assert(store_migrate(s, &e) == OP_OK, "migrate: %s", e.detail);
+    return s;
+}
+
+static inline int test_db_is_pg(void) {
+    const char *admin = getenv("OPENPES_TEST_PG_ADMIN");
+    return admin && *admin;
+}
+
+#endif
