@@ -59,7 +59,8 @@ $(BUILD)/openpes: $(MAIN_OBJ) $(BUILD)/libopenpes.a
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/testlib.h $(BUILD)/libopenpes.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libopenpes.a $(LDFLAGS) $(LIBS) -lcriterion
+	@echo "CC $<"
+	@$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libopenpes.a $(LDFLAGS) $(LIBS) -lcriterion
 
 unit: $(UNIT_BIN)
 

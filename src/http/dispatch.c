@@ -305,7 +305,7 @@ enum MHD_Result dispatch_respond(struct conn_state *st, const char *method, cons
         if (l) {
             if (c->who.id[0]) json_object_set_new(l, "actor_id", json_string(c->who.id));
             if (st->rc) json_object_set_new(l, "error", json_string(op_code_str(c->err.code ? c->err.code : st->rc)));
-            char *s = json_dumps(l, JSON_COMPACT);
+            char *s = json_dumps(l, JSON_COMPACT | JSON_REAL_PRECISION(6));
             if (s) {
                 if (log_min_level <= LOG_INFO) log_json_line(s, strlen(s));
                 free(s);
