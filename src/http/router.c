@@ -68,7 +68,7 @@ const struct route *route_match(const char *method, const char *path, const char
     if (strlen(path) >= sizeof scratch) return NULL;
     for (size_t i = 0; i < nflat; i++) {
         const struct route *r = all[i];
-        const char *tmp[HTTP_MAX_PARAMS];
+        const char *tmp[HTTP_MAX_PARAMS] = {0};
         if (match(r->pattern, path, tmp, scratch) < 0) continue;
         if (strcmp(r->method, method) != 0 &&
             !(strcmp(method, "HEAD") == 0 && strcmp(r->method, "GET") == 0)) {
