@@ -71,13 +71,16 @@ $(BUILD)/bench-floor: bench/floor.c
 	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) $(LIBS)
 
 # The README commands.
-run: deps all
+# deps first, then a fresh make so pkg-config sees the packages deps just installed.
+run: deps
+	@$(MAKE) --no-print-directory all
 	@scripts/run-demo.sh
 
 test: deps
 	@scripts/test-all.sh
 
-bench: deps all tools
+bench: deps
+	@$(MAKE) --no-print-directory all tools
 	@bench/run.sh
 
 clean:
