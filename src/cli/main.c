@@ -19,6 +19,8 @@ static const struct command commands[] = {
     {"office", cmd_office, "office add --code C --name N --kind job_centre|welfare_office|ministry --region R [--name-ko N] | office list",
      "manage offices"},
     {"audit", cmd_audit, "audit verify", "verify the audit hash chain"},
+    {"policy", cmd_policy, "policy <ei-assess|ei-recognition|...> [--pack-dir DIR] < request.json",
+     "run a policy calculator on a JSON request (same contract as /api/v1/policy/...)"},
     {"worker", cmd_worker, "worker [--once]", "run the background event worker without the HTTP server"},
 };
 #define NCOMMANDS (int)(sizeof commands / sizeof commands[0])
