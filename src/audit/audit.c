@@ -3,6 +3,7 @@
 
 #include <openssl/evp.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,13 @@ struct holder {
 static pthread_mutex_t q_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t q_cv = PTHREAD_COND_INITIALIZER;
 static audit_ticket *q_head, *q_tail;
+static _Atomic uint64_t st_batches, st_records, st_failures;
+
+void audit_stats(uint64_t *batches, uint64_t *records, uint64_t *failures) {
+    *batches = st_batches;
+    *records = st_records;
+    *failures = st_failures;
+}
 static bool running, stopping;
 static pthread_t committer;
 
@@ -271,6 +279,13 @@ static void *committer_main(void *arg) {
         if (!ok) {
             if (s) store_rollback(s);
             log_error("audit group commit failed: %s", e.detail);
+            st_failures++;
+        } else {
+            uint64_t n = 0;
+            for (audit_ticket *t = batch; t; t = t->next)
+                for (struct qrec *q = t->recs; q; q = q->next) n++;
+            st_batches++;
+            st_records += n;
         }
         for (audit_ticket *t = batch; t;) {
             audit_ticket *n = t->next;

@@ -48,6 +48,9 @@ bool audit_ticket_finish(audit_ticket *t); /* result; releases the ticket */
 void audit_start(void);
 void audit_stop(void);
 
+/* Group-commit statistics for /metrics: batches committed, records in them, failed batches. */
+void audit_stats(uint64_t *batches, uint64_t *records, uint64_t *failures);
+
 /* Verify the chain.  Returns OP_OK when intact; otherwise OP_CONFLICT with e->detail naming the
  * first altered, inserted or deleted record.  *count receives the number of records checked. */
 op_code audit_verify(store *s, int64_t *count, op_err *e);

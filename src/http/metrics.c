@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/jsonx.h"
+#include "audit/audit.h"
 #include "http/http_int.h"
 
 static const double bounds_ms[LAT_BUCKETS] = {0.5, 1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000};
@@ -80,6 +81,18 @@ op_code metrics_handler(http_req *rq, http_res *rs) {
     for (const struct route *const *r = routes_all(); *r; r++)
         if ((*r)->stats && atomic_load(&(*r)->stats->count)) emit(&b, (*r)->method, (*r)->pattern, (*r)->stats);
     if (atomic_load(&unmatched.count)) emit(&b, "ANY", "unmatched", &unmatched);
+    uint64_t batches, records, failures;
+    audit_stats(&batches, &records, &failures);
+    put(&b, "# HELP openpes_audit_group_commits_total Audit batches committed by the group committer.\n"
+            "# TYPE openpes_audit_group_commits_total counter\n"
+            "openpes_audit_group_commits_total %llu\n"
+            "# HELP openpes_audit_group_records_total Audit records written by the group committer.\n"
+            "# TYPE openpes_audit_group_records_total counter\n"
+            "openpes_audit_group_records_total %llu\n"
+            "# HELP openpes_audit_group_failures_total Audit batches that failed (their requests got 503).\n"
+            "# TYPE openpes_audit_group_failures_total counter\n"
+            "openpes_audit_group_failures_total %llu\n",
+        (unsigned long long)batches, (unsigned long long)records, (unsigned long long)failures);
     rs->body = b.p ? b.p : "";
     rs->body_len = b.len;
     rs->content_type = "text/plain; version=0.0.4";
