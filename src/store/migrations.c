@@ -93,6 +93,9 @@ static const struct migration migrations[] = {
      "  actor_id TEXT NOT NULL, idem_key TEXT NOT NULL, method TEXT NOT NULL, path TEXT NOT NULL,"
      "  request_hash TEXT NOT NULL, status INTEGER NOT NULL, response TEXT NOT NULL,"
      "  created_at TEXT NOT NULL, PRIMARY KEY (actor_id, idem_key));"},
+
+    {4, "auth: client token housekeeping index",
+     "CREATE INDEX client_tokens_client ON client_tokens(client_id, expires_at);"},
 };
 
 #define NMIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
