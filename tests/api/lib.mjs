@@ -67,13 +67,14 @@ export class Server {
     return this;
   }
 
-  async stop() {
-    if (this.proc && this.proc.exitCode === null) {
+  // Stop the server; keep=true leaves the database for CLI checks (a later stop() removes it).
+  async stop(keep = false) {
+    if (this.proc && this.proc.exitCode === null && this.proc.signalCode === null) {
       this.proc.kill('SIGTERM');
       const r = await this.exited;
       if (r.code !== 0 && r.sig !== 'SIGTERM') throw new Error(`server exited with ${r.code}/${r.sig}:\n${this.logs.slice(-30).join('\n')}`);
     }
-    rmSync(this.dir, { recursive: true, force: true });
+    if (!keep) rmSync(this.dir, { recursive: true, force: true });
   }
 
   // fetch wrapper: returns {status, headers, body (parsed JSON when possible), text}.
