@@ -21,7 +21,8 @@ Test(dci_sig, round_trip_and_parts, .init = setup, .fini = teardown) {
     arena *a = arena_new(0);
     char *sig = dci_sig_create(a, H, M, "sr.example", "key-1", priv, 1000, 2000);
     cr_assert(sig);
-    cr_assert(strncmp(sig, "Signature: keyId=\"sr.example|key-1|ed25519\",algorithm=\"ed25519\",created=\"1000\"", 80) == 0, "%s", sig);
+    const char *prefix = "Signature: keyId=\"sr.example|key-1|ed25519\",algorithm=\"ed25519\",created=\"1000\"";
+    cr_assert(strncmp(sig, prefix, strlen(prefix)) == 0, "%s", sig);
     op_err e = {0};
     cr_assert_eq(dci_sig_verify(a, sig, H, M, pub, 1500, &e), OP_OK, "%s", e.detail);
     struct dci_sig_parts p;
