@@ -31,7 +31,7 @@ char *dci_sig_create(arena *a, const json_t *header, const json_t *message, cons
     char b64[100];
     b64_encode(sig, 64, b64, false);
     return arena_printf(a,
-                        "Signature: keyId=\"%s|%s|ed25519\",algorithm=\"ed25519\",created=\"%lld\",expires=\"%lld\","
+                        "keyId=\"%s|%s|ed25519\",algorithm=\"ed25519\",created=\"%lld\",expires=\"%lld\","
                         "headers=\"(created) (expires) digest\",signature=\"%s\"",
                         sender_id, key_id, (long long)created, (long long)expires, b64);
 }
@@ -62,9 +62,9 @@ static bool parse_int(const char *s, int64_t *out) {
 op_code dci_sig_parse(const char *sig, struct dci_sig_parts *p, op_err *e) {
     memset(p, 0, sizeof *p);
     const char *hint = "see the signature profile in the OpenPES DCI documentation";
-    if (!sig || strncmp(sig, "Signature: ", 11) != 0 || strlen(sig) > 2048)
-        return op_fail(e, OP_FORBIDDEN, hint, "the signature must start with \"Signature: \"");
-    const char *s = sig + 11;
+    if (!sig || strlen(sig) > 2048) return op_fail(e, OP_FORBIDDEN, hint, "the signature is missing or too long");
+    const char *s = strncmp(sig, "Signature: ", 11) == 0 ? sig + 11 : sig;
+    if (strncmp(s, "keyId=", 6) != 0) return op_fail(e, OP_FORBIDDEN, hint, "the signature must start with keyId=");
     char keyid[300], alg[32], created[24], expires[24], headers[80];
     if (!param(s, "keyId", keyid, sizeof keyid) || !param(s, "algorithm", alg, sizeof alg) ||
         !param(s, "created", created, sizeof created) || !param(s, "expires", expires, sizeof expires) ||
@@ -81,6 +81,8 @@ op_code dci_sig_parse(const char *sig, struct dci_sig_parts *p, op_err *e) {
     memcpy(p->key_id, bar1 + 1, (size_t)(bar2 - bar1 - 1));
     if (!parse_int(created, &p->created) || !parse_int(expires, &p->expires) || p->expires <= p->created)
         return op_fail(e, OP_FORBIDDEN, hint, "created and expires must be unix seconds with expires after created");
+    if (p->expires - p->created > DCI_SIG_MAX_LIFETIME)
+        return op_fail(e, OP_FORBIDDEN, hint, "a signature may be valid for at most %d seconds", DCI_SIG_MAX_LIFETIME);
     return OP_OK;
 }
 
@@ -90,9 +92,9 @@ op_code dci_sig_verify(arena *a, const char *sig, const json_t *header, const js
     op_code rc = dci_sig_parse(sig, &p, e);
     if (rc) return rc;
     if (now > p.expires) return op_fail(e, OP_FORBIDDEN, "sign the message again", "the signature has expired");
-    if (now + 300 < p.created) return op_fail(e, OP_FORBIDDEN, "check the sender's clock", "the signature is not valid yet");
+    if (now + DCI_SIG_MAX_SKEW < p.created) return op_fail(e, OP_FORBIDDEN, "check the sender's clock", "the signature is not valid yet");
     char b64[120];
-    if (!param(sig + 11, "signature", b64, sizeof b64))
+    if (!param(strncmp(sig, "Signature: ", 11) == 0 ? sig + 11 : sig, "signature", b64, sizeof b64))
         return op_fail(e, OP_FORBIDDEN, NULL, "the signature value is missing");
     unsigned char raw[64];
     if (b64_decode(b64, raw, sizeof raw) != 64) return op_fail(e, OP_FORBIDDEN, NULL, "the signature value is not 64 bytes of base64");

@@ -21,12 +21,17 @@ Test(dci_sig, round_trip_and_parts, .init = setup, .fini = teardown) {
     arena *a = arena_new(0);
     char *sig = dci_sig_create(a, H, M, "sr.example", "key-1", priv, 1000, 2000);
     cr_assert(sig);
-    const char *prefix = "Signature: keyId=\"sr.example|key-1|ed25519\",algorithm=\"ed25519\",created=\"1000\"";
+    const char *prefix = "keyId=\"sr.example|key-1|ed25519\",algorithm=\"ed25519\",created=\"1000\"";
     cr_assert(strncmp(sig, prefix, strlen(prefix)) == 0, "%s", sig);
     op_err e = {0};
     cr_assert_eq(dci_sig_verify(a, sig, H, M, pub, 1500, &e), OP_OK, "%s", e.detail);
     struct dci_sig_parts p;
     cr_assert_eq(dci_sig_parse(sig, &p, &e), OP_OK);
+    char *prefixed = arena_printf(a, "Signature: %s", sig);
+    cr_assert_eq(dci_sig_verify(a, prefixed, H, M, pub, 1500, &e), OP_OK, "leading \"Signature: \" tolerated");
+    cr_assert_eq(dci_sig_verify(a, sig, H, M, pub, 1000 - 61, &e), OP_FORBIDDEN, "created too far ahead");
+    char *longlived = dci_sig_create(a, H, M, "sr.example", "key-1", priv, 1000, 1000 + 3601);
+    cr_assert_eq(dci_sig_verify(a, longlived, H, M, pub, 1500, &e), OP_FORBIDDEN, "lifetime over 3600 s");
     cr_assert_str_eq(p.sender_id, "sr.example");
     cr_assert_str_eq(p.key_id, "key-1");
     arena_free(a);
