@@ -1,11 +1,97 @@
-/* cmd_office.c - `openpes office` (placeholder until it lands). */
+/* cmd_office.c - `openpes office add|list`.  `add` prints the new office id on stdout. */
 #include <stdio.h>
+#include <string.h>
 
+#include "auth/session.h"
 #include "cli/cli.h"
+#include "domain/account.h"
+
+static const char usage[] =
+    "usage: openpes office add --code C --name N [--name-ko N] --kind job_centre|welfare_office|ministry --region KR-11\n"
+    "       openpes office list\n";
+
+/* Reject options this subcommand does not know (a typo must not be silently ignored). */
+static bool opts_ok(int argc, char **argv, const char *const *valued) {
+    for (int i = 2; i < argc; i++) {
+        if (strncmp(argv[i], "--", 2) != 0) {
+            fprintf(stderr, "openpes: unexpected argument \"%s\"\n%s", argv[i], usage);
+            return false;
+        }
+        const char *name = argv[i] + 2;
+        size_t n = strcspn(name, "=");
+        bool known = false;
+        for (const char *const *v = valued; *v && !known; v++)
+            if (strlen(*v) == n && strncmp(name, *v, n) == 0) {
+                known = true;
+                if (!name[n]) i++;
+            }
+        if (!known) {
+            fprintf(stderr, "openpes: unknown option \"%s\"\n%s", argv[i], usage);
+            return false;
+        }
+    }
+    return true;
+}
+
+static int office_add(int argc, char **argv) {
+    static const char *const valued[] = {"code", "name", "name-ko", "kind", "region", NULL};
+    if (!opts_ok(argc, argv, valued)) return 2;
+    struct office_new o = {
+        .code = cli_opt(argc, argv, "code"),
+        .name = cli_opt(argc, argv, "name"),
+        .name_ko = cli_opt(argc, argv, "name-ko"),
+        .kind = cli_opt(argc, argv, "kind"),
+        .region_code = cli_opt(argc, argv, "region"),
+    };
+    if (!o.code || !o.name || !o.kind || !o.region_code) {
+        fprintf(stderr, "openpes: --code, --name, --kind and --region are required\n%s", usage);
+        return 2;
+    }
+    if (!cli_open_db(true)) return 1;
+    ctx c;
+    op_err e = {0};
+    if (!ctx_init_system(&c, "cli-office", NULL, &e)) return cli_fail(&e);
+    char id[ID_LEN];
+    op_code rc = store_begin(c.db, &c.err);
+    if (!rc) rc = office_create(&c, &o, id);
+    if (!rc) rc = store_commit(c.db, &c.err);
+    int ret = rc ? cli_fail(&c.err) : 0;
+    if (!rc) printf("%s\n", id);
+    ctx_release(&c);
+    return ret;
+}
+
+static const char *str(json_t *o, const char *k) {
+    const char *s = json_string_value(json_object_get(o, k));
+    return s ? s : "-";
+}
+
+static int office_list_cmd(int argc, char **argv) {
+    static const char *const none[] = {NULL};
+    if (!opts_ok(argc, argv, none)) return 2;
+    if (!cli_open_db(true)) return 1;
+    ctx c;
+    op_err e = {0};
+    if (!ctx_init_system(&c, "cli-office", NULL, &e)) return cli_fail(&e);
+    json_t *items;
+    op_code rc = office_list(&c, &items);
+    if (!rc) {
+        printf("%-24s %-14s %-7s %-36s %s\n", "CODE", "KIND", "REGION", "ID", "NAME");
+        size_t i;
+        json_t *o;
+        json_array_foreach(items, i, o)
+            printf("%-24s %-14s %-7s %-36s %s\n", str(o, "code"), str(o, "kind"), str(o, "region_code"), str(o, "id"),
+                   str(o, "name"));
+        json_decref(items);
+    }
+    int ret = rc ? cli_fail(&c.err) : 0;
+    ctx_release(&c);
+    return ret;
+}
 
 int cmd_office(int argc, char **argv) {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "openpes: office: not available yet\n");
+    if (argc >= 2 && strcmp(argv[1], "add") == 0) return office_add(argc, argv);
+    if (argc >= 2 && strcmp(argv[1], "list") == 0) return office_list_cmd(argc, argv);
+    fputs(usage, stderr);
     return 2;
 }

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "auth/auth.h"
 #include "cli/cli.h"
 #include "events/outbox.h"
 #include "http/server.h"
@@ -18,6 +19,15 @@ int cmd_serve(int argc, char **argv) {
     o.web_dir = cli_opt(argc, argv, "web");
     o.port_file = cli_opt(argc, argv, "port-file");
     o.secure_cookies = cli_flag(argc, argv, "secure-cookies");
+    if ((v = cli_opt(argc, argv, "session-ttl"))) {
+        char *end;
+        long ttl = strtol(v, &end, 10);
+        if (*end || ttl < 1 || ttl > 30L * 24 * 3600) {
+            fprintf(stderr, "openpes: --session-ttl must be a number of seconds between 1 and 2592000\n");
+            return 2;
+        }
+        auth_session_ttl = (int)ttl;
+    }
     if (!cli_flag(argc, argv, "no-worker")) worker_start_background();
     int rc = server_run(&o);
     worker_stop_background();
