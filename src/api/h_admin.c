@@ -105,7 +105,7 @@ struct route admin_routes[] = {
     {"GET", "/api/v1/accounts", accounts_list, R_STAFF, ROLE_ADMIN, NULL, 0,
      "list staff and employer accounts, by office and kind (admins)", "admin", NULL},
     /* Not R_IDEMPOTENT: the idempotency record keeps a fast SHA-256 of the body, which holds a password. */
-    {"POST", "/api/v1/accounts", accounts_create, R_STAFF | R_WRITE | R_BODY_JSON, ROLE_ADMIN, NULL, 8192,
+    {"POST", "/api/v1/accounts", accounts_create, R_STAFF | R_WRITE | R_OWN_TX | R_BODY_JSON, ROLE_ADMIN, NULL, 8192,
      "create a staff or employer account (admins)", "admin", NULL},
     ROUTE_END,
 };

@@ -201,14 +201,14 @@ static op_code client_token(http_req *rq, http_res *rs) {
 }
 
 struct route auth_routes[] = {
-    {"POST", "/api/v1/auth/login", login, R_PUBLIC | R_WRITE | R_BODY_JSON, 0, NULL, AUTH_BODY_MAX,
+    {"POST", "/api/v1/auth/login", login, R_PUBLIC | R_WRITE | R_OWN_TX | R_BODY_JSON, 0, NULL, AUTH_BODY_MAX,
      "log in with user name and password; returns a bearer token or sets a session cookie", "auth", NULL},
     {"POST", "/api/v1/auth/logout", logout, R_ANY_USER | R_WRITE, 0, NULL, 0, "end the current session", "auth", NULL},
     {"GET", "/api/v1/auth/session", session_get, R_ANY_USER, 0, NULL, 0, "the account and expiry of the current session",
      "auth", NULL},
-    {"POST", "/api/v1/auth/signup", signup, R_PUBLIC | R_WRITE | R_BODY_JSON, 0, NULL, AUTH_BODY_MAX,
+    {"POST", "/api/v1/auth/signup", signup, R_PUBLIC | R_WRITE | R_OWN_TX | R_BODY_JSON, 0, NULL, AUTH_BODY_MAX,
      "register a citizen account (the profile is created afterwards at /api/v1/me)", "auth", NULL},
-    {"POST", "/oauth2/client/token", client_token, R_PUBLIC | R_WRITE | R_BODY_FORM, 0, NULL, 4096,
+    {"POST", "/oauth2/client/token", client_token, R_PUBLIC | R_WRITE | R_OWN_TX | R_BODY_FORM, 0, NULL, 4096,
      "OAuth2 client credentials grant for partner systems (DCI authz); RFC 6749 error bodies", "auth", NULL},
     ROUTE_END,
 };

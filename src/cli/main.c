@@ -9,13 +9,13 @@
 #include "store/store.h"
 
 static const struct command commands[] = {
-    {"serve", cmd_serve, "serve [--port N] [--bind ADDR] [--web DIR] [--daemons N] [--pool N] [--port-file F] [--no-worker]",
+    {"serve", cmd_serve, "serve [--port N] [--bind ADDR] [--web DIR] [--daemons N] [--pool N] [--port-file F] [--session-ttl S] [--no-worker]",
      "run the HTTP server (and the background worker)"},
     {"migrate", cmd_migrate, "migrate", "create or upgrade the database schema"},
     {"seed", cmd_seed, "seed --demo | --persons N [--seed S] [--offices N]", "load demo or synthetic data"},
-    {"user", cmd_user, "user add --username U --password P --kind citizen|employer|staff [--role R --office CODE] [--person ID] [--name NAME]",
+    {"user", cmd_user, "user add --username U --password P|--password-stdin --kind citizen|employer|staff [--role R --office CODE] [--person ID] [--name NAME] | user list",
      "manage accounts"},
-    {"client", cmd_client, "client add --id ID --secret S --scopes \"a b\" [--name NAME]", "manage partner OAuth2 clients"},
+    {"client", cmd_client, "client add --id ID --secret S|--secret-stdin --scopes \"a b\" [--name NAME] | client list", "manage partner OAuth2 clients"},
     {"office", cmd_office, "office add --code C --name N --kind job_centre|welfare_office|ministry --region R [--name-ko N] | office list",
      "manage offices"},
     {"audit", cmd_audit, "audit verify", "verify the audit hash chain"},

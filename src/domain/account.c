@@ -162,6 +162,9 @@ op_code account_create(ctx *c, const struct account_new *n, char id_out[ID_LEN])
     op_code rc = account_validate(e, n);
     if (rc) return rc;
     char id[ID_LEN], office[ID_LEN] = "", now[CLOCK_TS_LEN], hash[PASSWORD_HASH_MAX];
+    /* Hash before the transaction: argon2 is deliberately slow and on SQLite the write lock would
+     * stall every other writer (the audit group commit included) for its duration. */
+    if ((rc = password_hash(n->password, hash, e))) return rc;
     if ((rc = store_begin(c->db, e))) return rc;
     if (n->office && (rc = office_resolve(c, n->office, office))) {
         if (rc == OP_NOT_FOUND)
@@ -170,7 +173,7 @@ op_code account_create(ctx *c, const struct account_new *n, char id_out[ID_LEN])
         return fail_tx(c, rc);
     }
     if (n->person_id && (rc = person_free(c, n->person_id, NULL))) return fail_tx(c, rc);
-    /* Check the name before the (deliberately slow) hash; the UNIQUE constraint still decides races. */
+    /* Friendly duplicate check; the UNIQUE constraint still decides races. */
     store_stmt *q = store_query(c->db, e, "SELECT 1 FROM accounts WHERE username = ?", "s", n->username);
     if (q) {
         store_reset(q);
@@ -178,7 +181,6 @@ op_code account_create(ctx *c, const struct account_new *n, char id_out[ID_LEN])
     } else if (e->code) {
         return fail_tx(c, e->code);
     }
-    if (!rc && (rc = password_hash(n->password, hash, e))) return fail_tx(c, rc);
     id_uuid7(id);
     clock_now_ts(now);
     if (!rc)

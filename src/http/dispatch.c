@@ -197,12 +197,14 @@ void dispatch_request(struct conn_state *st, const char *method, const char *url
             return;
         }
     }
-    if (r->flags & R_WRITE) {
+    bool dispatcher_tx = (r->flags & R_WRITE) && !(r->flags & R_OWN_TX);
+    if (dispatcher_tx) {
         if ((st->rc = store_begin(c->db, &c->err))) return;
     }
     st->rc = r->fn(rq, &st->rs);
     if (st->rc && c->err.code == OP_OK) c->err.code = st->rc;
-    if (r->flags & R_WRITE) {
+    if (!dispatcher_tx && store_in_tx(c->db)) store_rollback(c->db); /* a handler left one open */
+    if (dispatcher_tx) {
         if (st->rc) {
             store_rollback(c->db);
         } else {

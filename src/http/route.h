@@ -32,6 +32,8 @@
 #define R_REDACT_QUERY (1u << 13) /* never log the query string (it may hold personal data) */
 #define R_NO_METRICS_LOG (1u << 14) /* health probes: no request-log line */
 #define R_HIDDEN (1u << 15)    /* not listed in the OpenAPI document */
+#define R_OWN_TX (1u << 16)    /* R_WRITE route whose handler opens its own (short) transaction after
+                                  slow work such as password hashing; not combinable with R_IDEMPOTENT */
 
 #define HTTP_MAX_PARAMS 6
 #define HTTP_MAX_HEADERS 8
