@@ -1,0 +1,105 @@
+/* fieldcrypt.c - see fieldcrypt.h. */
+#include "sec/fieldcrypt.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <string.h>
+
+#include "base/id.h"
+#include "sec/keys.h"
+
+#define NONCE_LEN 12
+#define TAG_LEN 16
+#define PREFIX "v1:"
+
+op_code fieldcrypt_encrypt(arena *a, const void *plain, size_t len, const char *aad, char **out,
+                           op_err *e) {
+    *out = NULL;
+    if (len > FIELDCRYPT_MAX_PLAIN)
+        return op_fail(e, OP_INTERNAL, NULL, "field value too long to encrypt (%zu bytes)", len);
+    op_code rc = OP_INTERNAL;
+    unsigned char nonce[NONCE_LEN];
+    unsigned char *ct = arena_alloc(a, len + TAG_LEN);
+    int n = 0, fin = 0;
+    id_random(nonce, sizeof nonce);
+    EVP_CIPHER_CTX *x = EVP_CIPHER_CTX_new();
+    if (!x) goto out;
+    if (EVP_EncryptInit_ex(x, EVP_aes_256_gcm(), NULL, NULL, NULL) != 1 ||
+        EVP_CIPHER_CTX_ctrl(x, EVP_CTRL_GCM_SET_IVLEN, NONCE_LEN, NULL) != 1 ||
+        EVP_EncryptInit_ex(x, NULL, NULL, keys_field_key(), nonce) != 1)
+        goto out;
+    if (aad && EVP_EncryptUpdate(x, NULL, &n, (const unsigned char *)aad, (int)strlen(aad)) != 1)
+        goto out;
+    if (EVP_EncryptUpdate(x, ct, &n, plain, (int)len) != 1) goto out;
+    if (EVP_EncryptFinal_ex(x, ct + n, &fin) != 1) goto out;
+    n += fin;
+    if (EVP_CIPHER_CTX_ctrl(x, EVP_CTRL_GCM_GET_TAG, TAG_LEN, ct + n) != 1) goto out;
+    n += TAG_LEN;
+    char nb[4 * ((NONCE_LEN + 2) / 3) + 1];
+    char *cb = arena_alloc(a, 4 * (((size_t)n + 2) / 3) + 1);
+    b64_encode(nonce, NONCE_LEN, nb, false);
+    b64_encode(ct, (size_t)n, cb, false);
+    *out = arena_printf(a, PREFIX "%s:%s", nb, cb);
+    rc = OP_OK;
+out:
+    EVP_CIPHER_CTX_free(x);
+    OPENSSL_cleanse(ct, len + TAG_LEN);
+    if (rc) op_fail(e, rc, NULL, "field encryption failed");
+    return rc;
+}
+
+op_code fieldcrypt_decrypt(arena *a, const char *enc, const char *aad, char **out, size_t *len,
+                           op_err *e) {
+    *out = NULL;
+    if (len) *len = 0;
+    const char *bad = "encrypted field is malformed";
+    op_code rc = OP_INTERNAL;
+    EVP_CIPHER_CTX *x = NULL;
+    unsigned char nonce[NONCE_LEN + 4];
+    unsigned char *ct = NULL, *pt = NULL;
+    size_t plen = 0;
+    int n = 0, fin = 0;
+    const char *nb, *colon;
+    if (!enc || strncmp(enc, PREFIX, strlen(PREFIX)) != 0) goto out;
+    nb = enc + strlen(PREFIX);
+    if (!(colon = strchr(nb, ':'))) goto out;
+    if (b64_decode(arena_strndup(a, nb, (size_t)(colon - nb)), nonce, sizeof nonce) != NONCE_LEN)
+        goto out;
+    size_t cap = strlen(colon + 1) / 4 * 3 + 3;
+    ct = arena_alloc(a, cap);
+    long ctlen = b64_decode(colon + 1, ct, cap);
+    if (ctlen < TAG_LEN || ctlen - TAG_LEN > FIELDCRYPT_MAX_PLAIN) goto out;
+    plen = (size_t)ctlen - TAG_LEN;
+    pt = arena_alloc(a, plen + 1);
+    bad = "encrypted field could not be decrypted (wrong key or altered value)";
+    if (!(x = EVP_CIPHER_CTX_new())) goto out;
+    if (EVP_DecryptInit_ex(x, EVP_aes_256_gcm(), NULL, NULL, NULL) != 1 ||
+        EVP_CIPHER_CTX_ctrl(x, EVP_CTRL_GCM_SET_IVLEN, NONCE_LEN, NULL) != 1 ||
+        EVP_DecryptInit_ex(x, NULL, NULL, keys_field_key(), nonce) != 1)
+        goto out;
+    if (aad && EVP_DecryptUpdate(x, NULL, &n, (const unsigned char *)aad, (int)strlen(aad)) != 1)
+        goto out;
+    if (EVP_DecryptUpdate(x, pt, &n, ct, (int)plen) != 1) goto out;
+    if (EVP_CIPHER_CTX_ctrl(x, EVP_CTRL_GCM_SET_TAG, TAG_LEN, ct + plen) != 1) goto out;
+    /* The tag is checked here; on a mismatch the decrypted bytes must not be used. */
+    if (EVP_DecryptFinal_ex(x, pt + n, &fin) != 1) goto out;
+    pt[plen] = 0;
+    *out = (char *)pt;
+    if (len) *len = plen;
+    rc = OP_OK;
+out:
+    EVP_CIPHER_CTX_free(x);
+    if (rc) {
+        if (pt) OPENSSL_cleanse(pt, plen);
+        op_fail(e, rc, "check that the key file belongs to this database", "%s", bad);
+    }
+    return rc;
+}
+
+void fieldcrypt_lookup_hash(const char *value, char out[65]) {
+    unsigned char d[32];
+    unsigned int dl = 0;
+    HMAC(EVP_sha256(), keys_lookup_key(), 32, (const unsigned char *)value, strlen(value), d, &dl);
+    hex_encode(d, 32, out);
+}
