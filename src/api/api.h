@@ -10,6 +10,7 @@ extern struct route person_routes[];
 extern struct route me_routes[];
 extern struct route admin_routes[];
 extern struct route policy_routes[];
+extern struct route jobs_routes[];
 extern struct route audit_routes[];
 extern struct route static_routes[];
 

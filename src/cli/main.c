@@ -21,6 +21,7 @@ static const struct command commands[] = {
     {"audit", cmd_audit, "audit verify", "verify the audit hash chain"},
     {"policy", cmd_policy, "policy <ei-assess|ei-recognition|...> [--pack-dir DIR] < request.json",
      "run a policy calculator on a JSON request (same contract as /api/v1/policy/...)"},
+    {"import", cmd_import, "import taxonomy|vacancies FILE [...]", "bulk-load code lists or data files with an error report"},
     {"worker", cmd_worker, "worker [--once]", "run the background event worker without the HTTP server"},
 };
 #define NCOMMANDS (int)(sizeof commands / sizeof commands[0])
