@@ -81,7 +81,7 @@ test: deps
 
 bench: deps
 	@$(MAKE) --no-print-directory all tools
-	@bench/run.sh
+	@BUILD=$(BUILD) bench/run.sh
 
 clean:
 	rm -rf build build-san
