@@ -78,8 +78,9 @@ static op_code nid_taken(ctx *c, const char *hash, const char *except_id) {
     if (!other) return OP_OK;
     /* The existing record's id is not named: disclosing it would be an unaudited search. */
     return op_fail_field(&c->err, OP_DUPLICATE, "national_id",
-                         "search for the existing record (POST /api/v1/persons/search); a citizen "
-                         "whose record exists asks their job centre to link it to their account",
+                         c->who.type == ACTOR_CITIZEN
+                             ? "your record already exists: ask your job centre to link it to your account"
+                             : "search for the existing record with POST /api/v1/persons/search",
                          "a person with this national id is already registered");
 }
 
@@ -288,104 +289,4 @@ out:
         *out = NULL;
     }
     return ptx_end(c, outer, rc);
-}
-
-/* ---- search ---- */
-
-#define SEARCH_CANDIDATES 500
-
-static void like_escape(char *dst, size_t cap, const char *src) {
-    size_t j = 0;
-    for (; *src && j + 2 < cap; src++) {
-        if (*src == '%' || *src == '_' || *src == '\\') dst[j++] = '\\';
-        dst[j++] = *src;
-    }
-    dst[j] = 0;
-}
-
-op_code person_search(ctx *c, const struct person_query *q, json_t **out) {
-    *out = NULL;
-    const char *purpose, *basis;
-    op_code rc = access_purpose(c, &purpose, &basis);
-    if (rc == OP_FORBIDDEN) { /* an undeclarable purpose is a refusal: audit it */
-        access_decision d = {.allow = false, .purpose = c->purpose, .legal_basis = "none"};
-        snprintf(d.reason, sizeof d.reason, "%s", c->err.detail);
-        op_err keep = c->err;
-        rc = access_audit(c, PD_SEARCH, "person", NULL, NULL, &d);
-        c->err = keep;
-        return rc ? rc : OP_FORBIDDEN;
-    }
-    if (rc) return rc;
-    int limit = q->limit ? q->limit : 20;
-    if (limit < 1 || limit > 100)
-        return op_fail_field(&c->err, OP_VALIDATION, "limit", NULL, "limit must be between 1 and 100");
-    bool by_nid = q->national_id && *q->national_id, by_name = q->name && *q->name;
-    if (by_nid == by_name)
-        return op_fail(&c->err, OP_VALIDATION, "give national_id, or name with an optional birth_date",
-                       "search by exactly one of national_id and name");
-    if (by_nid && q->birth_date)
-        return op_fail_field(&c->err, OP_VALIDATION, "birth_date", NULL, "birth_date filters a name search only");
-    store_stmt *st;
-    if (by_nid) {
-        char nid[NID_MAX], hash[65];
-        if ((rc = nid_normalise(NID_DEFAULT_COUNTRY, q->national_id, nid, &c->err))) return rc;
-        fieldcrypt_lookup_hash(nid, hash);
-        memset(nid, 0, sizeof nid);
-        st = store_prepare(c->db, "SELECT id FROM persons WHERE nid_hash = ?", &c->err);
-        if (!st) return c->err.code;
-        store_bind_text(st, 1, hash);
-    } else {
-        if (strlen(q->name) > 201)
-            return op_fail_field(&c->err, OP_VALIDATION, "name", NULL, "name is longer than 201 bytes");
-        if (q->birth_date && !date_parse(q->birth_date, NULL))
-            return op_fail_field(&c->err, OP_VALIDATION, "birth_date", "use YYYY-MM-DD", "birth_date is not a valid date");
-        char *key = pv_name_key(c->a, q->name, NULL), esc[512], *pre, *suf;
-        if (!*key) return op_fail_field(&c->err, OP_VALIDATION, "name", NULL, "name is empty");
-        like_escape(esc, sizeof esc, key);
-        pre = arena_printf(c->a, "%s %%", esc); /* the family name */
-        suf = arena_printf(c->a, "%% %s", esc); /* the given name */
-        st = store_prepare(c->db,
-                           q->birth_date
-                               ? "SELECT id FROM persons WHERE (name_key = ? OR name_key LIKE ? ESCAPE '\\'"
-                                 " OR name_key LIKE ? ESCAPE '\\') AND birth_date = ? ORDER BY id LIMIT ?"
-                               : "SELECT id FROM persons WHERE (name_key = ? OR name_key LIKE ? ESCAPE '\\'"
-                                 " OR name_key LIKE ? ESCAPE '\\') ORDER BY id LIMIT ?",
-                           &c->err);
-        if (!st) return c->err.code;
-        store_bind_text(st, 1, key);
-        store_bind_text(st, 2, pre);
-        store_bind_text(st, 3, suf);
-        if (q->birth_date) store_bind_text(st, 4, q->birth_date);
-        store_bind_int(st, q->birth_date ? 5 : 4, SEARCH_CANDIDATES);
-    }
-    /* Collect candidate ids first: deciding access runs queries on the same connection. */
-    char (*ids)[ID_LEN] = arena_alloc(c->a, SEARCH_CANDIDATES * sizeof *ids);
-    int n = 0, r;
-    while ((r = store_step(st, &c->err)) == STORE_ROW && n < SEARCH_CANDIDATES)
-        snprintf(ids[n++], ID_LEN, "%s", store_col_text(st, 0));
-    store_reset(st);
-    if (r == STORE_ERROR) return c->err.code;
-    json_t *items = json_array();
-    for (int i = 0; i < n && (int)json_array_size(items) < limit; i++) {
-        access_decision d;
-        if ((rc = access_decide(c, PD_SEARCH, "person", ids[i], &d))) goto fail;
-        /* A national-id search targets one person: a refusal is audited.  Name candidates the
-         * actor may not see were not targeted and are silently left out. */
-        if (!d.allow && !by_nid) continue;
-        if ((rc = access_audit(c, PD_SEARCH, "person", ids[i], ids[i], &d))) goto fail;
-        if (!d.allow) continue;
-        struct pdata p;
-        if ((rc = pr_load(c, ids[i], &p))) goto fail;
-        json_t *o = pr_json(c, &p, d.fields);
-        if (!o) {
-            rc = c->err.code ? c->err.code : OP_INTERNAL;
-            goto fail;
-        }
-        json_array_append_new(items, o);
-    }
-    *out = json_pack("{s:o, s:i}", "items", items, "count", (int)json_array_size(items));
-    return OP_OK;
-fail:
-    json_decref(items);
-    return rc;
 }

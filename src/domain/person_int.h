@@ -45,6 +45,22 @@ bool pv_region_code(const char *s);  /* ^[A-Z]{2}-[A-Z0-9]{1,3}$ */
 char *pv_name_key(arena *a, const char *family, const char *given);
 /* Re-root an error a jx_* getter reported for a key at `prefix` ("contact", "work_history[2]"). */
 op_code pv_at(op_err *e, const char *prefix, op_code rc);
+/* Field checkers used by person_validate.c and person_lists.c; errors name prefix.key. */
+#define PV_NAME_MAX 100 /* names, majors, skills */
+#define PV_TEXT_MAX 200 /* employers, titles, address lines */
+op_code pv_bad(ctx *c, const char *prefix, const char *key, const char *hint, const char *what);
+/* A trimmed string without control characters, 1..max bytes; "" and null mean absent. */
+op_code pv_text(ctx *c, const json_t *o, const char *prefix, const char *key, bool required, size_t max,
+                const char **out);
+/* A real YYYY-MM-DD date, not before 1900, and not after today when `past`. */
+op_code pv_date(ctx *c, const json_t *o, const char *prefix, const char *key, bool required, bool past,
+                const char **out);
+op_code pv_enum(ctx *c, const json_t *o, const char *prefix, const char *key, const char *const *vals,
+                const char **out);
+/* An optional object with only `allowed` keys. */
+op_code pv_object(ctx *c, const json_t *o, const char *key, const char *const *allowed, json_t **out);
+/* person_lists.c: qualifications, work_history, skills, preferences into p (canonical). */
+op_code pv_profile(ctx *c, const json_t *doc, struct pdata *p);
 
 /* ---- person_render.c ---- */
 
