@@ -4,15 +4,18 @@
 # 1. A database of BENCH_PERSONS synthetic people (seed BENCH_SEED) made by `openpes seed`,
 #    cached under bench/out/ keyed by N and seed (delete bench/out/ to rebuild it).
 # 2. A fresh copy of it, a staff account (counsellor at the office the people are registered
-#    at, so reads are allowed: checked on a sample), `openpes serve` on a free loopback port.
-# 3. wrk with bench/persons.lua: random ids from the seeder's ids file, bearer token.
-# 4. The same wrk run against bench-floor (bench/floor.c) on the same database file.
-# 5. A table (also bench/out/latest.txt): req/s, p50, p99, non-2xx, the openpes/floor ratio, and
-#    the audit rows written during the openpes run next to the successful answers it counted.
+#    at, so reads are allowed: checked on a sample), `openpes serve --no-worker` and bench-floor
+#    (bench/floor.c: same listener model, no auth/access/audit) on free loopback ports.
+# 3. wrk with bench/persons.lua (random ids from the seeder's ids file; bearer token for openpes),
+#    openpes and the floor alternating in BENCH_ROUNDS rounds so that other load on the machine
+#    hits both alike.
+# 4. A table (also bench/out/latest.txt): req/s, p50/p90/p99, non-2xx, the openpes/floor ratio,
+#    and the audit check: every answered read has its audit record, matched by correlation id.
 #
 # Environment: BUILD (build), BENCH_PERSONS (100000), BENCH_SEED (1), BENCH_DURATION seconds per
-# run (15), BENCH_WARMUP (3), BENCH_CONNECTIONS (64), BENCH_THREADS (2).  Loopback only; bounded:
-# about 2 x (warm-up + duration) plus the one-time seeding.
+# server (15, split over the rounds), BENCH_ROUNDS (3), BENCH_WARMUP (3), BENCH_CONNECTIONS (64),
+# BENCH_THREADS (2).  Loopback only; bounded: about 2 x (warm-up + duration) + 10 s, plus the
+# one-time seeding (about a minute for 100,000 people).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +26,7 @@ DURATION=${BENCH_DURATION:-15}
 WARMUP=${BENCH_WARMUP:-3}
 CONNS=${BENCH_CONNECTIONS:-64}
 THREADS=${BENCH_THREADS:-2}
+ROUNDS=${BENCH_ROUNDS:-3}
 OUT=bench/out
 BIN=$BUILD/openpes
 FLOOR=$BUILD/bench-floor
@@ -36,6 +40,7 @@ for b in "$BIN" "$FLOOR"; do
   [ -x "$b" ] || { echo "bench: $b is missing; run: make BUILD=$BUILD all tools" >&2; exit 1; }
 done
 mkdir -p "$OUT"
+LOAD_BEFORE=$(cut -d" " -f1-3 /proc/loadavg)
 
 PIDS=()
 cleanup() {
@@ -78,13 +83,18 @@ wait_port() { # file pid -> port
   return 1
 }
 
-rm -f "$OUT/openpes.port"
+rm -f "$OUT/openpes.port" "$OUT/floor.port"
 "$BIN" --db "$RUN" --keys "$KEYS" serve --port 0 --port-file "$OUT/openpes.port" --no-worker --web web \
   >"$OUT/openpes.log" 2>&1 &
 OP_PID=$!
 PIDS+=("$OP_PID")
 OP_PORT=$(wait_port "$OUT/openpes.port" "$OP_PID") || { echo "bench: openpes did not start:" >&2; tail "$OUT/openpes.log" >&2; exit 1; }
 OP_URL=http://127.0.0.1:$OP_PORT
+"$FLOOR" --db "$RUN" --port 0 --port-file "$OUT/floor.port" --daemons "$(nproc)" >"$OUT/floor.log" 2>&1 &
+FL_PID=$!
+PIDS+=("$FL_PID")
+FL_PORT=$(wait_port "$OUT/floor.port" "$FL_PID") || { echo "bench: floor did not start:" >&2; cat "$OUT/floor.log" >&2; exit 1; }
+FL_URL=http://127.0.0.1:$FL_PORT
 
 LOGIN=$(curl -sS -X POST "$OP_URL/api/v1/auth/login" -H 'Content-Type: application/json' \
   -d "{\"username\":\"$USER_NAME\",\"password\":\"$USER_PASS\",\"mode\":\"bearer\"}")
@@ -100,7 +110,8 @@ check_sample() { # base-url prefix auth-header
   done
   [ "$bad" = 0 ]
 }
-check_sample "$OP_URL" /api/v1/persons/ "Authorization: Bearer $TOKEN" || { echo "bench: sample reads failed" >&2; exit 1; }
+check_sample "$OP_URL" /api/v1/persons/ "Authorization: Bearer $TOKEN" || { echo "bench: openpes sample reads failed" >&2; exit 1; }
+check_sample "$FL_URL" /persons/ "X-Bench: floor" || { echo "bench: floor sample reads failed" >&2; exit 1; }
 
 audit_seq() { sqlite3 "$RUN" 'SELECT seq FROM audit_head;'; }
 log_lines() { wc -l <"$OUT/openpes.log"; }
@@ -108,75 +119,89 @@ answered_2xx() {
   curl -sS "$OP_URL/metrics" | grep '^openpes_http_requests_total{' | grep 'route="/api/v1/persons/{id}"' |
     grep 'class="2xx' | awk '{s += $NF} END {print s + 0}'
 }
-
-run_wrk() { # name url prefix token seconds
+run_wrk() { # name url prefix token seconds -> appends the RESULT line to $OUT/result-<name>.txt
   wrk -t"$THREADS" -c"$CONNS" -d"$5s" --latency -s bench/persons.lua "$2" -- "$IDS" "$3" "$4" >"$OUT/wrk-$1.txt" 2>&1 || true
-  grep '^RESULT' "$OUT/wrk-$1.txt" || { echo "bench: wrk failed:" >&2; cat "$OUT/wrk-$1.txt" >&2; exit 1; }
+  grep '^RESULT' "$OUT/wrk-$1.txt" >>"$OUT/result-$1.txt" || { echo "bench: wrk failed:" >&2; cat "$OUT/wrk-$1.txt" >&2; exit 1; }
 }
-field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"; }
+op_run() { run_wrk "$1" "$OP_URL" /api/v1/persons/ "$TOKEN" "$2"; }
+fl_run() { run_wrk "$1" "$FL_URL" /persons/ "" "$2"; }
 
-echo "bench: openpes on $OP_URL: warm-up ${WARMUP}s, then ${DURATION}s (wrk -t$THREADS -c$CONNS)"
-run_wrk openpes-warmup "$OP_URL" /api/v1/persons/ "$TOKEN" "$WARMUP" >/dev/null
+# ---- 3./4. measure: openpes and the floor alternate in rounds, so that a change in the load of
+# the machine (other processes) affects both alike ----
+rm -f "$OUT"/result-*.txt
+ROUND_S=$(( (DURATION + ROUNDS - 1) / ROUNDS ))
+echo "bench: openpes $OP_URL and floor $FL_URL: warm-up ${WARMUP}s each, then $ROUNDS rounds of ${ROUND_S}s each (wrk -t$THREADS -c$CONNS)"
+op_run warmup "$WARMUP"
+fl_run warmup "$WARMUP"
 sleep 0.5
-S0=$(audit_seq) L0=$(log_lines) M0=$(answered_2xx)
-OP=$(run_wrk openpes "$OP_URL" /api/v1/persons/ "$TOKEN" "$DURATION")
+# Server CPU time (user + system, all threads) is counted too: unlike req/s it hardly depends on
+# what else the machine is doing.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+S0=$(audit_seq) L0=$(log_lines) M0=$(answered_2xx) OC0=$(cpu_ticks "$OP_PID") FC0=$(cpu_ticks "$FL_PID")
+for r in $(seq 1 "$ROUNDS"); do
+  op_run openpes "$ROUND_S"
+  fl_run floor "$ROUND_S"
+done
 sleep 1 # let requests that were in flight when wrk stopped finish
-S1=$(audit_seq) L1=$(log_lines) M1=$(answered_2xx)
+S1=$(audit_seq) L1=$(log_lines) M1=$(answered_2xx) OC1=$(cpu_ticks "$OP_PID") FC1=$(cpu_ticks "$FL_PID")
 # Reconcile by correlation id: each answered read (request log, status 200) against the audit
-# records written in the same window.
+# records written in the same window (the floor writes none).
 sqlite3 "$RUN" "SELECT correlation_id FROM audit_log WHERE seq > $S0 AND seq <= $S1
                 AND action = 'READ' AND resource_type = 'person' AND outcome = 'allow';" | sort >"$OUT/audited.ids"
 tail -n +"$((L0 + 1))" "$OUT/openpes.log" | head -n "$((L1 - L0))" | grep '"route":"/api/v1/persons/{id}"' |
   grep '"status":200' | sed -n 's/.*"correlation_id":"\([^"]*\)".*/\1/p' | sort >"$OUT/answered.ids"
-kill "$OP_PID"
-wait "$OP_PID" 2>/dev/null || true
-PIDS=()
-
-# ---- 4. the floor ----
-rm -f "$OUT/floor.port"
-"$FLOOR" --db "$RUN" --port 0 --port-file "$OUT/floor.port" --daemons "$(nproc)" >"$OUT/floor.log" 2>&1 &
-FL_PID=$!
-PIDS+=("$FL_PID")
-FL_PORT=$(wait_port "$OUT/floor.port" "$FL_PID") || { echo "bench: floor did not start:" >&2; cat "$OUT/floor.log" >&2; exit 1; }
-FL_URL=http://127.0.0.1:$FL_PORT
-check_sample "$FL_URL" /persons/ "X-Bench: floor" || { echo "bench: floor sample reads failed" >&2; exit 1; }
-echo "bench: floor on $FL_URL: warm-up ${WARMUP}s, then ${DURATION}s"
-run_wrk floor-warmup "$FL_URL" /persons/ "" "$WARMUP" >/dev/null
-FL=$(run_wrk floor "$FL_URL" /persons/ "" "$DURATION")
-kill "$FL_PID"
-wait "$FL_PID" 2>/dev/null || true
+cleanup
 PIDS=()
 
 # ---- 5. report ----
+# Over the rounds: req/s = all requests / all time; latency = median of the rounds' percentiles.
+agg() { # result-file -> "rps p50_us p90_us p99_us non2xx requests"
+  awk '
+    function val(k,   i, kv) { for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == k) return kv[2] } }
+    function med(a, n,   i, j, t) {
+      for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+      return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
+    { n++; req += val("requests"); dur += val("duration_us"); bad += val("non2xx")
+      p50[n] = val("p50_us"); p90[n] = val("p90_us"); p99[n] = val("p99_us") }
+    END { printf "%.1f %d %d %d %d %d\n", req / (dur / 1e6), med(p50, n), med(p90, n), med(p99, n), bad, req }' "$1"
+}
+read -r OP_RPS OP_P50 OP_P90 OP_P99 OP_BAD OP_REQ < <(agg "$OUT/result-openpes.txt")
+read -r FL_RPS FL_P50 FL_P90 FL_P99 FL_BAD FL_REQ < <(agg "$OUT/result-floor.txt")
 ms() { awk -v u="$1" 'BEGIN {printf "%.2f", u / 1000}'; }
-OP_RPS=$(field "$OP" rps) FL_RPS=$(field "$FL" rps)
 RATIO=$(awk -v a="$OP_RPS" -v b="$FL_RPS" 'BEGIN {printf "%.0f", (b > 0 ? 100 * a / b : 0)}')
+ROUNDS_OP=$(awk '{for (i = 2; i <= NF; i++) if ($i ~ /^rps=/) {sub("rps=", "", $i); printf "%s%.0f", s, $i; s = " / "}}' "$OUT/result-openpes.txt")
+ROUNDS_FL=$(awk '{for (i = 2; i <= NF; i++) if ($i ~ /^rps=/) {sub("rps=", "", $i); printf "%s%.0f", s, $i; s = " / "}}' "$OUT/result-floor.txt")
+TCK=$(getconf CLK_TCK)
+OP_CPU=$(awk -v t=$((OC1 - OC0)) -v k="$TCK" -v n="$OP_REQ" 'BEGIN {printf "%.0f", (n > 0 ? t / k * 1e6 / n : 0)}')
+FL_CPU=$(awk -v t=$((FC1 - FC0)) -v k="$TCK" -v n="$FL_REQ" 'BEGIN {printf "%.0f", (n > 0 ? t / k * 1e6 / n : 0)}')
+CPU_RATIO=$(awk -v a="$OP_CPU" -v b="$FL_CPU" 'BEGIN {printf "%.0f", (a > 0 ? 100 * b / a : 0)}')
 AUDIT_ROWS=$((S1 - S0))
-AUDITED=$(wc -l <"$OUT/audited.ids")
 ANSWERED=$(wc -l <"$OUT/answered.ids")
 ANSWERED_METRIC=$((M1 - M0))
 MISSING=$(comm -13 "$OUT/audited.ids" "$OUT/answered.ids" | wc -l)
 UNANSWERED=$(comm -23 "$OUT/audited.ids" "$OUT/answered.ids" | wc -l)
-WRK_OK=$(($(field "$OP" requests) - $(field "$OP" non2xx)))
 AUDIT_PASS=0
-if [ "$MISSING" = 0 ] && [ "$ANSWERED" = "$ANSWERED_METRIC" ]; then AUDIT_PASS=1; fi
+if [ "$MISSING" = 0 ] && [ "$ANSWERED" = "$ANSWERED_METRIC" ] && [ "$ANSWERED" -gt 0 ]; then AUDIT_PASS=1; fi
 {
-  echo "OpenPES benchmark, $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo ?)"
-  echo "machine: $(nproc) cores, $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)"
-  echo "data: $N synthetic people (seed $SEED), SQLite, synchronous=FULL; ${SEED_LINE:-seeding rate not recorded}"
-  echo "load: GET person by random id, wrk -t$THREADS -c$CONNS -d${DURATION}s after ${WARMUP}s warm-up, loopback"
+  echo "OpenPES benchmark, $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+  echo "machine: $(nproc) cores, $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1), load average before: $LOAD_BEFORE"
+  echo "data: $N synthetic people (seed $SEED), SQLite, synchronous=FULL"
+  echo "seeding: ${SEED_LINE:-not recorded}"
+  echo "load: GET person by random id (bearer token for openpes), wrk -t$THREADS -c$CONNS, loopback,"
+  echo "      $ROUNDS alternating rounds of ${ROUND_S}s per server after ${WARMUP}s warm-up"
   echo
   printf "%-28s %10s %9s %9s %9s %8s\n" "server" "req/s" "p50 ms" "p90 ms" "p99 ms" "non-2xx"
-  printf "%-28s %10s %9s %9s %9s %8s\n" "openpes (auth+access+audit)" "$OP_RPS" "$(ms "$(field "$OP" p50_us)")" \
-    "$(ms "$(field "$OP" p90_us)")" "$(ms "$(field "$OP" p99_us)")" "$(field "$OP" non2xx)"
-  printf "%-28s %10s %9s %9s %9s %8s\n" "floor (MHD+SQLite+jansson)" "$FL_RPS" "$(ms "$(field "$FL" p50_us)")" \
-    "$(ms "$(field "$FL" p90_us)")" "$(ms "$(field "$FL" p99_us)")" "$(field "$FL" non2xx)"
+  printf "%-28s %10s %9s %9s %9s %8s\n" "openpes (auth+access+audit)" "$OP_RPS" "$(ms "$OP_P50")" "$(ms "$OP_P90")" \
+    "$(ms "$OP_P99")" "$OP_BAD"
+  printf "%-28s %10s %9s %9s %9s %8s\n" "floor (MHD+SQLite+jansson)" "$FL_RPS" "$(ms "$FL_P50")" "$(ms "$FL_P90")" \
+    "$(ms "$FL_P99")" "$FL_BAD"
+  echo "  (req/s per round: openpes $ROUNDS_OP; floor $ROUNDS_FL)"
   echo
   echo "openpes / floor: $RATIO % of the floor's throughput (goal >= 50 %)"
-  echo "audit during the openpes run: $AUDIT_ROWS rows written; successful reads answered: $ANSWERED (server metric: $ANSWERED_METRIC)"
-  echo "  answered reads without their audit record: $MISSING (by correlation id; must be 0)"
-  echo "  audited reads not answered: $UNANSWERED (wrk hung up at its stop while they waited for their audit batch)"
-  echo "  wrk itself counted $WRK_OK 2xx (it does not count answers in flight when it stops)"
+  echo "server CPU per request: openpes $OP_CPU us, floor $FL_CPU us (floor/openpes $CPU_RATIO %: the throughput ratio when both are CPU-bound)"
+  echo "audit during the openpes rounds: $AUDIT_ROWS rows written; successful reads answered: $ANSWERED (server metric: $ANSWERED_METRIC)"
+  echo "  answered reads without their audit record: $MISSING (matched by correlation id; must be 0)"
+  echo "  audited reads not answered: $UNANSWERED (wrk hung up at a round's end while they waited for their audit batch)"
   [ "$AUDIT_PASS" = 1 ] && echo "audit check: PASS" || echo "audit check: FAIL"
 } | tee "$OUT/latest.txt"
 [ "$AUDIT_PASS" = 1 ]
