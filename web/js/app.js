@@ -191,7 +191,7 @@ async function switchLang() {
 }
 
 export async function logout() {
-  try { await api('POST', '/auth/logout', {}); } catch { /* the session may already be gone */ }
+  try { await api('POST', '/auth/logout'); } catch { /* the session may already be gone */ }
   session.account = null;
   setCsrf(null);
   navigate('/login');

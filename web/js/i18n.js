@@ -38,7 +38,7 @@ function applyLang(l) {
 
 export function has(key) { return key in (catalogs[lang] || {}); }
 
-// t('log.results', {n: 3}) - falls back to the other language, then to the key itself.
+// t('search.results', {n: 3}) - falls back to the other language, then to the key itself.
 export function t(key, vars) {
   let s = catalogs[lang]?.[key] ?? catalogs.en?.[key] ?? catalogs.ko?.[key] ?? key;
   if (vars) s = s.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m));

@@ -129,6 +129,13 @@ async function purposes() {
   return purposeCache;
 }
 
+// The legal basis in the language shown: our wording when the record cites the basis the
+// purpose currently has (GET /purposes), else the record's own text.
+function basisText(it) {
+  const known = purposeCache?.[it.purpose]?.legal_basis;
+  return known === it.legal_basis ? tOr('basis.' + it.purpose, it.legal_basis) : it.legal_basis;
+}
+
 function actorText(it) {
   switch (it.actor_type) {
     case 'citizen': return t('log.you');
@@ -164,7 +171,7 @@ export async function accessLog(ctx) {
       cell(t('log.office'), it.office ? officeName(it.office) : '—'),
       cell(t('log.role'), actorText(it)),
       cell(t('log.purpose'), tOr('purpose.' + it.purpose, p[it.purpose]?.description || it.purpose),
-        it.legal_basis ? h('span', { class: 'basis' }, it.legal_basis) : null),
+        it.legal_basis ? h('span', { class: 'basis' }, t('log.basis'), ': ', basisText(it)) : null),
       h('td', { 'data-label': t('log.action') },
         `${tOr('action.' + it.action, it.action)} · ${tOr('resource.' + it.resource_type, it.resource_type)}`,
         it.outcome === 'deny' ? h('span', { class: 'badge badge-deny' }, t('log.denied')) : null))));

@@ -63,6 +63,10 @@ export function search(ctx) {
       results.replaceChildren(loading());
       try {
         last.result = await api('POST', '/persons/search', body);
+        // Korean names are usually typed without the space between family and given name
+        // ("김민준"); the API matches "family given", so try that split when nothing matched.
+        const split = !nid && !last.result?.items?.length ? splitHangulName(body.name) : null;
+        if (split) last.result = await api('POST', '/persons/search', { ...body, name: split });
         last.error = null;
       } catch (err) {
         if (err.field) { results.replaceChildren(); return showApiError(form, err); }
@@ -76,6 +80,15 @@ export function search(ctx) {
 
   page(ctx, t('search.title'), h('p', { class: 'lead' }, t('search.intro')), form, results);
   if (last && (last.result || last.error)) showResults(results);
+}
+
+// Two-syllable family names; any other Hangul name starts with a one-syllable family name.
+const FAMILY2 = ['남궁', '황보', '제갈', '선우', '독고', '사공', '서문', '동방', '어금', '망절'];
+export function splitHangulName(name) {
+  const n = (name || '').trim();
+  if (!/^[가-힣]{3,6}$/.test(n)) return null;
+  const k = FAMILY2.includes(n.slice(0, 2)) && n.length >= 4 ? 2 : 1;
+  return `${n.slice(0, k)} ${n.slice(k)}`;
 }
 
 function showResults(box) {
