@@ -2,8 +2,9 @@
 // own pages and the counsellor's person view.  Render only what the JSON holds: fields the
 // viewer may not see are absent (data minimisation).
 import { h, dl } from '../dom.js';
-import { t, tOr, fmtDate, fmtNumber, officeName } from '../i18n.js';
+import { t, tOr, fmtDate, fmtNumber, officeName, getLang } from '../i18n.js';
 import { field } from '../forms.js';
+import { api } from '../api.js';
 
 // ISO 3166-2:KR first-level regions.
 export const REGIONS = ['KR-11', 'KR-26', 'KR-27', 'KR-28', 'KR-29', 'KR-30', 'KR-31', 'KR-50', 'KR-41',
@@ -23,6 +24,32 @@ export function personName(p) {
   if (/[\u3131-\uD79D]/.test(f + g)) return f + g;
   return [g, f].filter(Boolean).join(' ');
 }
+
+// "GB" -> "United Kingdom" / "영국", from the browser's own locale data.
+export function countryName(code) {
+  try { return new Intl.DisplayNames([getLang()], { type: 'region' }).of(code) || code; } catch { return code; }
+}
+
+// An ISCO-08 code with its title from the public occupation list (GET /occupations), filled in
+// when the answer arrives; the code alone until then or if the lookup fails.
+const occupations = new Map();
+function occupationTitle(code) {
+  if (!occupations.has(code)) {
+    occupations.set(code, api('GET', `/occupations?scheme=ISCO-08&q=${encodeURIComponent(code)}&limit=10`)
+      .then((r) => (r.items || []).find((o) => o.code === code) || null).catch(() => null));
+  }
+  return occupations.get(code);
+}
+function occupation(code) {
+  const el = h('span', { class: 'occ' }, code);
+  occupationTitle(code).then((o) => {
+    const title = o && ((getLang() === 'ko' && o.title_ko) || o.title_en || o.title_ko);
+    if (title) el.textContent = `${title} (${code})`;
+  });
+  return el;
+}
+const occupationList = (codes) => (Array.isArray(codes) && codes.length
+  ? codes.map((c, i) => [i ? ', ' : '', occupation(c)]).flat() : undefined);
 
 const yesNo = (b) => (b === undefined ? undefined : t(b ? 'common.yes' : 'common.no'));
 
@@ -58,7 +85,8 @@ export function personSections(p) {
   const work = Array.isArray(p.work_history) && p.work_history.length
     ? h('ul', { class: 'plain' }, p.work_history.map((w) => h('li', {},
       h('strong', {}, [w.title, w.employer].filter(Boolean).join(' · ')),
-      h('span', { class: 'muted' }, ' ', [fmtDate(w.start_date), w.end_date ? fmtDate(w.end_date) : t('person.present')].join(' – ')))))
+      w.occupation ? [' ', h('span', { class: 'muted' }, '— ', occupation(w.occupation))] : null,
+      w.start_date ? h('span', { class: 'muted' }, ' ', fmtDate(w.start_date), ' – ', w.end_date ? fmtDate(w.end_date) : t('person.present')) : null)))
     : null;
   return [
     section('section.identity', dl([
@@ -66,7 +94,7 @@ export function personSections(p) {
       [t('field.birth_date'), fmtDate(p.birth_date)],
       [t('field.sex'), p.sex ? tOr('sex.' + p.sex, p.sex) : undefined],
       [t('field.national_id'), p.national_id_masked],
-      [t('field.nationality'), p.nationality ? tOr('country.' + p.nationality, p.nationality) : undefined],
+      [t('field.nationality'), p.nationality ? countryName(p.nationality) : undefined],
       [t('field.disability'), yesNo(p.disability)],
     ])),
     section('section.contact', dl([
@@ -81,7 +109,7 @@ export function personSections(p) {
     ])),
     section('section.work_history', work),
     section('section.preferences', dl([
-      [t('field.occupations'), listText(pr.occupations)],
+      [t('field.occupations'), occupationList(pr.occupations)],
       [t('field.pref_regions'), Array.isArray(pr.regions) && pr.regions.length ? pr.regions.map(regionName).join(', ') : undefined],
       [t('field.salary_min'), salary],
       [t('field.hours_max'), pr.hours_per_week_max !== undefined && pr.hours_per_week_max !== null ? t('unit.hours_per_week', { n: pr.hours_per_week_max }) : undefined],

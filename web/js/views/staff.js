@@ -147,6 +147,8 @@ function registrationCard(ctx, p, reg) {
   const card = h('section', { class: 'card', 'aria-labelledby': 'sec-reg' }, h('h2', { id: 'sec-reg' }, t('section.registration')));
   if (reg && reg.status) { card.append(registrationFacts(reg)); return card; }
   card.append(h('p', {}, t('person.not_registered')));
+  // Registering is for counsellors and supervisors (the API refuses welfare officers).
+  if (!['counsellor', 'supervisor'].includes(session.account?.role)) return card;
   const form = h('form', { class: 'form inline-form', novalidate: true });
   card.append(form);
   // The staff member's own office is offered first; the API decides what is allowed.
