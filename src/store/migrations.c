@@ -96,6 +96,9 @@ static const struct migration migrations[] = {
 
     {4, "auth: client token housekeeping index",
      "CREATE INDEX client_tokens_client ON client_tokens(client_id, expires_at);"},
+    {5, "index job-seeker registrations by person (the partial unique index serves only open ones)",
+     "CREATE INDEX jsr_person ON jobseeker_registrations(person_id, created_at);"},
+
     {20, "jobs: occupations, crosswalks, employers, vacancies, vetting, change feed, title bigrams",
      "CREATE TABLE occupations ("
      "  scheme TEXT NOT NULL, version TEXT NOT NULL, code TEXT NOT NULL, level INTEGER NOT NULL,"

@@ -1,5 +1,6 @@
 /* store_sqlite.c - SQLite backend: WAL, synchronous=FULL (a commit is durable when it returns),
  * foreign keys on, a busy timeout so concurrent writers queue instead of failing. */
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,7 +26,16 @@ static op_code sq_error(sqlite3 *db, int rc, op_err *e, const char *what) {
     return op_fail(e, OP_STORE, NULL, "%s: %s", what, sqlite3_errmsg(db));
 }
 
+/* Process-wide SQLite settings, before the first connection: memory statistics off (they take a
+ * global mutex on every allocation, which serialised all request threads - docs/DECISIONS.md 7). */
+static pthread_once_t sq_once = PTHREAD_ONCE_INIT;
+static void sq_global_init(void) {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    sqlite3_initialize();
+}
+
 static op_code sq_open(store *s, const char *path, op_err *e) {
+    pthread_once(&sq_once, sq_global_init);
     sqlite3 *db = NULL;
     int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
@@ -37,8 +47,11 @@ static op_code sq_open(store *s, const char *path, op_err *e) {
     sqlite3_busy_timeout(db, 15000);
     sqlite3_extended_result_codes(db, 1);
     s->conn = db;
+    /* A small page cache and mmap reads: every commit by another connection (the audit group
+     * committer commits continuously) makes a WAL reader drop its whole cache, so a big cache only
+     * costs time to free; mmap makes refilling it cheap. */
     const char *pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-                          "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;";
+                          "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-4096; PRAGMA mmap_size=1073741824;";
     char *msg = NULL;
     if (sqlite3_exec(db, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
         op_fail(e, OP_STORE, NULL, "could not configure database: %s", msg ? msg : "?");
