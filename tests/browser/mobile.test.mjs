@@ -103,6 +103,7 @@ test('the navigation folds behind the menu button and works', async () => {
   await page.waitForURL('**/me/access-log');
   await settle();
   assert.equal(await menu.getAttribute('aria-expanded'), 'false', 'menu closes after navigating');
+  assert.equal(await page.evaluate(() => document.activeElement.tagName), 'H1', 'focus moves to the new page heading');
   assert.equal(await page.locator('#site-nav a[aria-current=page]').textContent(), '내 정보 열람 기록');
   // Escape closes it too, returning focus to the button.
   await menu.click();
