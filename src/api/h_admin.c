@@ -99,7 +99,7 @@ static op_code accounts_create(http_req *rq, http_res *rs) {
 }
 
 struct route admin_routes[] = {
-    {"GET", "/api/v1/offices", offices_list, R_STAFF, 0, NULL, 0, "list offices", "admin", NULL},
+    {"GET", "/api/v1/offices", offices_list, R_PUBLIC, 0, NULL, 0, "list offices (the public directory of job centres and welfare offices)", "admin", NULL},
     {"POST", "/api/v1/offices", offices_create, R_STAFF | R_WRITE | R_IDEMPOTENT | R_BODY_JSON, ROLE_ADMIN, NULL, 8192,
      "create an office (admins)", "admin", NULL},
     {"GET", "/api/v1/accounts", accounts_list, R_STAFF, ROLE_ADMIN, NULL, 0,

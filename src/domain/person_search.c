@@ -13,13 +13,25 @@
 
 #define SEARCH_CANDIDATES 500
 
-static void like_escape(char *dst, size_t cap, const char *src) {
-    size_t j = 0;
-    for (; *src && j + 2 < cap; src++) {
-        if (*src == '%' || *src == '_' || *src == '\\') dst[j++] = '\\';
-        dst[j++] = *src;
+#define NAME_KEYS 6
+
+/* The stored key is "family given" (pv_name_key).  People type Korean names without a space
+ * ("김민준") and Western names given-first ("Minjun Kim"), so try those forms too: every split
+ * point of a space-less name (at UTF-8 character boundaries, family names of 1-3 characters
+ * first) and the swapped order of a two-part name.  Returns how many keys were filled. */
+static int name_variants(arena *a, const char *key, const char *keys[NAME_KEYS]) {
+    int n = 0;
+    keys[n++] = key;
+    const char *sp = strchr(key, ' ');
+    if (sp && !strchr(sp + 1, ' ')) {
+        keys[n++] = arena_printf(a, "%s %.*s", sp + 1, (int)(sp - key), key);
+    } else if (!sp) {
+        for (const char *p = key + 1; *p && n < NAME_KEYS; p++) {
+            if (((unsigned char)*p & 0xc0) == 0x80) continue; /* inside a UTF-8 sequence */
+            keys[n++] = arena_printf(a, "%.*s %s", (int)(p - key), key, p);
+        }
     }
-    dst[j] = 0;
+    return n;
 }
 
 op_code person_search(ctx *c, const struct person_query *q, json_t **out) {
@@ -58,24 +70,25 @@ op_code person_search(ctx *c, const struct person_query *q, json_t **out) {
             return op_fail_field(&c->err, OP_VALIDATION, "name", NULL, "name is longer than 201 bytes");
         if (q->birth_date && !date_parse(q->birth_date, NULL))
             return op_fail_field(&c->err, OP_VALIDATION, "birth_date", "use YYYY-MM-DD", "birth_date is not a valid date");
-        char *key = pv_name_key(c->a, q->name, NULL), esc[512], *pre, *suf;
+        char *key = pv_name_key(c->a, q->name, NULL);
         if (!*key) return op_fail_field(&c->err, OP_VALIDATION, "name", NULL, "name is empty");
-        like_escape(esc, sizeof esc, key);
-        pre = arena_printf(c->a, "%s %%", esc); /* the family name */
-        suf = arena_printf(c->a, "%% %s", esc); /* the given name */
+        const char *keys[NAME_KEYS];
+        int nk = name_variants(c->a, key, keys);
+        /* Every form is an index lookup: exact keys, or the whole query as a family name
+         * (the key range ["family ", "family!") - ' ' is 0x20 and '!' 0x21). */
         st = store_prepare(c->db,
                            q->birth_date
-                               ? "SELECT id FROM persons WHERE (name_key = ? OR name_key LIKE ? ESCAPE '\\'"
-                                 " OR name_key LIKE ? ESCAPE '\\') AND birth_date = ? ORDER BY id LIMIT ?"
-                               : "SELECT id FROM persons WHERE (name_key = ? OR name_key LIKE ? ESCAPE '\\'"
-                                 " OR name_key LIKE ? ESCAPE '\\') ORDER BY id LIMIT ?",
+                               ? "SELECT id FROM persons WHERE (name_key IN (?, ?, ?, ?, ?, ?)"
+                                 " OR (name_key >= ? AND name_key < ?)) AND birth_date = ? ORDER BY id LIMIT ?"
+                               : "SELECT id FROM persons WHERE (name_key IN (?, ?, ?, ?, ?, ?)"
+                                 " OR (name_key >= ? AND name_key < ?)) ORDER BY id LIMIT ?",
                            &c->err);
         if (!st) return c->err.code;
-        store_bind_text(st, 1, key);
-        store_bind_text(st, 2, pre);
-        store_bind_text(st, 3, suf);
-        if (q->birth_date) store_bind_text(st, 4, q->birth_date);
-        store_bind_int(st, q->birth_date ? 5 : 4, SEARCH_CANDIDATES);
+        for (int i = 0; i < NAME_KEYS; i++) store_bind_text(st, 1 + i, keys[i < nk ? i : 0]);
+        store_bind_text(st, NAME_KEYS + 1, arena_printf(c->a, "%s ", key));
+        store_bind_text(st, NAME_KEYS + 2, arena_printf(c->a, "%s!", key));
+        if (q->birth_date) store_bind_text(st, NAME_KEYS + 3, q->birth_date);
+        store_bind_int(st, q->birth_date ? NAME_KEYS + 4 : NAME_KEYS + 3, SEARCH_CANDIDATES);
     }
     /* Collect candidate ids first: deciding access runs queries on the same connection. */
     char (*ids)[ID_LEN] = arena_alloc(c->a, SEARCH_CANDIDATES * sizeof *ids);

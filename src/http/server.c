@@ -37,7 +37,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
         for (int i = 0; i < HTTP_MAX_PARAMS; i++)
             st->params[i] = st->params[i] ? arena_strdup(a, st->params[i]) : NULL;
         st->max = st->route && st->route->body_max ? st->route->body_max : HTTP_DEFAULT_BODY_MAX;
-        if (st->route && !(st->route->flags & (R_BODY_JSON | R_BODY_FORM | R_BODY_RAW))) st->max = 0;
+        /* Endpoints that take no body still accept (and ignore) a small one such as "{}". */
+        if (st->route && !(st->route->flags & (R_BODY_JSON | R_BODY_FORM | R_BODY_RAW))) st->max = 1024;
         *con_cls = st;
         return MHD_YES;
     }

@@ -162,7 +162,18 @@ test('a citizen may not call staff routes', async () => {
   assert.equal(me.body.account.office, null);
   assert.equal(me.body.account.locale, 'en');
   assertError(assert, await s.get('/api/v1/audit?person_id=00000000-0000-7000-8000-000000000000', { token: tok }), 403, 'access.denied');
-  assertError(assert, await s.get('/api/v1/offices', { token: tok }), 403, 'access.denied');
+  assertError(assert, await s.get('/api/v1/accounts', { token: tok }), 403, 'access.denied');
+  // The office directory is public (citizens pick the job centre they register at).
+  const offices = await s.get('/api/v1/offices');
+  assert.equal(offices.status, 200, offices.text);
+  assert.ok(offices.body.items.length >= 1);
+});
+
+test('an endpoint without a body ignores a small one (logout with "{}")', async () => {
+  const tok = await s.login('lee.citizen', PW);
+  const r = await s.post('/api/v1/auth/logout', {}, { token: tok });
+  assert.equal(r.status, 200, r.text);
+  assertError(assert, await s.get('/api/v1/auth/session', { token: tok }), 401, 'auth.token_invalid');
 });
 
 test('signup creates a citizen account that can log in', async () => {
@@ -230,7 +241,7 @@ test('client credentials errors follow RFC 6749 section 5.2', async () => {
   assertError(assert, await s.post('/oauth2/client/token', { grant_type: 'client_credentials' }), 415, 'request.unsupported_media_type');
 });
 
-test('admin API: admins manage offices and accounts, counsellors may only list offices', async () => {
+test('admin API: admins manage offices and accounts; anyone may list offices', async () => {
   const admin = await s.login('park.admin', PW);
   const couns = await s.login('kim.counsellor', PW);
 
@@ -242,7 +253,7 @@ test('admin API: admins manage offices and accounts, counsellors may only list o
   assertError(assert, await s.post('/api/v1/offices', office, { token: couns }), 403, 'access.denied');
   assertError(assert, await s.get('/api/v1/accounts', { token: couns }), 403, 'access.denied');
   assertError(assert, await s.post('/api/v1/accounts', {}, { token: couns }), 403, 'access.denied');
-  assertError(assert, await s.get('/api/v1/offices'), 401, 'auth.required');
+  assertError(assert, await s.post('/api/v1/offices', office), 401, 'auth.required');
 
   const created = await s.post('/api/v1/offices', office, { token: admin });
   assert.equal(created.status, 201, created.text);

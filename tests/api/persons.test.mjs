@@ -106,8 +106,11 @@ test('search by national id (query and body) and by name + birth date', async ()
   r = await get(`/api/v1/persons?name=${encodeURIComponent('김 민준')}&birth_date=1990-01-01`, 'kim');
   assert.equal(r.status, 200, r.text);
   assert.deepEqual(r.body.items.map((x) => x.id), [pid]);
-  r = await post('/api/v1/persons/search', 'kim', { name: '민준', birth_date: '1990-01-01', limit: 5 });
-  assert.deepEqual(r.body.items.map((x) => x.id), [pid]);
+  // Names as people type them: without a space (Korean), given name first, or the family name alone.
+  for (const name of ['김민준', '민준 김', '김']) {
+    r = await post('/api/v1/persons/search', 'kim', { name, birth_date: '1990-01-01', limit: 5 });
+    assert.deepEqual(r.body.items.map((x) => x.id), [pid], `name search "${name}"`);
+  }
   r = await post('/api/v1/persons/search', 'kim', { name: '김 민준', birth_date: '1991-01-01' });
   assert.equal(r.body.count, 0);
   r = await post('/api/v1/persons/search', 'kim', { national_id: OTHER_NIDS[3] });
