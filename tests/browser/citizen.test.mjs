@@ -93,8 +93,8 @@ test('register as a job seeker and see status, office and dates', async () => {
   await page.waitForURL('**/me/registration');
   await settled(page, '구직 신청');
   await page.locator('[name=office]').waitFor();
-  if (await page.locator('select[name=office]').count()) await page.locator('select[name=office]').selectOption(SEOUL.code);
-  else await page.locator('input[name=office]').fill(SEOUL.code);
+  // Citizens choose from the public office directory.
+  await page.locator('select[name=office]').selectOption(SEOUL.code);
   await page.locator('main button[type=submit]').click();
   await page.getByText('구직 신청이 접수되었습니다.').waitFor();
   const text = await page.locator('main').textContent();

@@ -1,13 +1,11 @@
-// offices.js - the list of job centres for choosing where to register, when the API offers one
-// to the caller; null means "ask for the office code instead".
+// offices.js - the list of job centres for choosing where to register (GET /api/v1/offices is the
+// public office directory); null means the list could not be loaded: ask for the office code.
 import { api } from '../api.js';
 import { session } from '../app.js';
 
 const cache = new Map(); // per account: what one account may list another may not
 export async function loadOffices() {
-  // GET /api/v1/offices is for staff only; citizens type the office code.
-  if (session.account?.kind !== 'staff') return null;
-  const key = session.account.id;
+  const key = session.account?.id || 'anonymous';
   if (cache.has(key)) return cache.get(key);
   let list = null;
   try {
