@@ -17,7 +17,7 @@
 
 #define MAX_TERMS 8
 #define MAX_OFFSET 10000
-#define COUNT_CAP 10000
+#define COUNT_CAP 1000
 
 struct terms {
     const char *t[MAX_TERMS];
@@ -140,7 +140,9 @@ static op_code bad(ctx *c, const char *field, const char *hint, const char *msg)
 static op_code build_where(ctx *c, const struct jobs_query *q, const struct terms *t, struct sqlb *b) {
     char today[11];
     date_format(date_today(), today);
-    sq(b, " WHERE v.status = 'published' AND (v.closing_date IS NULL OR v.closing_date >= ?)");
+    /* With text terms the index drives (rowid lookups); keep the planner off the status indexes. */
+    sq(b, t->n ? " WHERE v.status || '' = 'published' AND (v.closing_date IS NULL OR v.closing_date >= ?)"
+               : " WHERE v.status = 'published' AND (v.closing_date IS NULL OR v.closing_date >= ?)");
     bs(b, arena_strdup(c->a, today));
     text_where(c, b, t);
     if (q->occupation) {

@@ -148,6 +148,9 @@ static const struct migration migrations[] = {
      "CREATE INDEX vacancy_changes_at ON vacancy_changes(at, seq);"
      "CREATE TABLE vacancy_bigrams (gram TEXT NOT NULL, num BIGINT NOT NULL, PRIMARY KEY (gram, num));"
      "CREATE INDEX vacancy_bigrams_num ON vacancy_bigrams(num);"},
+    {21, "jobs: vetting-queue index instead of (status, created_at), which misled search plans",
+     "DROP INDEX vacancies_status;"
+     "CREATE INDEX vacancies_queue ON vacancies(updated_at, num) WHERE status = 'held';"},
 };
 
 #define NMIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
