@@ -10,7 +10,9 @@
  * Directory: pol_set_dir() (CLI --pack-dir) > $OPENPES_POLICY_DIR > ./policy > <binary dir>/../policy
  * (> <binary dir>/../../policy, for test binaries under build/tests/).
  * Packs are loaded on first use per country and cached for the life of the process (the outcome,
- * success or failure, is cached); lookups are thread-safe and packs are never mutated after load. */
+ * success or failure, is cached); lookups are thread-safe and packs are never mutated after load.
+ * Calculators must not change pack values' reference counts either: copy (json_deep_copy, or
+ * new scalars) whatever goes into a response. */
 #ifndef OPENPES_POLICY_PACK_H
 #define OPENPES_POLICY_PACK_H
 #include <jansson.h>

@@ -80,8 +80,8 @@ op_code pol_ei_recognition(arena *a, const json_t *req, json_t **out, op_err *e)
         if (json_integer_value(json_object_get(json_array_get(rows, i), "round_from")) <= round) row = json_array_get(rows, i);
     int64_t req_all = json_integer_value(json_object_get(row, "required"));
     int64_t req_js = json_integer_value(json_object_get(row, "job_search"));
-    json_t *shown = json_pack("{s:s, s:I, s:O, s:I, s:I}", "claimant_category", cat, "round", (json_int_t)round, "round_from",
-                              json_object_get(row, "round_from"), "required", (json_int_t)req_all, "job_search", (json_int_t)req_js);
+    json_t *shown = json_pack("{s:s, s:I, s:I, s:I, s:I}", "claimant_category", cat, "round", (json_int_t)round, "round_from",
+                              json_integer_value(json_object_get(row, "round_from")), "required", (json_int_t)req_all, "job_search", (json_int_t)req_js);
     const char *rc_conf = json_string_value(json_object_get(row, "confidence"));
     if (rc_conf) json_object_set_new(shown, "confidence", json_string(rc_conf));
     pol_trace_pv(&k, "quota", &pv, shown);
