@@ -15,7 +15,7 @@ json_t *jx_arena(arena *a, json_t *v) {
 }
 
 char *jx_dump(arena *a, const json_t *v) {
-    char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+    char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
     if (!s) return arena_strdup(a, "null");
     char *r = arena_strdup(a, s);
     free(s);
