@@ -10,13 +10,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/clock.h"
 #include "cli/cli.h"
+#include "jobs/jobs.h"
 #include "seed/seed.h"
 
 static const char usage[] =
     "usage: openpes seed --demo\n"
     "       openpes seed --print-accounts\n"
-    "       openpes seed --persons N [--seed S] [--offices K] [--registered PCT] [--batch B] [--ids-file FILE]\n";
+    "       openpes seed --persons N [--seed S] [--offices K] [--registered PCT] [--batch B] [--ids-file FILE]\n"
+    "       openpes seed --vacancies N [--seed S]\n";
 
 static bool parse_u64(const char *name, const char *v, uint64_t lo, uint64_t hi, uint64_t *out) {
     char *end;
@@ -32,7 +35,7 @@ bad:
 
 /* Reject options this command does not know: a typo must not silently seed something else. */
 static bool opts_ok(int argc, char **argv) {
-    static const char *const valued[] = {"persons", "seed", "offices", "registered", "batch", "ids-file", NULL};
+    static const char *const valued[] = {"persons", "vacancies", "seed", "offices", "registered", "batch", "ids-file", NULL};
     static const char *const flags[] = {"demo", "print-accounts", NULL};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -108,15 +111,37 @@ static int persons(int argc, char **argv) {
     return 0;
 }
 
+/* seed --vacancies N [--seed S]: deterministic published vacancies (src/jobs/seed.c). */
+static int vacancies(int argc, char **argv) {
+    uint64_t n, seed = 1;
+    if (!parse_u64("vacancies", cli_opt(argc, argv, "vacancies"), 1, 10000000, &n)) return 2;
+    if (cli_opt(argc, argv, "seed") && !parse_u64("seed", cli_opt(argc, argv, "seed"), 0, UINT32_MAX, &seed)) return 2;
+    if (!cli_open_db(true)) return 1;
+    op_err e = {0};
+    ctx c;
+    if (!ctx_init_system(&c, "seed", "system_operation", &e)) return cli_fail(&e);
+    int64_t t0 = clock_mono_us();
+    op_code rc = jobs_ensure(&c);
+    if (!rc) rc = vacancy_seed(&c, (long)n, (unsigned)seed);
+    int ret = rc ? cli_fail(&c.err) : 0;
+    if (!rc) {
+        double secs = (double)(clock_mono_us() - t0) / 1e6;
+        printf("seeded %" PRIu64 " vacancies in %.1f s: %.0f vacancies/s\n", n, secs, secs > 0 ? (double)n / secs : 0.0);
+    }
+    ctx_release(&c);
+    return ret;
+}
+
 int cmd_seed(int argc, char **argv) {
     if (!opts_ok(argc, argv)) return 2;
     bool d = cli_flag(argc, argv, "demo"), p = cli_flag(argc, argv, "print-accounts");
-    bool n = cli_opt(argc, argv, "persons") != NULL;
-    if (d + p + n != 1) {
-        fprintf(stderr, "openpes: seed: choose one of --demo, --print-accounts or --persons N\n%s", usage);
+    bool n = cli_opt(argc, argv, "persons") != NULL, v = cli_opt(argc, argv, "vacancies") != NULL;
+    if (d + p + n + v != 1) {
+        fprintf(stderr, "openpes: seed: choose one of --demo, --print-accounts, --persons N or --vacancies N\n%s", usage);
         return 2;
     }
     if (p) return print_accounts();
     if (d) return demo();
+    if (v) return vacancies(argc, argv);
     return persons(argc, argv);
 }

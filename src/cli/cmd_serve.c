@@ -6,10 +6,22 @@
 #include "cli/cli.h"
 #include "events/outbox.h"
 #include "http/server.h"
+#include "jobs/jobs.h"
 #include "store/store.h"
 
 int cmd_serve(int argc, char **argv) {
     if (!cli_open_db(true)) return 1;
+    op_err e = {0};
+    ctx c;
+    if (!ctx_init_system(&c, "serve", "system_operation", &e)) return cli_fail(&e);
+    op_code rc0 = jobs_ensure(&c); /* occupation code lists and search index objects */
+    if (rc0) {
+        int r = cli_fail(&c.err);
+        ctx_release(&c);
+        return r;
+    }
+    ctx_release(&c);
+    worker_register_periodic("jobs.close_expired", 300, jobs_close_expired);
     struct server_opts o = {0};
     const char *v;
     o.bind = cli_opt(argc, argv, "bind");

@@ -129,6 +129,45 @@ int worker_run_once(const char *owner, int max, op_err *e) {
     return done;
 }
 
+/* ---- periodic tasks ---- */
+
+#define MAX_PERIODIC 16
+static struct {
+    const char *name;
+    int interval_s;
+    int (*fn)(ctx *c);
+    int64_t next_us;
+} periodic[MAX_PERIODIC];
+static int nperiodic;
+
+void worker_register_periodic(const char *name, int interval_s, int (*fn)(ctx *c)) {
+    if (nperiodic < MAX_PERIODIC) {
+        periodic[nperiodic].name = name;
+        periodic[nperiodic].interval_s = interval_s > 0 ? interval_s : 60;
+        periodic[nperiodic].fn = fn;
+        periodic[nperiodic].next_us = 0; /* first run right away */
+        nperiodic++;
+    }
+}
+
+static void run_periodic(void) {
+    int64_t now = clock_mono_us();
+    for (int i = 0; i < nperiodic; i++) {
+        if (now < periodic[i].next_us) continue;
+        periodic[i].next_us = now + (int64_t)periodic[i].interval_s * 1000000;
+        op_err e = {0};
+        ctx c;
+        if (!ctx_init_system(&c, periodic[i].name, "system_operation", &e)) {
+            log_warn("periodic %s: %s", periodic[i].name, e.detail);
+            continue;
+        }
+        int n = periodic[i].fn(&c);
+        if (n < 0) log_warn("periodic %s failed: %s", periodic[i].name, c.err.detail);
+        else if (n > 0) log_info("periodic %s: %d done", periodic[i].name, n);
+        ctx_release(&c);
+    }
+}
+
 /* ---- background thread ---- */
 
 static pthread_t bg;
@@ -149,6 +188,7 @@ static void *bg_main(void *arg) {
     id_uuid7(id);
     snprintf(owner, sizeof owner, "worker:%d:%.8s", (int)getpid(), id + 28);
     while (!bg_stop) {
+        run_periodic();
         op_err e = {0};
         int n = worker_run_once(owner, 100, &e);
         if (n < 0) log_warn("worker: %s", e.detail);

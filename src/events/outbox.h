@@ -23,6 +23,12 @@ typedef op_code (*event_handler)(ctx *c, long long id, const char *type, const c
 /* Handlers for types starting with `prefix` ("" = every event).  Register before starting. */
 void event_register(const char *prefix, event_handler fn);
 
+/* Periodic housekeeping run by the background worker every `interval_s` seconds (e.g. closing
+ * expired vacancies).  fn gets a system context and returns a count (or -1 with c->err set).
+ * Register before worker_start_background; modules register their own from the CLI layer so
+ * this layer depends on none of them. */
+void worker_register_periodic(const char *name, int interval_s, int (*fn)(ctx *c));
+
 /* Claim and process up to max events; returns how many were processed, -1 on store error. */
 int worker_run_once(const char *owner, int max, op_err *e);
 void worker_start_background(void);

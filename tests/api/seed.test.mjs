@@ -115,3 +115,26 @@ test('seed --persons 500 --seed 7 gives the same people in two databases', async
     await b.stop();
   }
 });
+
+test('seed --vacancies: deterministic published vacancies that search finds; serve loads ISCO-08', async () => {
+  const s = new Server();
+  try {
+    const out = s.cliOk('seed', '--vacancies', '40', '--seed', '3');
+    assert.match(out, /seeded 40 vacancies/);
+    await s.start();
+    const r = await s.get('/api/v1/vacancies?page_size=50');
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.total, 40, r.text.slice(0, 300));
+    const occ = await s.get('/api/v1/occupations?q=2512');
+    assert.equal(occ.status, 200, occ.text);
+    assert.ok(occ.body.items.some((o) => o.code === '2512'), occ.text.slice(0, 300));
+    assertUsage(s);
+  } finally {
+    await s.stop();
+  }
+});
+
+function assertUsage(s) {
+  const bad = s.cli('seed', '--vacancies', '0');
+  assert.notEqual(bad.status, 0, 'zero vacancies is refused');
+}
