@@ -115,6 +115,24 @@ char *arena_printf(arena *a, const char *fmt, ...) {
 
 size_t arena_used(const arena *a) { return a->total; }
 
+void arena_reset(arena *a) {
+    for (struct cleanup *c = a->cleanups; c;) {
+        struct cleanup *n = c->next;
+        c->fn(c->arg);
+        c = n;
+    }
+    a->cleanups = NULL;
+    struct block *b = a->head;
+    while (b->next) { /* the oldest block (the first, smallest) stays */
+        struct block *n = b->next;
+        free(b);
+        b = n;
+    }
+    b->used = 0;
+    a->head = b;
+    a->total = 0;
+}
+
 void arena_on_free(arena *a, void (*fn)(void *), void *arg) {
     struct cleanup *c = arena_alloc(a, sizeof *c);
     c->fn = fn;

@@ -17,6 +17,8 @@ char *arena_strndup(arena *a, const char *s, size_t n);
 char *arena_printf(arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *arena_vprintf(arena *a, const char *fmt, va_list ap);
 size_t arena_used(const arena *a);
+/* Run the clean-ups and free everything but the first block, leaving an empty arena to reuse. */
+void arena_reset(arena *a);
 /* Run fn(arg) when the arena is freed (for non-memory resources such as jansson values). */
 void arena_on_free(arena *a, void (*fn)(void *), void *arg);
 

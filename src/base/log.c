@@ -28,6 +28,32 @@ int log_set_file(const char *path) {
     return 0;
 }
 
+void log_json_str(char *out, size_t cap, size_t *len, const char *s, size_t max) {
+    static const char hex[] = "0123456789abcdef";
+    size_t n = *len;
+    if (n + 3 > cap) return;
+    out[n++] = '"';
+    for (size_t i = 0; s && s[i] && i < max && n + 8 < cap; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch == '"' || ch == '\\') {
+            out[n++] = '\\';
+            out[n++] = (char)ch;
+        } else if (ch < 0x20 || ch == 0x7f) {
+            out[n++] = '\\';
+            out[n++] = 'u';
+            out[n++] = '0';
+            out[n++] = '0';
+            out[n++] = hex[ch >> 4];
+            out[n++] = hex[ch & 15];
+        } else {
+            out[n++] = (char)ch; /* UTF-8 passes through; invalid bytes are the reader's problem */
+        }
+    }
+    out[n++] = '"';
+    out[n] = 0;
+    *len = n;
+}
+
 void log_json_line(const char *line, unsigned long len) {
     char stackbuf[4096];
     char *buf = len + 2 <= sizeof stackbuf ? stackbuf : malloc(len + 2);

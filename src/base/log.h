@@ -5,6 +5,7 @@
  * alternating key/value strings, ending with NULL. */
 #ifndef OPENPES_LOG_H
 #define OPENPES_LOG_H
+#include <stddef.h>
 
 enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR, LOG_OFF };
 extern enum log_level log_min_level;
@@ -12,6 +13,9 @@ extern enum log_level log_min_level;
 void log_set_level(enum log_level l);
 int log_set_file(const char *path); /* NULL = stderr */
 void log_msg_(enum log_level l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Append s as a JSON string literal (quotes included) to out[*len..cap), truncating long values
+ * to `max` bytes of input; keeps out NUL-terminated.  For hot-path log lines built by hand. */
+void log_json_str(char *out, size_t cap, size_t *len, const char *s, size_t max);
 /* Write a pre-built JSON object (serialised by the caller) as one line. */
 void log_json_line(const char *line, unsigned long len);
 

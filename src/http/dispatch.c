@@ -254,6 +254,7 @@ enum MHD_Result dispatch_respond(struct conn_state *st, const char *method, cons
     http_res *rs = &st->rs;
     int status;
     const char *body;
+    char *owned = NULL; /* jansson's buffer, handed to MHD to free (one copy less) */
     size_t len;
     const char *ctype = "application/json";
     if (st->rc) {
@@ -264,22 +265,29 @@ enum MHD_Result dispatch_respond(struct conn_state *st, const char *method, cons
         op_code code = c->err.code ? c->err.code : st->rc;
         status = op_status(code);
         json_t *ej = jx_arena(st->a, error_json(c, st->rc));
-        body = jx_dump(st->a, ej);
-        len = strlen(body);
+        body = owned = json_dumps(ej, JSON_COMPACT | JSON_REAL_PRECISION(15));
+        len = owned ? strlen(owned) : 0;
         if (status >= 500) log_error("request failed: %s: %s", op_code_str(code), c->err.detail);
     } else {
         status = rs->status ? rs->status : 200;
         if (rs->json) {
             jx_arena(st->a, rs->json);
-            body = jx_dump(st->a, rs->json);
-            len = strlen(body);
+            body = owned = json_dumps(rs->json, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
+            len = owned ? strlen(owned) : 0;
         } else {
             body = rs->body ? rs->body : "";
             len = rs->body ? (rs->body_len ? rs->body_len : strlen(rs->body)) : 0;
             if (rs->content_type) ctype = rs->content_type;
         }
     }
-    struct MHD_Response *resp = MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
+    if ((st->rc || rs->json) && !owned) { /* out of memory while rendering */
+        body = "{\"error\":{\"code\":\"internal.error\",\"message\":\"out of memory\",\"detail\":\"\",\"hint\":\"\"}}";
+        len = strlen(body);
+        status = 500;
+    }
+    struct MHD_Response *resp =
+        owned ? MHD_create_response_from_buffer(len, owned, MHD_RESPMEM_MUST_FREE)
+              : MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
     MHD_add_response_header(resp, "Content-Type", ctype);
     MHD_add_response_header(resp, "X-Correlation-ID", c->correlation_id);
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
@@ -295,24 +303,34 @@ enum MHD_Result dispatch_respond(struct conn_state *st, const char *method, cons
 
     int64_t dur = clock_mono_us() - st->t0;
     metrics_observe(st->route, status, dur);
-    if (!st->route || !(st->route->flags & R_NO_METRICS_LOG)) {
+    if (log_min_level <= LOG_INFO && (!st->route || !(st->route->flags & R_NO_METRICS_LOG))) {
         char ts[CLOCK_TS_LEN];
         clock_now_ts(ts);
-        json_t *l = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:f,s:I,s:s,s:s}", "ts", ts, "level",
-                              status >= 500 ? "error" : "info", "msg", "request", "method", method,
-                              "path", url, "route", st->route ? st->route->pattern : "-", "status",
-                              status, "dur_ms", (double)dur / 1000.0, "bytes", (json_int_t)len,
-                              "correlation_id", c->correlation_id, "actor_type",
-                              actor_type_name(c->who.type));
-        if (l) {
-            if (c->who.id[0]) json_object_set_new(l, "actor_id", json_string(c->who.id));
-            if (st->rc) json_object_set_new(l, "error", json_string(op_code_str(c->err.code ? c->err.code : st->rc)));
-            char *s = json_dumps(l, JSON_COMPACT | JSON_REAL_PRECISION(6));
-            if (s) {
-                if (log_min_level <= LOG_INFO) log_json_line(s, strlen(s));
-                free(s);
-            }
-            json_decref(l);
+        /* Built by hand: this line is written for every request and jansson's object round
+         * trip cost more than the handler's own JSON (docs/DECISIONS.md 7). */
+        char line[2048];
+        size_t n = 0;
+        n += (size_t)snprintf(line, sizeof line, "{\"ts\":\"%s\",\"level\":\"%s\",\"msg\":\"request\",\"method\":", ts,
+                              status >= 500 ? "error" : "info");
+        log_json_str(line, sizeof line, &n, method, 16);
+        n += (size_t)snprintf(line + n, sizeof line - n, ",\"path\":");
+        log_json_str(line, sizeof line, &n, url, 512);
+        n += (size_t)snprintf(line + n, sizeof line - n, ",\"route\":");
+        log_json_str(line, sizeof line, &n, st->route ? st->route->pattern : "-", 256);
+        n += (size_t)snprintf(line + n, sizeof line - n,
+                              ",\"status\":%d,\"dur_ms\":%.3f,\"bytes\":%zu,\"correlation_id\":\"%s\",\"actor_type\":\"%s\"",
+                              status, (double)dur / 1000.0, len, c->correlation_id, actor_type_name(c->who.type));
+        if (c->who.id[0]) {
+            n += (size_t)snprintf(line + n, sizeof line - n, ",\"actor_id\":");
+            log_json_str(line, sizeof line, &n, c->who.id, 64);
+        }
+        if (st->rc)
+            n += (size_t)snprintf(line + n, sizeof line - n, ",\"error\":\"%s\"",
+                                  op_code_str(c->err.code ? c->err.code : st->rc));
+        if (n + 2 < sizeof line) {
+            line[n++] = '}';
+            line[n] = 0;
+            log_json_line(line, n);
         }
     }
     return ret;

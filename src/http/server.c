@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,31 @@
 const char *server_web_dir = "web";
 bool server_secure_cookies = false;
 
+/* One spare arena per listener thread: requests reuse it instead of allocating a new one.
+ * A thread-specific key (not _Thread_local) so the spare is freed when the thread exits. */
+static pthread_key_t spare_key;
+static pthread_once_t spare_once = PTHREAD_ONCE_INIT;
+static void spare_free(void *p) { arena_free(p); }
+static void spare_init(void) { pthread_key_create(&spare_key, spare_free); }
+
+static arena *arena_take(void) {
+    pthread_once(&spare_once, spare_init);
+    arena *a = pthread_getspecific(spare_key);
+    if (!a) return arena_new(16384);
+    pthread_setspecific(spare_key, NULL);
+    return a;
+}
+
+static void arena_give(arena *a) {
+    pthread_once(&spare_once, spare_init);
+    if (pthread_getspecific(spare_key)) {
+        arena_free(a);
+        return;
+    }
+    arena_reset(a);
+    pthread_setspecific(spare_key, a);
+}
+
 static void park_cb(void *arg) { MHD_suspend_connection(((struct conn_state *)arg)->mc); }
 static void resume_cb(void *arg) { MHD_resume_connection(((struct conn_state *)arg)->mc); }
 
@@ -28,7 +54,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
     (void)version;
     struct conn_state *st = *con_cls;
     if (!st) {
-        arena *a = arena_new(16384);
+        arena *a = arena_take();
         st = arena_alloc(a, sizeof *st);
         st->a = a;
         st->mc = mc;
@@ -102,7 +128,7 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls,
     if (!st) return;
     if (st->rs.wait) audit_ticket_wait(st->rs.wait);
     if (st->c.db && store_in_tx(st->c.db)) store_rollback(st->c.db);
-    arena_free(st->a);
+    arena_give(st->a);
     *con_cls = NULL;
 }
 
