@@ -11,6 +11,9 @@ extern struct route me_routes[];
 extern struct route admin_routes[];
 extern struct route policy_routes[];
 extern struct route jobs_routes[];
+extern struct route match_routes[];
+extern struct route ei_routes[];
+extern struct route dci_routes[];
 extern struct route audit_routes[];
 extern struct route static_routes[];
 
