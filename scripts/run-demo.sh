@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Build, create a demo database (once) and serve it at http://127.0.0.1:8080.
 # OPENPES_DEMO_DB overrides the database file (default var/demo.db); remove it to start over.
+# PORT overrides the port.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DB=${OPENPES_DEMO_DB:-var/demo.db}
+PORT=${PORT:-8080}
 mkdir -p "$(dirname "$DB")"
 if [ ! -f "$DB" ]; then
-  build/openpes --db "$DB" seed --demo
+  build/openpes --db "$DB" seed --demo            # prints the demo accounts
+  build/openpes --db "$DB" seed --vacancies 500 --seed 1
+else
+  build/openpes --db "$DB" seed --print-accounts
 fi
-build/openpes --db "$DB" seed --print-accounts 2>/dev/null || true
 echo
-echo "OpenPES is starting at http://127.0.0.1:8080  (Ctrl-C stops it)"
-exec build/openpes --db "$DB" serve --port "${PORT:-8080}" --web web
+echo "OpenPES is starting at http://127.0.0.1:$PORT  (Ctrl-C stops it)"
+exec build/openpes --db "$DB" serve --port "$PORT" --web web
