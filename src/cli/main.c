@@ -12,7 +12,7 @@ static const struct command commands[] = {
     {"serve", cmd_serve, "serve [--port N] [--bind ADDR] [--web DIR] [--daemons N] [--pool N] [--port-file F] [--session-ttl S] [--no-worker]",
      "run the HTTP server (and the background worker)"},
     {"migrate", cmd_migrate, "migrate", "create or upgrade the database schema"},
-    {"seed", cmd_seed, "seed --demo | --persons N [--seed S] [--offices N]", "load demo or synthetic data"},
+    {"seed", cmd_seed, "seed --demo | --print-accounts | --persons N [--seed S] [--offices N] | --vacancies N [--seed S]", "load demo or synthetic data"},
     {"user", cmd_user, "user add --username U --password P|--password-stdin --kind citizen|employer|staff [--role R --office CODE] [--person ID] [--name NAME] | user list",
      "manage accounts"},
     {"client", cmd_client, "client add --id ID --secret S|--secret-stdin --scopes \"a b\" [--name NAME] | client list", "manage partner OAuth2 clients"},
