@@ -48,3 +48,28 @@ bool cli_flag(int argc, char **argv, const char *name) {
         if (strncmp(argv[i], "--", 2) == 0 && strcmp(argv[i] + 2, name) == 0) return true;
     return false;
 }
+
+static bool in_list(const char *const *list, const char *name, size_t n) {
+    for (; list && *list; list++)
+        if (strlen(*list) == n && strncmp(name, *list, n) == 0) return true;
+    return false;
+}
+
+bool cli_check_opts(int argc, char **argv, int first, const char *const *valued, const char *const *flags,
+                    const char *usage) {
+    for (int i = first; i < argc; i++) {
+        if (strncmp(argv[i], "--", 2) != 0) {
+            fprintf(stderr, "openpes: unexpected argument \"%s\"\n%s", argv[i], usage);
+            return false;
+        }
+        const char *name = argv[i] + 2;
+        size_t n = strcspn(name, "=");
+        if (in_list(valued, name, n)) {
+            if (!name[n]) i++; /* the value is the next argument */
+        } else if (name[n] || !in_list(flags, name, n)) {
+            fprintf(stderr, "openpes: unknown option \"%s\"\n%s", argv[i], usage);
+            return false;
+        }
+    }
+    return true;
+}

@@ -33,5 +33,10 @@ int cli_fail(const op_err *e);
 /* Find "--name value" or "--name=value" in argv; NULL when absent. */
 const char *cli_opt(int argc, char **argv, const char *name);
 bool cli_flag(int argc, char **argv, const char *name);
+/* Reject arguments from argv[first] on that are not "--name value", "--name=value" (names in
+ * `valued`) or "--flag" (names in `flags`; either list may be NULL): a typo must never be silently
+ * ignored.  Prints the problem and `usage` to stderr and returns false. */
+bool cli_check_opts(int argc, char **argv, int first, const char *const *valued, const char *const *flags,
+                    const char *usage);
 
 #endif

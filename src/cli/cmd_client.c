@@ -11,34 +11,10 @@ static const char usage[] =
     "usage: openpes client add --id ID (--secret S | --secret-stdin) --scopes \"a b\" [--name NAME]\n"
     "       openpes client list\n";
 
-/* Reject options this subcommand does not know (a typo must not be silently ignored). */
-static bool opts_ok(int argc, char **argv, const char *const *valued, const char *const *flags) {
-    for (int i = 2; i < argc; i++) {
-        if (strncmp(argv[i], "--", 2) != 0) {
-            fprintf(stderr, "openpes: unexpected argument \"%s\"\n%s", argv[i], usage);
-            return false;
-        }
-        const char *name = argv[i] + 2;
-        size_t n = strcspn(name, "=");
-        bool known = false;
-        for (const char *const *v = valued; *v && !known; v++)
-            if (strlen(*v) == n && strncmp(name, *v, n) == 0) {
-                known = true;
-                if (!name[n]) i++;
-            }
-        for (const char *const *f = flags; *f && !known; f++) known = strcmp(name, *f) == 0;
-        if (!known) {
-            fprintf(stderr, "openpes: unknown option \"%s\"\n%s", argv[i], usage);
-            return false;
-        }
-    }
-    return true;
-}
-
 static int client_add(int argc, char **argv) {
     static const char *const valued[] = {"id", "secret", "scopes", "name", NULL};
     static const char *const flags[] = {"secret-stdin", NULL};
-    if (!opts_ok(argc, argv, valued, flags)) return 2;
+    if (!cli_check_opts(argc, argv, 2, valued, flags, usage)) return 2;
     struct client_new n = {
         .id = cli_opt(argc, argv, "id"),
         .secret = cli_opt(argc, argv, "secret"),
@@ -74,7 +50,7 @@ static int client_add(int argc, char **argv) {
 
 static int client_list_cmd(int argc, char **argv) {
     static const char *const none[] = {NULL};
-    if (!opts_ok(argc, argv, none, none)) return 2;
+    if (!cli_check_opts(argc, argv, 2, none, none, usage)) return 2;
     if (!cli_open_db(true)) return 1;
     ctx c;
     op_err e = {0};

@@ -10,32 +10,9 @@ static const char usage[] =
     "usage: openpes office add --code C --name N [--name-ko N] --kind job_centre|welfare_office|ministry --region KR-11\n"
     "       openpes office list\n";
 
-/* Reject options this subcommand does not know (a typo must not be silently ignored). */
-static bool opts_ok(int argc, char **argv, const char *const *valued) {
-    for (int i = 2; i < argc; i++) {
-        if (strncmp(argv[i], "--", 2) != 0) {
-            fprintf(stderr, "openpes: unexpected argument \"%s\"\n%s", argv[i], usage);
-            return false;
-        }
-        const char *name = argv[i] + 2;
-        size_t n = strcspn(name, "=");
-        bool known = false;
-        for (const char *const *v = valued; *v && !known; v++)
-            if (strlen(*v) == n && strncmp(name, *v, n) == 0) {
-                known = true;
-                if (!name[n]) i++;
-            }
-        if (!known) {
-            fprintf(stderr, "openpes: unknown option \"%s\"\n%s", argv[i], usage);
-            return false;
-        }
-    }
-    return true;
-}
-
 static int office_add(int argc, char **argv) {
     static const char *const valued[] = {"code", "name", "name-ko", "kind", "region", NULL};
-    if (!opts_ok(argc, argv, valued)) return 2;
+    if (!cli_check_opts(argc, argv, 2, valued, NULL, usage)) return 2;
     struct office_new o = {
         .code = cli_opt(argc, argv, "code"),
         .name = cli_opt(argc, argv, "name"),
@@ -68,7 +45,7 @@ static const char *str(json_t *o, const char *k) {
 
 static int office_list_cmd(int argc, char **argv) {
     static const char *const none[] = {NULL};
-    if (!opts_ok(argc, argv, none)) return 2;
+    if (!cli_check_opts(argc, argv, 2, none, NULL, usage)) return 2;
     if (!cli_open_db(true)) return 1;
     ctx c;
     op_err e = {0};

@@ -33,29 +33,9 @@ bad:
     return false;
 }
 
-/* Reject options this command does not know: a typo must not silently seed something else. */
-static bool opts_ok(int argc, char **argv) {
-    static const char *const valued[] = {"persons", "vacancies", "seed", "offices", "registered", "batch", "ids-file", NULL};
-    static const char *const flags[] = {"demo", "print-accounts", NULL};
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        bool known = false;
-        if (strncmp(a, "--", 2) == 0) {
-            size_t n = strcspn(a + 2, "=");
-            for (const char *const *v = valued; *v && !known; v++)
-                if (strlen(*v) == n && strncmp(a + 2, *v, n) == 0) {
-                    known = true;
-                    if (!a[2 + n]) i++;
-                }
-            for (const char *const *f = flags; *f && !known; f++) known = strcmp(a + 2, *f) == 0;
-        }
-        if (!known) {
-            fprintf(stderr, "openpes: seed: unknown argument \"%s\"\n%s", a, usage);
-            return false;
-        }
-    }
-    return true;
-}
+/* Options of `seed`; anything else is refused (a typo must not silently seed something else). */
+static const char *const seed_valued[] = {"persons", "vacancies", "seed", "offices", "registered", "batch", "ids-file", NULL};
+static const char *const seed_flags[] = {"demo", "print-accounts", NULL};
 
 static int print_accounts(void) {
     if (!cli_open_db(true)) return 1;
@@ -133,7 +113,7 @@ static int vacancies(int argc, char **argv) {
 }
 
 int cmd_seed(int argc, char **argv) {
-    if (!opts_ok(argc, argv)) return 2;
+    if (!cli_check_opts(argc, argv, 1, seed_valued, seed_flags, usage)) return 2;
     bool d = cli_flag(argc, argv, "demo"), p = cli_flag(argc, argv, "print-accounts");
     bool n = cli_opt(argc, argv, "persons") != NULL, v = cli_opt(argc, argv, "vacancies") != NULL;
     if (d + p + n + v != 1) {

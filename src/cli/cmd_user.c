@@ -13,34 +13,10 @@ static const char usage[] =
     "                        [--role R --office CODE] [--person ID] [--employer ID] [--name NAME] [--locale ko|en]\n"
     "       openpes user list [--kind staff|employer|citizen] [--office CODE]\n";
 
-/* Reject options this subcommand does not know (a typo must not be silently ignored). */
-static bool opts_ok(int argc, char **argv, const char *const *valued, const char *const *flags) {
-    for (int i = 2; i < argc; i++) {
-        if (strncmp(argv[i], "--", 2) != 0) {
-            fprintf(stderr, "openpes: unexpected argument \"%s\"\n%s", argv[i], usage);
-            return false;
-        }
-        const char *name = argv[i] + 2;
-        size_t n = strcspn(name, "=");
-        bool known = false;
-        for (const char *const *v = valued; *v && !known; v++)
-            if (strlen(*v) == n && strncmp(name, *v, n) == 0) {
-                known = true;
-                if (!name[n]) i++; /* "--opt value" */
-            }
-        for (const char *const *f = flags; *f && !known; f++) known = strcmp(name, *f) == 0;
-        if (!known) {
-            fprintf(stderr, "openpes: unknown option \"%s\"\n%s", argv[i], usage);
-            return false;
-        }
-    }
-    return true;
-}
-
 static int user_add(int argc, char **argv) {
     static const char *const valued[] = {"username", "password", "kind", "role", "office", "person", "employer", "name", "locale", NULL};
     static const char *const flags[] = {"password-stdin", NULL};
-    if (!opts_ok(argc, argv, valued, flags)) return 2;
+    if (!cli_check_opts(argc, argv, 2, valued, flags, usage)) return 2;
     struct account_new n = {
         .username = cli_opt(argc, argv, "username"),
         .password = cli_opt(argc, argv, "password"),
@@ -92,7 +68,7 @@ static const char *str(json_t *o, const char *k) {
 static int user_list(int argc, char **argv) {
     static const char *const valued[] = {"kind", "office", NULL};
     static const char *const flags[] = {NULL};
-    if (!opts_ok(argc, argv, valued, flags)) return 2;
+    if (!cli_check_opts(argc, argv, 2, valued, flags, usage)) return 2;
     const char *kind = cli_opt(argc, argv, "kind"), *office = cli_opt(argc, argv, "office");
     if (kind && strcmp(kind, "staff") && strcmp(kind, "employer") && strcmp(kind, "citizen")) {
         fprintf(stderr, "openpes: --kind must be staff, employer or citizen\n");
