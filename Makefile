@@ -1,7 +1,7 @@
 # OpenPES build.  `make` builds build/openpes; `make SAN=1` builds everything under ASan+UBSan
 # into build-san/.  `make test` installs what is missing, then runs every test layer (see
 # scripts/test-all.sh).  `make run` builds, seeds a demo database and serves it on :8080.
-# `make bench` runs the benchmarks (bench/run.sh).
+# `make bench` runs the benchmarks (bench/run.sh); `make fuzz` the parser fuzzers (fuzz/).
 
 CC      ?= cc
 SAN     ?= 0
@@ -39,7 +39,7 @@ MAIN_OBJ := $(MAIN_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps run test test-fast unit bench clean fmt tools
+.PHONY: all deps run test test-fast unit bench clean fmt tools fuzz
 all: $(BUILD)/openpes
 
 deps:
@@ -83,7 +83,11 @@ bench: deps
 	@$(MAKE) --no-print-directory all tools
 	@BUILD=$(BUILD) bench/run.sh
 
+# libFuzzer targets for the parsers (fuzz/), FUZZ_SECONDS each; not part of `make test`.
+fuzz:
+	@scripts/fuzz.sh
+
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
 -include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)

@@ -14,7 +14,7 @@
 
 /* ---- directory and cache ---- */
 
-#define MAX_PACKS 16
+#define MAX_PACKS 64 /* pack files (countries with a pack), not countries asked for */
 static pthread_mutex_t reg_mu = PTHREAD_MUTEX_INITIALIZER;
 static char reg_dir[PATH_MAX];
 static bool reg_dir_set;
@@ -95,21 +95,26 @@ op_code pol_pack_get(const char *country, const pol_pack **out, op_err *e) {
     for (i = 0; i < nreg; i++)
         if (strcmp(reg[i].country, country) == 0) break;
     if (i == nreg) {
+        char path[PATH_MAX + 16];
+        snprintf(path, sizeof path, "%s/%c%c.json", resolve_dir(), country[0] + 32, country[1] + 32);
+        /* A missing pack is not cached: only countries with a file take a slot, so what clients send
+         * cannot fill the registry (found by fuzz/fuzz_policy.c: 16 made-up countries disabled it). */
+        if (access(path, F_OK) != 0) {
+            pthread_mutex_unlock(&reg_mu);
+            return op_fail(e, OP_POLICY_NOT_FOUND, "packs are loaded from the policy directory (OPENPES_POLICY_DIR)",
+                           "no policy pack for country \"%s\"", country);
+        }
         if (nreg == MAX_PACKS) {
             pthread_mutex_unlock(&reg_mu);
-            return op_fail(e, OP_INTERNAL, NULL, "too many policy packs (at most %d)", MAX_PACKS);
+            return op_fail(e, OP_INTERNAL, "raise MAX_PACKS in src/policy/pack_registry.c",
+                           "more than %d policy pack files", MAX_PACKS);
         }
         nreg++;
         memcpy(reg[i].country, country, 3);
         reg[i].pack = NULL;
         op_clear(&reg[i].err);
-        char path[PATH_MAX + 16];
-        snprintf(path, sizeof path, "%s/%c%c.json", resolve_dir(), country[0] + 32, country[1] + 32);
-        if (access(path, F_OK) != 0) {
-            op_fail(&reg[i].err, OP_POLICY_NOT_FOUND, "packs are loaded from the policy directory (OPENPES_POLICY_DIR)",
-                    "no policy pack for country \"%s\"", country);
-        } else if (pol_pack_load_file(path, &reg[i].pack, &reg[i].err) == OP_OK &&
-                   strcmp(reg[i].pack->country, country) != 0) {
+        if (pol_pack_load_file(path, &reg[i].pack, &reg[i].err) == OP_OK &&
+            strcmp(reg[i].pack->country, country) != 0) {
             op_fail(&reg[i].err, OP_INTERNAL, HINT, "%s: declares country \"%s\" but is named for \"%s\"", path,
                     reg[i].pack->country, country);
             pol_pack_free(reg[i].pack);

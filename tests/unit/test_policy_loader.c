@@ -252,6 +252,22 @@ Test(loader, header_fields) {
     expect_bad(d, "\"kr.ei.rate\"", "before valid_from");
 }
 
+Test(loader, unknown_countries_do_not_fill_the_registry) {
+    /* Found by fuzz/fuzz_policy.c: each unknown country used to take a registry slot, so 16
+     * requests with made-up codes turned every later request into internal.error. */
+    const pol_pack *p;
+    op_err e = {0};
+    char cc[3] = "AA";
+    for (int i = 0; i < 200; i++) {
+        cc[0] = (char)('A' + i / 26 % 26);
+        cc[1] = (char)('A' + i % 26);
+        if (!strcmp(cc, "KR") || !strcmp(cc, "DE")) continue;
+        cr_assert_eq(pol_pack_get(cc, &p, &e), OP_POLICY_NOT_FOUND, "%s: %s", cc, e.detail);
+    }
+    cr_assert_eq(pol_pack_get("KR", &p, &e), OP_OK, "%s", e.detail);
+    cr_assert_eq(pol_pack_get("DE", &p, &e), OP_OK, "%s", e.detail);
+}
+
 Test(loader, directory_cache_and_errors_in_requests) {
     /* A broken kr.json in a directory: requests get internal.error naming the file. */
     json_t *d = real_pack("kr");
