@@ -1,4 +1,257 @@
-/* h_ei.c - ei routes (placeholder until they land). */
-#include "api/api.h"
+/* h_ei.c - employment insurance: insurance registrations (employment detection), claims,
+ * the job diary, recognition rounds, payments and the insured history.  docs/EI.md.
+ *
+ * POST /api/v1/insurance/registrations takes one JSON object or an application/x-ndjson batch.
+ * It is R_OWN_TX: a batch is validated line by line first, then written in chunks of
+ * REG_CHUNK lines per transaction; when a line fails inside a chunk, the chunk is rolled back and
+ * redone one line per transaction, so accepted lines commit and a rejected line leaves nothing.
+ * Partner systems (scope insurance.registrations) act through a system actor named after the
+ * client ("system:insurance:<client>"): the access path refuses partners outright today
+ * (docs/ACCESS.md) and the statutory report is the insurance agency's, not a person's request. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 
-struct route ei_routes[] = {ROUTE_END};
+#include "api/api.h"
+#include "base/jsonx.h"
+#include "ei/ei.h"
+
+#define REG_BATCH_MAX (32u << 20)
+#define REG_CHUNK 500
+#define EI_STAFF (ROLE_COUNSELLOR | ROLE_SUPERVISOR)
+#define SMALL 8192
+
+static op_code claim_path(http_req *rq, const char **id) {
+    *id = http_param(rq, 0);
+    if (!*id || !id_is_uuid(*id)) return op_fail(&rq->c->err, OP_NOT_FOUND, NULL, "the claim does not exist");
+    return OP_OK;
+}
+
+static op_code round_path(http_req *rq, int *n) {
+    const char *s = http_param(rq, 1);
+    char *end;
+    long v = s ? strtol(s, &end, 10) : 0;
+    if (!s || *end || v < 1 || v > 1000) return op_fail(&rq->c->err, OP_NOT_FOUND, NULL, "no such round");
+    *n = (int)v;
+    return OP_OK;
+}
+
+static json_t *err_json(const op_err *e, op_code rc) {
+    json_t *o = json_pack("{s:s, s:s, s:s}", "code", op_code_str(rc), "message", op_message(rc), "detail", e->detail);
+    if (e->field[0]) json_object_set_new(o, "field", json_string(e->field));
+    return o;
+}
+
+static void as_partner_system(ctx *c) {
+    if (c->who.type != ACTOR_PARTNER) return;
+    char id[sizeof c->who.id];
+    snprintf(id, sizeof id, "system:insurance:%.40s", c->who.id);
+    c->who.type = ACTOR_SYSTEM;
+    snprintf(c->who.id, sizeof c->who.id, "%s", id);
+    c->purpose = "benefit_administration";
+}
+
+/* One registration in its own transaction. */
+static op_code reg_one(ctx *c, const json_t *in, json_t **out, bool *replay) {
+    op_code rc = store_begin(c->db, &c->err);
+    if (rc) return rc;
+    rc = ei_registration(c, in, out, replay);
+    if (rc) {
+        store_rollback(c->db);
+        return rc;
+    }
+    return store_commit(c->db, &c->err);
+}
+
+static op_code registrations(http_req *rq, http_res *rs) {
+    ctx *c = rq->c;
+    as_partner_system(c);
+    const char *ct = http_header(rq, "Content-Type");
+    bool batch = ct && (strncasecmp(ct, "application/x-ndjson", 20) == 0 || strncasecmp(ct, "application/jsonl", 17) == 0);
+    if (!batch) {
+        if (ct && strncasecmp(ct, "application/json", 16) != 0)
+            return op_fail(&c->err, OP_BAD_MEDIA_TYPE, "send application/json or application/x-ndjson",
+                           "unsupported content type");
+        json_t *in, *out;
+        bool replay;
+        op_code rc = jx_parse(c->a, rq->raw ? rq->raw : "", rq->raw_len, &in, &c->err);
+        if (rc || (rc = reg_one(c, in, &out, &replay))) return rc;
+        return http_json(rs, replay ? 200 : 201, out);
+    }
+    /* Batch: parse every line, then write in chunks (see the file comment). */
+    struct line {
+        long no;
+        json_t *in;
+    } *lines = NULL;
+    size_t n = 0, cap = 0;
+    json_t *errors = json_array();
+    long created = 0, rejected = 0, duplicates = 0;
+    const char *p = rq->raw ? rq->raw : "", *end = p + rq->raw_len;
+    for (long no = 1; p < end; no++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        const char *l = p;
+        p = nl ? nl + 1 : end;
+        while (len && (l[len - 1] == '\r' || l[len - 1] == ' ' || l[len - 1] == '\t')) len--;
+        if (!len) continue;
+        json_t *in;
+        op_clear(&c->err);
+        op_code rc = jx_parse(c->a, l, len, &in, &c->err);
+        if (rc) {
+            rejected++;
+            json_array_append_new(errors, json_pack("{s:I, s:o}", "line", (json_int_t)no, "error", err_json(&c->err, rc)));
+            continue;
+        }
+        if (n == cap) {
+            cap = cap ? cap * 2 : 256;
+            struct line *nw = arena_alloc(c->a, cap * sizeof *nw);
+            if (n) memcpy(nw, lines, n * sizeof *nw);
+            lines = nw;
+        }
+        lines[n++] = (struct line){no, in};
+    }
+    for (size_t i = 0; i < n; i += REG_CHUNK) {
+        size_t m = n - i < REG_CHUNK ? n - i : REG_CHUNK;
+        long cc = 0, cd = 0;
+        bool failed = false;
+        op_clear(&c->err);
+        op_code rc = store_begin(c->db, &c->err);
+        if (rc) {
+            json_decref(errors);
+            return rc;
+        }
+        for (size_t j = 0; j < m && !failed; j++) {
+            json_t *out;
+            bool replay;
+            if (ei_registration(c, lines[i + j].in, &out, &replay)) failed = true;
+            else {
+                replay ? cd++ : cc++;
+                json_decref(out);
+            }
+        }
+        if (!failed && store_commit(c->db, &c->err) == OP_OK) {
+            created += cc;
+            duplicates += cd;
+            continue;
+        }
+        if (store_in_tx(c->db)) store_rollback(c->db);
+        for (size_t j = 0; j < m; j++) { /* again, one line per transaction */
+            json_t *out;
+            bool replay;
+            op_clear(&c->err);
+            if ((rc = reg_one(c, lines[i + j].in, &out, &replay))) {
+                if (rc == OP_STORE || rc == OP_INTERNAL || rc == OP_UNAVAILABLE) {
+                    json_decref(errors);
+                    return rc;
+                }
+                rejected++;
+                json_array_append_new(errors, json_pack("{s:I, s:o}", "line", (json_int_t)lines[i + j].no, "error",
+                                                        err_json(&c->err, rc)));
+            } else {
+                replay ? duplicates++ : created++;
+                json_decref(out);
+            }
+        }
+    }
+    op_clear(&c->err);
+    return http_json(rs, 200,
+                     json_pack("{s:I, s:I, s:I, s:I, s:o}", "lines", (json_int_t)(created + duplicates + rejected),
+                               "created", (json_int_t)created, "duplicates", (json_int_t)duplicates, "rejected",
+                               (json_int_t)rejected, "errors", errors));
+}
+
+/* ---- claims ---- */
+
+static op_code claims_create(http_req *rq, http_res *rs) {
+    json_t *out;
+    op_code rc = ei_claim_file(rq->c, rq->body, &out);
+    if (rc) return rc;
+    http_add_header(rs, "Location", arena_printf(rq->c->a, "/api/v1/claims/%s", json_string_value(json_object_get(out, "id"))));
+    return http_json(rs, 201, out);
+}
+
+static op_code claims_get(http_req *rq, http_res *rs) {
+    const char *id;
+    json_t *out;
+    op_code rc = claim_path(rq, &id);
+    if (rc || (rc = ei_claim_get(rq->c, id, &out))) return rc;
+    return http_json(rs, 200, out);
+}
+
+static op_code person_claims(http_req *rq, http_res *rs) {
+    json_t *out;
+    const char *id = http_param(rq, 0);
+    op_code rc = ei_claims_of(rq->c, id, &out);
+    return rc ? rc : http_json(rs, 200, out);
+}
+
+static op_code me_claims(http_req *rq, http_res *rs) {
+    json_t *out;
+    if (!rq->c->who.person_id[0]) return http_json(rs, 200, json_pack("{s:[], s:i}", "items", "count", 0));
+    op_code rc = ei_claims_of(rq->c, rq->c->who.person_id, &out);
+    return rc ? rc : http_json(rs, 200, out);
+}
+
+static op_code person_employment(http_req *rq, http_res *rs) {
+    json_t *out;
+    op_code rc = ei_history_get(rq->c, http_param(rq, 0), &out);
+    return rc ? rc : http_json(rs, 200, out);
+}
+
+static op_code activities_add(http_req *rq, http_res *rs) {
+    const char *id;
+    json_t *out;
+    op_code rc = claim_path(rq, &id);
+    if (rc || (rc = ei_activity_add(rq->c, id, rq->body, &out))) return rc;
+    return http_json(rs, 201, out);
+}
+
+static op_code round_evaluate(http_req *rq, http_res *rs) {
+    const char *id;
+    int n;
+    json_t *out;
+    op_code rc = claim_path(rq, &id);
+    if (rc || (rc = round_path(rq, &n)) || (rc = ei_round_evaluate(rq->c, id, n, &out))) return rc;
+    return http_json(rs, 200, out);
+}
+
+static op_code round_override(http_req *rq, http_res *rs) {
+    const char *id;
+    int n;
+    json_t *out;
+    op_code rc = claim_path(rq, &id);
+    if (rc || (rc = round_path(rq, &n)) || (rc = ei_round_override(rq->c, id, n, rq->body, &out))) return rc;
+    return http_json(rs, 200, out);
+}
+
+static op_code claim_payments(http_req *rq, http_res *rs) {
+    const char *id;
+    json_t *out;
+    op_code rc = claim_path(rq, &id);
+    if (rc || (rc = ei_payments_of_claim(rq->c, id, &out))) return rc;
+    return http_json(rs, 200, out);
+}
+
+struct route ei_routes[] = {
+    {"POST", "/api/v1/insurance/registrations", registrations, R_STAFF | R_PARTNER | R_WRITE | R_OWN_TX | R_BODY_RAW,
+     EI_STAFF, "insurance.registrations", REG_BATCH_MAX,
+     "register job starts and ends (JSON, or an application/x-ndjson batch): suspends open claims at once",
+     "insurance", NULL},
+    {"POST", "/api/v1/claims", claims_create, R_CITIZEN | R_STAFF | R_WRITE | R_IDEMPOTENT | R_BODY_JSON, EI_STAFF, NULL,
+     SMALL, "file a benefit claim (citizens for themselves, counsellors for a person)", "claims", NULL},
+    {"GET", "/api/v1/claims/{id}", claims_get, R_CITIZEN | R_STAFF, 0, NULL, 0,
+     "a claim with its decision, rounds and employment breaks", "claims", NULL},
+    {"GET", "/api/v1/persons/{id}/claims", person_claims, R_STAFF, 0, NULL, 0, "a person's claims", "claims", NULL},
+    {"GET", "/api/v1/persons/{id}/employment", person_employment, R_STAFF, 0, NULL, 0,
+     "a person's insured employment history", "claims", NULL},
+    {"GET", "/api/v1/me/claims", me_claims, R_CITIZEN, 0, NULL, 0, "your claims", "claims", NULL},
+    {"POST", "/api/v1/claims/{id}/activities", activities_add, R_CITIZEN | R_STAFF | R_WRITE | R_IDEMPOTENT | R_BODY_JSON,
+     EI_STAFF, NULL, SMALL, "add a job-search activity to the claim's diary", "claims", NULL},
+    {"POST", "/api/v1/claims/{id}/rounds/{n}/evaluate", round_evaluate, R_STAFF | R_WRITE, EI_STAFF, NULL, 0,
+     "evaluate a recognition round with the pack's activity rules", "claims", NULL},
+    {"POST", "/api/v1/claims/{id}/rounds/{n}/override", round_override, R_STAFF | R_WRITE | R_BODY_JSON, EI_STAFF, NULL,
+     SMALL, "override a round's recognition (reason required)", "claims", NULL},
+    {"GET", "/api/v1/claims/{id}/payments", claim_payments, R_CITIZEN | R_STAFF, 0, NULL, 0, "a claim's payment ledger",
+     "claims", NULL},
+    ROUTE_END,
+};

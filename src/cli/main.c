@@ -22,6 +22,8 @@ static const struct command commands[] = {
     {"policy", cmd_policy, "policy <ei-assess|ei-recognition|...> [--pack-dir DIR] < request.json",
      "run a policy calculator on a JSON request (same contract as /api/v1/policy/...)"},
     {"import", cmd_import, "import taxonomy|vacancies FILE [...]", "bulk-load code lists or data files with an error report"},
+    {"ei", cmd_ei, "ei import-employment FILE [--report F] | ei evaluate [--date D] | ei pay-batch [--date D] --out FILE",
+     "employment insurance: insured history import, recognition rounds, payment batch"},
     {"worker", cmd_worker, "worker [--once]", "run the background event worker without the HTTP server"},
 };
 #define NCOMMANDS (int)(sizeof commands / sizeof commands[0])

@@ -1,0 +1,236 @@
+/* detection.c - employment detection: an insurance registration of a job start or end.
+ *
+ * Start (in the caller's one transaction): the spell is recorded; the person's open claim gets an
+ * employment break from the start date (status suspended), so the payment batch withholds every
+ * later day; the open job-seeker registration becomes "placed" (or "suspended" for daily and
+ * short-term work); the job market hears of the hire; "employment.started" is emitted.  The
+ * result is stored on the spell: a repeated registration (same person, employer and start) is
+ * answered with it and changes nothing.
+ * End: the spell gets its end date; a break it caused closes and, while the benefit window
+ * lasts and entitlement remains, the claim is active again (a suspended registration too);
+ * "employment.ended" is emitted. */
+#include <string.h>
+
+#include "base/clock.h"
+#include "base/jsonx.h"
+#include "domain/person.h"
+#include "ei/ei_int.h"
+#include "events/outbox.h"
+#include "jobs/jobs.h"
+
+static const char *const EVENTS[] = {"start", "end", NULL};
+static const char *const EXTRA[] = {"event", "vacancy_id", "occupation", NULL};
+
+static op_code set_registration(ctx *c, const char *person, const char *to, const char *reason, const char **now) {
+    store_stmt *st = store_query(c->db, &c->err,
+                                 "SELECT status FROM jobseeker_registrations WHERE person_id = ? AND status IN ('active','suspended')",
+                                 "s", person);
+    *now = NULL;
+    if (!st) return c->err.code;
+    char cur[16];
+    snprintf(cur, sizeof cur, "%s", store_col_text(st, 0));
+    store_reset(st);
+    if (strcmp(cur, to) == 0) {
+        *now = arena_strdup(c->a, to);
+        return OP_OK;
+    }
+    json_t *patch = json_pack("{s:s, s:s}", "status", to, "status_reason", reason), *out = NULL;
+    op_code rc = jobseeker_update(c, person, patch, &out);
+    json_decref(patch);
+    json_decref(out);
+    if (!rc) *now = arena_strdup(c->a, to);
+    return rc;
+}
+
+static op_code stored_result(ctx *c, const char *id, int col, json_t **out) {
+    store_stmt *st = store_query(c->db, &c->err, "SELECT start_result, end_result, end_date FROM ei_employment WHERE id = ?",
+                                 "s", id);
+    *out = NULL;
+    if (!st) return c->err.code;
+    if (!store_col_null(st, col)) *out = json_loads(store_col_text(st, col), 0, NULL);
+    store_reset(st);
+    return OP_OK;
+}
+
+static op_code spell_id(ctx *c, const struct ei_spell *s, char id[ID_LEN], bool *found) {
+    store_stmt *st = store_query(c->db, &c->err,
+                                 "SELECT id FROM ei_employment WHERE person_id = ? AND employer_key = ? AND start_date = ?",
+                                 "sss", s->person_id, s->employer_key, s->start_date);
+    *found = st != NULL;
+    if (st) {
+        snprintf(id, ID_LEN, "%s", store_col_text(st, 0));
+        store_reset(st);
+    }
+    return c->err.code;
+}
+
+static op_code job_start(ctx *c, const struct ei_spell *s, const char *vacancy, const char *occupation, json_t **out,
+                         bool *replay) {
+    char id[ID_LEN], claim[ID_LEN], cstatus[16], ts[CLOCK_TS_LEN];
+    bool found, created;
+    op_code rc = spell_id(c, s, id, &found);
+    if (rc) return rc;
+    if (found) {
+        if ((rc = stored_result(c, id, 0, out))) return rc;
+        if (*out) {
+            *replay = true;
+            return OP_OK;
+        }
+    }
+    if ((rc = ei_spell_store(c, s, "registration", id, &created))) return rc;
+    clock_now_ts(ts);
+    json_t *res = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:b}", "event", "start", "employment_id", id,
+                            "person_id", s->person_id, "start_date", s->start_date, "claim_id", json_null(),
+                            "claim_status", json_null(), "payments_withheld_from", json_null(), "registration_status",
+                            json_null(), "vacancy_matched", 0);
+    if (ei_open_claim(c, s->person_id, claim, cstatus)) {
+        int64_t n = 0;
+        if ((rc = store_exec(c->db, &c->err, &n,
+                             "INSERT INTO ei_breaks (claim_id, employment_id, from_date, to_date) VALUES (?,?,?,?)"
+                             " ON CONFLICT DO NOTHING",
+                             "ssss", claim, id, s->start_date, s->end_date)) ||
+            (rc = store_exec(c->db, &c->err, NULL,
+                             "UPDATE ei_claims SET status = 'suspended', version = version + 1, updated_at = ? WHERE id = ?",
+                             "ss", ts, claim)))
+            goto fail;
+        json_object_set_new(res, "claim_id", json_string(claim));
+        json_object_set_new(res, "claim_status", json_string("suspended"));
+        json_object_set_new(res, "payments_withheld_from", json_string(s->start_date));
+    } else if (c->err.code) {
+        rc = c->err.code;
+        goto fail;
+    }
+    bool short_work = strcmp(s->insurance_type, "daily") == 0 || strcmp(s->insurance_type, "short_term") == 0 ||
+                      (s->end_date && s->end - s->start < 30);
+    const char *reg;
+    if ((rc = set_registration(c, s->person_id, short_work ? "suspended" : "placed", "employment registered", &reg)))
+        goto fail;
+    if (reg) json_object_set_new(res, "registration_status", json_string(reg));
+    if (s->employer_id || vacancy) {
+        bool matched = false;
+        if ((rc = jobs_employment_registered(c, s->employer_id, vacancy, occupation, &matched))) {
+            if (rc != OP_NOT_FOUND && rc != OP_CONFLICT) goto fail;
+            op_clear(&c->err);
+        }
+        json_object_set_new(res, "vacancy_matched", json_boolean(matched));
+    }
+    if ((rc = event_emit(c, "employment.started", s->person_id, res))) goto fail;
+    if ((rc = store_exec(c->db, &c->err, NULL, "UPDATE ei_employment SET start_result = ? WHERE id = ?", "ss",
+                         jx_dump(c->a, res), id)))
+        goto fail;
+    *out = res;
+    return OP_OK;
+fail:
+    json_decref(res);
+    return rc;
+}
+
+static op_code job_end(ctx *c, const struct ei_spell *s, json_t **out, bool *replay) {
+    char id[ID_LEN], ts[CLOCK_TS_LEN];
+    bool found, created;
+    op_code rc = spell_id(c, s, id, &found);
+    if (rc) return rc;
+    if (found) {
+        store_stmt *st = store_query(c->db, &c->err, "SELECT end_date FROM ei_employment WHERE id = ? AND end_result IS NOT NULL",
+                                     "s", id);
+        if (st) {
+            bool same = !store_col_null(st, 0) && strcmp(store_col_text(st, 0), s->end_date) == 0;
+            store_reset(st);
+            if (same) {
+                *replay = true;
+                return stored_result(c, id, 1, out);
+            }
+        }
+        if (c->err.code) return c->err.code;
+    }
+    if ((rc = ei_spell_store(c, s, "registration", id, &created))) return rc;
+    clock_now_ts(ts);
+    json_t *res = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "event", "end", "employment_id", id, "person_id",
+                            s->person_id, "end_date", s->end_date, "claim_id", json_null(), "claim_status", json_null(),
+                            "payments_resume_from", json_null(), "registration_status", json_null());
+    /* Close the breaks this employment caused. */
+    store_stmt *st = store_query(c->db, &c->err,
+                                 "SELECT b.claim_id, c.status, c.benefit_window_end, c.payable_days - c.days_paid"
+                                 " FROM ei_breaks b JOIN ei_claims c ON c.id = b.claim_id"
+                                 " WHERE b.employment_id = ? AND c.status IN ('active','suspended')",
+                                 "s", id);
+    if (st) {
+        char claim[ID_LEN], wend[11];
+        snprintf(claim, sizeof claim, "%s", store_col_text(st, 0));
+        snprintf(wend, sizeof wend, "%s", store_col_null(st, 2) ? "" : store_col_text(st, 2));
+        int64_t remaining = store_col_int(st, 3), we = 0, resume = s->end + 1;
+        store_reset(st);
+        date_parse(wend, &we);
+        if ((rc = store_exec(c->db, &c->err, NULL, "UPDATE ei_breaks SET to_date = ? WHERE claim_id = ? AND employment_id = ?",
+                             "sss", s->end_date, claim, id)))
+            goto fail;
+        st = store_query(c->db, &c->err, "SELECT 1 FROM ei_breaks WHERE claim_id = ? AND to_date IS NULL", "s", claim);
+        bool other_open = st != NULL;
+        if (st) store_reset(st);
+        if (c->err.code) { rc = c->err.code; goto fail; }
+        const char *status = "suspended";
+        if (!other_open && remaining > 0 && resume <= we) {
+            status = "active";
+            char r[11];
+            date_format(resume, r);
+            json_object_set_new(res, "payments_resume_from", json_string(r));
+            const char *reg;
+            if ((rc = store_exec(c->db, &c->err, NULL,
+                                 "UPDATE ei_claims SET status = 'active', version = version + 1, updated_at = ? WHERE id = ?",
+                                 "ss", ts, claim)))
+                goto fail;
+            st = store_query(c->db, &c->err,
+                             "SELECT 1 FROM jobseeker_registrations WHERE person_id = ? AND status = 'suspended'", "s",
+                             s->person_id);
+            if (st) {
+                store_reset(st);
+                if ((rc = set_registration(c, s->person_id, "active", "employment ended", &reg))) goto fail;
+                json_object_set_new(res, "registration_status", json_string("active"));
+            }
+            if (c->err.code) { rc = c->err.code; goto fail; }
+        } else if (!other_open) {
+            status = "closed"; /* nothing left inside the benefit window */
+            if ((rc = store_exec(c->db, &c->err, NULL,
+                                 "UPDATE ei_claims SET status = 'closed', version = version + 1, updated_at = ? WHERE id = ?",
+                                 "ss", ts, claim)))
+                goto fail;
+        }
+        json_object_set_new(res, "claim_id", json_string(claim));
+        json_object_set_new(res, "claim_status", json_string(status));
+    } else if (c->err.code) {
+        rc = c->err.code;
+        goto fail;
+    }
+    if ((rc = event_emit(c, "employment.ended", s->person_id, res))) goto fail;
+    if ((rc = store_exec(c->db, &c->err, NULL, "UPDATE ei_employment SET end_result = ? WHERE id = ?", "ss",
+                         jx_dump(c->a, res), id)))
+        goto fail;
+    *out = res;
+    return OP_OK;
+fail:
+    json_decref(res);
+    return rc;
+}
+
+op_code ei_registration(ctx *c, const json_t *in, json_t **out, bool *replay) {
+    const char *ev = "start", *vacancy = NULL, *occupation = NULL;
+    struct ei_spell s;
+    bool outer;
+    *out = NULL;
+    *replay = false;
+    op_code rc;
+    if (!json_is_object(in)) return op_fail(&c->err, OP_BAD_REQUEST, NULL, "a registration must be a JSON object");
+    if ((rc = jx_enum(in, "event", false, EVENTS, &ev, &c->err)) ||
+        (rc = jx_str(in, "vacancy_id", false, 64, &vacancy, &c->err)) ||
+        (rc = jx_str(in, "occupation", false, 8, &occupation, &c->err)))
+        return rc;
+    if (!ev) ev = "start";
+    bool end = strcmp(ev, "end") == 0;
+    if (vacancy && !id_is_uuid(vacancy))
+        return op_fail_field(&c->err, OP_VALIDATION, "vacancy_id", NULL, "vacancy_id is not a vacancy id");
+    if ((rc = ei_spell_parse(c, in, EXTRA, end, &s))) return rc;
+    if ((rc = ei_tx_begin(c, &outer))) return rc;
+    if (!(rc = ei_access(c, PD_UPDATE, "ei_employment", NULL, s.person_id)))
+        rc = end ? job_end(c, &s, out, replay) : job_start(c, &s, vacancy, occupation, out, replay);
+    return ei_tx_end(c, outer, rc);
+}

@@ -1,0 +1,81 @@
+/* ei.h - the employment-insurance benefit lifecycle: insured history, claims, recognition
+ * rounds, payments and employment detection.  Rules (amounts, durations, activity quotas) come
+ * from the policy calculators (src/policy, called in-process); this module stores, schedules and
+ * decides when they apply.  docs/EI.md describes the lifecycle.
+ *
+ * Every function goes through the access path (privacy/access.h) and so audits itself.  Writes
+ * run inside a transaction (the dispatcher's for R_WRITE routes; otherwise their own).  *out is a
+ * new reference. */
+#ifndef OPENPES_EI_H
+#define OPENPES_EI_H
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/ctx.h"
+
+/* ---- insured history (history.c) ---- */
+/* The person id for a national id (keyed-hash lookup); OP_NOT_FOUND when nobody has it,
+ * OP_INVALID_NATIONAL_ID when it is malformed.  No audit: callers audit the access they make. */
+op_code ei_person_by_nid(ctx *c, const char *national_id, char person_id[ID_LEN]);
+/* Record one employment spell from a JSON object {national_id, employer_brn | employer_id,
+ * employer_name?, start_date, end_date?, daily_contract_hours?, monthly_wage?, insurance_type?}.
+ * Same person + employer + start: the stored spell is updated (end date, wage, hours), never
+ * duplicated.  *created says whether it was new. */
+op_code ei_spell_put(ctx *c, const json_t *in, char spell_id[ID_LEN], bool *created);
+/* {"items":[spells...]} for a person. */
+op_code ei_history_get(ctx *c, const char *person_id, json_t **out);
+/* Bulk import (JSONL, or CSV with a header line).  Each line is validated and committed on its
+ * own; rejected lines are written to `report` ("line N: code: detail").  Counts returned. */
+op_code ei_import_employment(ctx *c, FILE *in, FILE *report, long *accepted, long *rejected);
+
+/* ---- employment detection (detection.c) ---- */
+/* One registration {"event":"start"|"end", national_id, employer_brn | employer_id, employer_name?,
+ * vacancy_id?, occupation?, start_date, end_date?, daily_contract_hours?, monthly_wage?,
+ * insurance_type?}.  Start: records the spell, suspends the open claim from start_date, withholds
+ * later payments, moves the job-seeker registration to placed (or suspended for daily / short
+ * work), emits employment.started.  End: closes the spell; a claim suspended by it re-opens
+ * inside its benefit window; emits employment.ended.  A repeated registration returns the
+ * stored result (*replay = true) and changes nothing. */
+op_code ei_registration(ctx *c, const json_t *in, json_t **out, bool *replay);
+
+/* ---- claims (claim.c) ---- */
+/* {person_id?, separation_date?, separation_reason, justified_reason?, report_date?, office?}. */
+op_code ei_claim_file(ctx *c, const json_t *in, json_t **out);
+op_code ei_claim_get(ctx *c, const char *claim_id, json_t **out);
+op_code ei_claims_of(ctx *c, const char *person_id, json_t **out);
+
+/* ---- recognition (rounds.c) ---- */
+#define EI_FIRST_ROUND_DAYS 14 /* first recognition day after the report (see docs/EI.md) */
+/* Write the round schedule of a new eligible claim (inside the caller's transaction). */
+op_code ei_rounds_schedule(ctx *c, const char *claim_id, int64_t report, int64_t window_end,
+                           const char *country);
+/* Job diary: {date, type, note?}. */
+op_code ei_activity_add(ctx *c, const char *claim_id, const json_t *in, json_t **out);
+/* Hook for the job-market module: an application (type "application" or "interview") made on the
+ * platform on `date` (YYYY-MM-DD) counts for the person's open claim.  No open claim: OP_OK,
+ * nothing recorded.  Idempotent per (claim, date, type). */
+op_code ei_activity_from_application(ctx *c, const char *person_id, const char *date, const char *type);
+/* Evaluate round n with the pack's activity rules (recognition calculator).  A round already
+ * decided is returned as it is. */
+op_code ei_round_evaluate(ctx *c, const char *claim_id, int round, json_t **out);
+/* Counsellor override {recognized, reason}; OP_CONFLICT once the round is paid. */
+op_code ei_round_override(ctx *c, const char *claim_id, int round, const json_t *in, json_t **out);
+/* Evaluate every scheduled round whose recognition date is on or before `day`; returns the count
+ * or -1 (c->err). */
+long ei_rounds_evaluate_due(ctx *c, int64_t day);
+
+/* ---- payments (payment.c) ---- */
+struct ei_batch_result {
+    long evaluated, paid, withheld, rows_in_file;
+    int64_t amount;
+};
+/* Pay every recognised round due on `day` that has no ledger row: one row and one commit per
+ * round (idempotency key claim:round), then write the bank export for every payment of the
+ * batch date to `out_path` (written to a temporary file and renamed).  Re-running is safe at any
+ * point.  $OPENPES_EI_PAY_ABORT_AFTER=N (tests) kills the process after N payments. */
+op_code ei_pay_batch(ctx *c, int64_t day, const char *out_path, struct ei_batch_result *r);
+op_code ei_payments_of_claim(ctx *c, const char *claim_id, json_t **out);
+
+#endif

@@ -1,0 +1,42 @@
+/* ei_int.h - internals shared by the src/ei files. */
+#ifndef OPENPES_EI_INT_H
+#define OPENPES_EI_INT_H
+#include "ei/ei.h"
+#include "privacy/access.h"
+
+#define EI_COUNTRY "KR"
+
+op_code ei_tx_begin(ctx *c, bool *outer);
+op_code ei_tx_end(ctx *c, bool outer, op_code rc);
+json_t *ei_sn(store_stmt *st, int i); /* text column or null */
+/* Access check + audit for an ei resource of a person. */
+op_code ei_access(ctx *c, enum pd_action act, const char *rtype, const char *rid, const char *person_id);
+/* Load a claim's person id and status (OP_NOT_FOUND without detail otherwise). */
+op_code ei_claim_owner(ctx *c, const char *claim_id, char person_id[ID_LEN], char status[16]);
+/* Is day d inside an employment break of the claim? */
+bool ei_in_break(ctx *c, const char *claim_id, int64_t d);
+/* The open (active or suspended) claim of a person; false when none. */
+bool ei_open_claim(ctx *c, const char *person_id, char claim_id[ID_LEN], char status[16]);
+
+
+
+/* A validated employment spell (history.c).  Strings point into the JSON or c->a. */
+struct ei_spell {
+    char person_id[ID_LEN];
+    const char *employer_key, *employer_id, *employer_brn, *employer_name, *vacancy_id, *occupation;
+    const char *start_date, *end_date, *insurance_type;
+    int64_t start, end; /* days; end = INT64_MAX when open */
+    int64_t daily_minutes, monthly_wage;
+    bool has_minutes, has_wage;
+};
+/* Validate a spell object; `extra` are further allowed keys (NULL-terminated or NULL).
+ * end_required: a job end registration.  Resolves national_id to the person. */
+op_code ei_spell_parse(ctx *c, const json_t *in, const char *const *extra, bool end_required, struct ei_spell *s);
+/* Insert or update the spell (no access check); id receives the row id, *created whether new. */
+op_code ei_spell_store(ctx *c, const struct ei_spell *s, const char *source, char id[ID_LEN], bool *created);
+#define EI_SPELL_SELECT                                                                            \
+    "SELECT id, employer_id, employer_brn, employer_name, start_date, end_date, daily_minutes,"     \
+    " monthly_wage, insurance_type, source, person_id, employer_key FROM ei_employment"
+json_t *ei_spell_row_json(store_stmt *st);
+op_code ei_claim_render(ctx *c, const char *claim_id, json_t **out); /* no access check */
+#endif

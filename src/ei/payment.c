@@ -1,0 +1,224 @@
+/* payment.c - the payment ledger and the daily batch.
+ *
+ * One ledger row per recognised round, keyed "claim:round" (UNIQUE), written together with the
+ * claim's days_paid in one transaction per round.  The bank export is written last from the
+ * ledger rows of the batch date, so a batch killed at any point and run again pays every round
+ * exactly once and its file lists every payment of the day.  Days inside an employment break
+ * (detected employment) are withheld, as are days before the first payable day and after the
+ * benefit window. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/clock.h"
+#include "base/jsonx.h"
+#include "ei/ei_int.h"
+#include "events/outbox.h"
+
+#define CHUNK 500
+#define MAX_BREAKS 32
+
+struct claim_pay {
+    int64_t daily, payable, paid, fpd, wend;
+    int nb;
+    int64_t bfrom[MAX_BREAKS], bto[MAX_BREAKS];
+};
+
+static op_code load_claim(ctx *c, const char *claim_id, struct claim_pay *k) {
+    store_stmt *st = store_query(c->db, &c->err,
+                                 "SELECT daily_amount, payable_days, days_paid, first_payable_date, benefit_window_end"
+                                 " FROM ei_claims WHERE id = ?",
+                                 "s", claim_id);
+    if (!st) return c->err.code ? c->err.code : op_fail(&c->err, OP_NOT_FOUND, NULL, "the claim does not exist");
+    k->daily = store_col_int(st, 0);
+    k->payable = store_col_int(st, 1);
+    k->paid = store_col_int(st, 2);
+    k->fpd = INT64_MAX;
+    k->wend = INT64_MIN;
+    if (!store_col_null(st, 3)) date_parse(store_col_text(st, 3), &k->fpd);
+    if (!store_col_null(st, 4)) date_parse(store_col_text(st, 4), &k->wend);
+    store_reset(st);
+    st = store_prepare(c->db, "SELECT from_date, to_date FROM ei_breaks WHERE claim_id = ?", &c->err);
+    if (!st) return c->err.code;
+    store_bind_text(st, 1, claim_id);
+    k->nb = 0;
+    int r;
+    while ((r = store_step(st, &c->err)) == STORE_ROW && k->nb < MAX_BREAKS) {
+        date_parse(store_col_text(st, 0), &k->bfrom[k->nb]);
+        k->bto[k->nb] = INT64_MAX;
+        if (!store_col_null(st, 1)) date_parse(store_col_text(st, 1), &k->bto[k->nb]);
+        k->nb++;
+    }
+    store_reset(st);
+    return r == STORE_ERROR ? c->err.code : OP_OK;
+}
+
+static bool in_break(const struct claim_pay *k, int64_t d) {
+    for (int i = 0; i < k->nb; i++)
+        if (d >= k->bfrom[i] && d <= k->bto[i]) return true;
+    return false;
+}
+
+/* One round in its own transaction.  *paid: 1 paid, 0 withheld/nothing, -1 already in the ledger. */
+static op_code pay_round(ctx *c, const char *claim_id, const char *person, int round, const char *from,
+                         const char *to, const char *batch, int *paid, int64_t *amount_out) {
+    bool outer;
+    struct claim_pay k;
+    op_code rc = ei_tx_begin(c, &outer);
+    if (rc) return rc;
+    *paid = -1;
+    if ((rc = ei_access(c, PD_UPDATE, "ei_payment", claim_id, person)) || (rc = load_claim(c, claim_id, &k))) goto out;
+    int64_t f, t, days = 0, withheld = 0;
+    date_parse(from, &f);
+    date_parse(to, &t);
+    for (int64_t d = f; d <= t; d++) {
+        if (d < k.fpd || d > k.wend) continue;
+        if (in_break(&k, d)) withheld++;
+        else days++;
+    }
+    if (days > k.payable - k.paid) days = k.payable - k.paid > 0 ? k.payable - k.paid : 0;
+    int64_t amount = days * k.daily, n = 0;
+    char id[ID_LEN], ts[CLOCK_TS_LEN];
+    id_uuid7(id);
+    clock_now_ts(ts);
+    const char *key = arena_printf(c->a, "%s:%d", claim_id, round);
+    if ((rc = store_exec(c->db, &c->err, &n,
+                         "INSERT INTO ei_payments (id, idem_key, claim_id, person_id, round, period_from, period_to, days,"
+                         " withheld_days, amount, status, batch_date, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                         " ON CONFLICT (idem_key) DO NOTHING",
+                         "ssssissiiisss", id, key, claim_id, person, (int64_t)round, from, to, days, withheld, amount,
+                         amount > 0 ? "paid" : "withheld", batch, ts)))
+        goto out;
+    if (n == 0) goto out; /* paid by an earlier or concurrent run */
+    if ((rc = store_exec(c->db, &c->err, NULL,
+                         "UPDATE ei_claims SET days_paid = days_paid + ?, status = CASE WHEN days_paid + ? >= payable_days"
+                         " AND status = 'active' THEN 'exhausted' ELSE status END, updated_at = ? WHERE id = ?",
+                         "iiss", days, days, ts, claim_id)))
+        goto out;
+    json_t *pl = json_pack("{s:s, s:s, s:i, s:I, s:I, s:I}", "payment_id", id, "claim_id", claim_id, "round", round, "days",
+                           (json_int_t)days, "withheld_days", (json_int_t)withheld, "amount", (json_int_t)amount);
+    rc = event_emit(c, amount > 0 ? "payment.recorded" : "payment.withheld", person, pl);
+    json_decref(pl);
+    *paid = amount > 0;
+    *amount_out = amount;
+out:
+    return ei_tx_end(c, outer, rc);
+}
+
+static op_code write_export(ctx *c, const char *batch, const char *path, long *rows) {
+    char *tmp = arena_printf(c->a, "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    if (!f) return op_fail(&c->err, OP_INTERNAL, "check the --out directory", "cannot write %s", tmp);
+    fprintf(f, "payment_id,idempotency_key,claim_id,round,period_from,period_to,days,amount,currency,batch_date\n");
+    store_stmt *st = store_prepare(c->db,
+                                   "SELECT id, idem_key, claim_id, round, period_from, period_to, days, amount FROM ei_payments"
+                                   " WHERE batch_date = ? AND status = 'paid' ORDER BY id",
+                                   &c->err);
+    if (!st) {
+        fclose(f);
+        return c->err.code;
+    }
+    store_bind_text(st, 1, batch);
+    int r;
+    *rows = 0;
+    while ((r = store_step(st, &c->err)) == STORE_ROW) {
+        fprintf(f, "%s,%s,%s,%lld,%s,%s,%lld,%lld,KRW,%s\n", store_col_text(st, 0), store_col_text(st, 1),
+                store_col_text(st, 2), (long long)store_col_int(st, 3), store_col_text(st, 4), store_col_text(st, 5),
+                (long long)store_col_int(st, 6), (long long)store_col_int(st, 7), batch);
+        (*rows)++;
+    }
+    store_reset(st);
+    if (r == STORE_ERROR) {
+        fclose(f);
+        unlink(tmp);
+        return c->err.code;
+    }
+    if (fflush(f) != 0 || fsync(fileno(f)) != 0 || fclose(f) != 0 || rename(tmp, path) != 0)
+        return op_fail(&c->err, OP_INTERNAL, NULL, "cannot write %s", path);
+    return OP_OK;
+}
+
+op_code ei_pay_batch(ctx *c, int64_t day, const char *out_path, struct ei_batch_result *res) {
+    memset(res, 0, sizeof *res);
+    const char *abort_env = getenv("OPENPES_EI_PAY_ABORT_AFTER");
+    long abort_after = abort_env ? atol(abort_env) : 0;
+    char batch[11];
+    date_format(day, batch);
+    res->evaluated = ei_rounds_evaluate_due(c, day);
+    if (res->evaluated < 0) return c->err.code ? c->err.code : OP_STORE;
+    for (;;) {
+        store_stmt *st = store_prepare(c->db,
+                                       "SELECT r.claim_id, r.round, r.period_from, r.period_to, c.person_id FROM ei_rounds r"
+                                       " JOIN ei_claims c ON c.id = r.claim_id WHERE r.status = 'recognized'"
+                                       " AND r.recognition_date <= ? AND c.status <> 'rejected' AND NOT EXISTS"
+                                       " (SELECT 1 FROM ei_payments p WHERE p.claim_id = r.claim_id AND p.round = r.round)"
+                                       " ORDER BY r.claim_id, r.round LIMIT 500",
+                                       &c->err);
+        if (!st) return c->err.code;
+        store_bind_text(st, 1, batch);
+        struct row {
+            char claim[ID_LEN], person[ID_LEN], from[11], to[11];
+            int round;
+        } *rows = arena_alloc(c->a, sizeof *rows * CHUNK);
+        int n = 0, r;
+        while ((r = store_step(st, &c->err)) == STORE_ROW && n < CHUNK) {
+            snprintf(rows[n].claim, ID_LEN, "%s", store_col_text(st, 0));
+            rows[n].round = (int)store_col_int(st, 1);
+            snprintf(rows[n].from, 11, "%s", store_col_text(st, 2));
+            snprintf(rows[n].to, 11, "%s", store_col_text(st, 3));
+            snprintf(rows[n].person, ID_LEN, "%s", store_col_text(st, 4));
+            n++;
+        }
+        store_reset(st);
+        if (r == STORE_ERROR) return c->err.code;
+        if (n == 0) break;
+        for (int i = 0; i < n; i++) {
+            int paid;
+            int64_t amount = 0;
+            op_code rc = pay_round(c, rows[i].claim, rows[i].person, rows[i].round, rows[i].from, rows[i].to, batch,
+                                   &paid, &amount);
+            if (rc) return rc;
+            if (paid == 1) {
+                res->paid++;
+                res->amount += amount;
+                if (abort_after > 0 && res->paid >= abort_after) raise(SIGKILL); /* tests: crash mid-batch */
+            } else if (paid == 0) {
+                res->withheld++;
+            }
+        }
+    }
+    return out_path ? write_export(c, batch, out_path, &res->rows_in_file) : OP_OK;
+}
+
+static json_t *pay_row(store_stmt *st) {
+    return json_pack("{s:o, s:o, s:I, s:o, s:o, s:I, s:I, s:I, s:o, s:o, s:s}", "id", ei_sn(st, 0), "idempotency_key",
+                     ei_sn(st, 1), "round", (json_int_t)store_col_int(st, 2), "period_from", ei_sn(st, 3), "period_to",
+                     ei_sn(st, 4), "days", (json_int_t)store_col_int(st, 5), "withheld_days",
+                     (json_int_t)store_col_int(st, 6), "amount", (json_int_t)store_col_int(st, 7), "status",
+                     ei_sn(st, 8), "batch_date", ei_sn(st, 9), "currency", "KRW");
+}
+
+op_code ei_payments_of_claim(ctx *c, const char *claim_id, json_t **out) {
+    char person[ID_LEN];
+    *out = NULL;
+    op_code rc = ei_claim_owner(c, claim_id, person, NULL);
+    if (rc || (rc = ei_access(c, PD_READ, "ei_payment", claim_id, person))) return rc;
+    store_stmt *st = store_prepare(c->db,
+                                   "SELECT id, idem_key, round, period_from, period_to, days, withheld_days, amount, status,"
+                                   " batch_date FROM ei_payments WHERE claim_id = ? ORDER BY round",
+                                   &c->err);
+    if (!st) return c->err.code;
+    store_bind_text(st, 1, claim_id);
+    json_t *items = json_array();
+    int r;
+    while ((r = store_step(st, &c->err)) == STORE_ROW) json_array_append_new(items, pay_row(st));
+    store_reset(st);
+    if (r == STORE_ERROR) {
+        json_decref(items);
+        return c->err.code;
+    }
+    *out = json_pack("{s:s, s:o}", "claim_id", claim_id, "items", items);
+    return OP_OK;
+}

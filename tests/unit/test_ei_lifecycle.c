@@ -1,0 +1,221 @@
+/* test_ei_lifecycle.c - the employment-insurance domain (src/ei) on both backends: spell
+ * validation, claims decided from the stored history, employment detection (suspension, break,
+ * event, registration, idempotent replay, job end), the platform activity hook and the payment
+ * ledger (paid once, days after an employment start withheld). */
+#include "audit/audit.h"
+#include "base/clock.h"
+#include "base/jsonx.h"
+#include "domain/person.h"
+#include "ei/ei.h"
+#include "testlib.h"
+
+static store *db;
+static char person_id[ID_LEN];
+#define NID "800101-1234567"
+#define BRN "123-45-67890"
+
+static void day(int off, char out[11]) { date_format(date_today() + off, out); }
+
+static void sys_ctx(ctx *c) {
+    op_err e = {0};
+    cr_assert(ctx_init_system(c, "test", "benefit_administration", &e), "%s", e.detail);
+}
+
+static int64_t count(const char *sql) {
+    op_err e = {0};
+    store_stmt *st = store_query(db, &e, sql, "");
+    cr_assert(st, "%s: %s", sql, e.detail);
+    int64_t n = store_col_int(st, 0);
+    store_reset(st);
+    return n;
+}
+
+static void setup(void) {
+    db = test_db_open();
+    op_err e = {0};
+    char office[ID_LEN];
+    id_uuid7(office);
+    cr_assert_eq(store_exec(db, &e, NULL,
+                            "INSERT INTO offices (id, code, name, kind, region_code, created_at)"
+                            " VALUES (?, 'SEOUL-01', 'Seoul', 'job_centre', 'KR-11', '2026-01-01T00:00:00.000000Z')",
+                            "s", office),
+                 OP_OK, "%s", e.detail);
+    ctx c;
+    sys_ctx(&c);
+    json_t *in = json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s}}", "national_id", NID, "given_name", "가나", "family_name",
+                           "김", "birth_date", "1980-01-01", "address", "line", "테헤란로 1", "region_code", "KR-11"),
+           *out;
+    cr_assert_eq(store_begin(db, &e), OP_OK);
+    cr_assert_eq(person_create(&c, in, &out), OP_OK, "%s", c.err.detail);
+    cr_assert_eq(store_commit(db, &e), OP_OK);
+    snprintf(person_id, sizeof person_id, "%s", json_string_value(json_object_get(out, "id")));
+    json_decref(in);
+    json_decref(out);
+    ctx_release(&c);
+}
+
+static void teardown(void) { audit_stop(); }
+
+TestSuite(ei, .init = setup, .fini = teardown);
+
+static op_code put_spell(ctx *c, const char *start, const char *end) {
+    json_t *in = json_pack("{s:s, s:s, s:s, s:s, s:i, s:f}", "national_id", NID, "employer_brn", BRN, "start_date", start,
+                           "end_date", end, "monthly_wage", 3000000, "daily_contract_hours", 8.0);
+    char id[ID_LEN];
+    bool created;
+    op_code rc = ei_spell_put(c, in, id, &created);
+    json_decref(in);
+    return rc;
+}
+
+static void file_claim(ctx *c, char claim_id[ID_LEN]) {
+    char sep[11], rep[11];
+    day(-70, sep);
+    day(-65, rep);
+    cr_assert_eq(put_spell(c, "2022-01-03", sep), OP_OK, "%s", c->err.detail);
+    json_t *in = json_pack("{s:s, s:s, s:s, s:s}", "person_id", person_id, "separation_reason", "dismissal", "report_date",
+                           rep, "office", "SEOUL-01"),
+           *out;
+    cr_assert_eq(ei_claim_file(c, in, &out), OP_OK, "%s (%s)", c->err.detail, c->err.field);
+    snprintf(claim_id, ID_LEN, "%s", json_string_value(json_object_get(out, "id")));
+    cr_assert_str_eq(json_string_value(json_object_get(out, "status")), "active");
+    json_decref(in);
+    json_decref(out);
+}
+
+Test(ei, spell_validation_names_the_field) {
+    ctx c;
+    sys_ctx(&c);
+    struct {
+        const char *json, *field;
+        op_code code;
+    } cases[] = {
+        {"{\"national_id\":\"" NID "\",\"start_date\":\"2020-01-01\"}", "employer_brn", OP_VALIDATION},
+        {"{\"national_id\":\"" NID "\",\"employer_brn\":\"12\",\"start_date\":\"2020-01-01\"}", "employer_brn", OP_VALIDATION},
+        {"{\"national_id\":\"" NID "\",\"employer_brn\":\"" BRN "\",\"start_date\":\"2020-02-30\"}", "start_date", OP_VALIDATION},
+        {"{\"national_id\":\"" NID "\",\"employer_brn\":\"" BRN "\",\"start_date\":\"2020-03-01\",\"end_date\":\"2020-01-01\"}",
+         "end_date", OP_VALIDATION},
+        {"{\"national_id\":\"990909-1999999\",\"employer_brn\":\"" BRN "\",\"start_date\":\"2020-01-01\"}", "national_id",
+         OP_NOT_FOUND},
+        {"{\"national_id\":\"" NID "\",\"employer_brn\":\"" BRN "\",\"start_date\":\"2020-01-01\",\"x\":1}", "x",
+         OP_UNKNOWN_FIELD},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        json_t *in = json_loads(cases[i].json, 0, NULL);
+        char id[ID_LEN];
+        bool created;
+        op_clear(&c.err);
+        cr_assert_eq(ei_spell_put(&c, in, id, &created), cases[i].code, "case %zu: %s", i, c.err.detail);
+        cr_assert_str_eq(c.err.field, cases[i].field, "case %zu", i);
+        json_decref(in);
+    }
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_employment"), 0);
+    ctx_release(&c);
+}
+
+Test(ei, claim_from_history_and_bad_input) {
+    ctx c;
+    sys_ctx(&c);
+    char claim[ID_LEN], rep[11], fut[11];
+    day(-65, rep);
+    day(5, fut);
+    /* No history yet. */
+    json_t *in = json_pack("{s:s, s:s, s:s, s:s}", "person_id", person_id, "separation_reason", "dismissal", "report_date",
+                           rep, "office", "SEOUL-01"),
+           *out = NULL;
+    cr_assert_eq(ei_claim_file(&c, in, &out), OP_VALIDATION);
+    cr_assert_str_eq(c.err.field, "separation_date");
+    json_object_set_new(in, "report_date", json_string(fut));
+    op_clear(&c.err);
+    cr_assert_eq(ei_claim_file(&c, in, &out), OP_VALIDATION);
+    cr_assert_str_eq(c.err.field, "report_date");
+    json_decref(in);
+    file_claim(&c, claim);
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_rounds") >= 10, 1);
+    cr_assert_eq(count("SELECT COUNT(*) FROM jobseeker_registrations WHERE claim_id IS NOT NULL"), 1);
+    /* A second open claim. */
+    in = json_pack("{s:s, s:s, s:s}", "person_id", person_id, "separation_reason", "dismissal", "report_date", rep);
+    op_clear(&c.err);
+    cr_assert_eq(ei_claim_file(&c, in, &out), OP_DUPLICATE);
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_claims"), 1);
+    json_decref(in);
+    ctx_release(&c);
+}
+
+Test(ei, detection_suspends_and_replays) {
+    ctx c;
+    sys_ctx(&c);
+    char claim[ID_LEN], start[11], end[11];
+    file_claim(&c, claim);
+    day(-30, start);
+    day(-10, end);
+    json_t *in = json_pack("{s:s, s:s, s:s}", "national_id", NID, "employer_brn", "222-33-44444", "start_date", start), *out,
+           *again;
+    bool replay;
+    cr_assert_eq(ei_registration(&c, in, &out, &replay), OP_OK, "%s", c.err.detail);
+    cr_assert(!replay);
+    cr_assert_str_eq(json_string_value(json_object_get(out, "claim_status")), "suspended");
+    cr_assert_str_eq(json_string_value(json_object_get(out, "registration_status")), "placed");
+    cr_assert_eq(count("SELECT COUNT(*) FROM events WHERE type = 'employment.started'"), 1);
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_claims WHERE status = 'suspended'"), 1);
+    cr_assert_eq(ei_registration(&c, in, &again, &replay), OP_OK);
+    cr_assert(replay);
+    cr_assert(json_equal(out, again));
+    cr_assert_eq(count("SELECT COUNT(*) FROM events WHERE type = 'employment.started'"), 1);
+    json_decref(again);
+    json_decref(out);
+    /* Job end: the claim is active again. */
+    json_object_set_new(in, "event", json_string("end"));
+    json_object_set_new(in, "end_date", json_string(end));
+    cr_assert_eq(ei_registration(&c, in, &out, &replay), OP_OK, "%s", c.err.detail);
+    cr_assert_str_eq(json_string_value(json_object_get(out, "claim_status")), "active");
+    cr_assert_eq(count("SELECT COUNT(*) FROM events WHERE type = 'employment.ended'"), 1);
+    json_decref(out);
+    json_decref(in);
+    ctx_release(&c);
+}
+
+Test(ei, platform_hook_counts_once) {
+    ctx c;
+    sys_ctx(&c);
+    char claim[ID_LEN], d[11];
+    day(-40, d);
+    cr_assert_eq(ei_activity_from_application(&c, person_id, d, "application"), OP_OK); /* no claim: nothing */
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_activities"), 0);
+    file_claim(&c, claim);
+    cr_assert_eq(ei_activity_from_application(&c, person_id, d, "application"), OP_OK, "%s", c.err.detail);
+    cr_assert_eq(ei_activity_from_application(&c, person_id, d, "application"), OP_OK);
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_activities WHERE source = 'platform'"), 1);
+    cr_assert_eq(ei_activity_from_application(&c, person_id, d, "lunch"), OP_VALIDATION);
+    ctx_release(&c);
+}
+
+Test(ei, payments_once_and_withheld_after_employment) {
+    ctx c;
+    sys_ctx(&c);
+    char claim[ID_LEN], start[11], d[11];
+    file_claim(&c, claim);
+    day(-40, d);
+    cr_assert_eq(ei_activity_from_application(&c, person_id, d, "interview"), OP_OK);
+    day(-30, start);
+    json_t *in = json_pack("{s:s, s:s, s:s}", "national_id", NID, "employer_brn", "222-33-44444", "start_date", start), *out;
+    bool replay;
+    cr_assert_eq(ei_registration(&c, in, &out, &replay), OP_OK, "%s", c.err.detail);
+    json_decref(out);
+    json_decref(in);
+    struct ei_batch_result r;
+    char path[128];
+    snprintf(path, sizeof path, "/tmp/openpes-ut-bank-%d.csv", (int)getpid());
+    cr_assert_eq(ei_pay_batch(&c, date_today(), path, &r), OP_OK, "%s", c.err.detail);
+    cr_assert_eq(r.paid, 2);
+    cr_assert_eq(r.rows_in_file, 2);
+    cr_assert_eq(count("SELECT SUM(days) FROM ei_payments"), 28);
+    cr_assert_eq(count("SELECT SUM(withheld_days) FROM ei_payments"), 7);
+    cr_assert_eq(ei_pay_batch(&c, date_today(), path, &r), OP_OK);
+    cr_assert_eq(r.paid, 0);
+    cr_assert_eq(r.rows_in_file, 2);
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_payments"), 2);
+    cr_assert_eq(count("SELECT days_paid FROM ei_claims"), 28);
+    unlink(path);
+    ctx_release(&c);
+}
