@@ -1,4 +1,115 @@
-/* h_dci.c - dci routes (placeholder until they land). */
-#include "api/api.h"
+/* h_dci.c - DCI registry endpoints under /registry/ and /ess/ (contracts/dci-ess.md), our JWKS,
+ * partner-info, and the admin API for partners and data-sharing agreements (docs/DCI.md).
+ *
+ * Registry routes are public in the table so that authentication failures are answered in the
+ * DCI shape (dci_begin checks the partner token and scope itself) and take raw bodies so that a
+ * malformed body is an ERR envelope, not the OpenPES error envelope. */
+#include <string.h>
 
-struct route dci_routes[] = {ROUTE_END};
+#include "api/api.h"
+#include "base/jsonx.h"
+#include "dci/registry.h"
+
+static const char *const search_actions[] = {"search", NULL};
+static const char *const enrol_actions[] = {"search", "enrollementstatus", "check-enrollment", NULL};
+
+static op_code sync_search(http_req *rq, http_res *rs) {
+    struct dci_call k;
+    if (!dci_begin(&k, rq, rs, "registry.search", search_actions, "sync/search")) return OP_OK;
+    return dci_sync_search(&k);
+}
+
+static op_code check_enrollment(http_req *rq, http_res *rs) {
+    struct dci_call k;
+    if (!dci_begin(&k, rq, rs, "registry.enrollment", enrol_actions, "sync/check-enrollment")) return OP_OK;
+    return dci_check_enrollment(&k);
+}
+
+static op_code jwks(http_req *rq, http_res *rs) {
+    json_t *o;
+    op_code rc = dci_jwks(rq->c, &o);
+    return rc ? rc : http_json(rs, 200, o);
+}
+
+/* GET /registry/partner-info: the calling partner's signature mode and agreements. */
+static op_code partner_info(http_req *rq, http_res *rs) {
+    ctx *c = rq->c;
+    struct dci_call k = {.c = c, .rq = rq, .rs = rs};
+    if (c->who.type != ACTOR_PARTNER) return dci_reply_http(&k, 401, "err.request.unauthorized", "a partner bearer token is required");
+    struct dci_partner p;
+    if (dci_partner_get(c, c->who.id, &p)) {
+        op_clear(&c->err);
+        return dci_reply_http(&k, 403, "err.request.forbidden", "this client is not registered as a DCI partner");
+    }
+    json_t *all;
+    op_code rc = dci_partner_list(c, &all);
+    if (rc) return rc;
+    json_t *mine = NULL;
+    size_t i;
+    json_t *o;
+    json_array_foreach(json_object_get(all, "items"), i, o) if (strcmp(json_string_value(json_object_get(o, "client_id")), p.client_id) == 0) mine =
+        json_incref(o);
+    json_decref(all);
+    json_object_set_new(mine, "registry_id", json_string(DCI_OUR_ID));
+    return http_json(rs, 200, mine);
+}
+
+/* ---- admin API ---- */
+
+static op_code partners_list(http_req *rq, http_res *rs) {
+    json_t *o;
+    op_code rc = dci_partner_list(rq->c, &o);
+    return rc ? rc : http_json(rs, 200, o);
+}
+
+/* POST /api/v1/partners {"client_id","name"?,"sig_mode"?,"notify_uri"?,"jwks"?} */
+static op_code partners_put(http_req *rq, http_res *rs) {
+    static const char *const fields[] = {"client_id", "name", "sig_mode", "notify_uri", "jwks", NULL};
+    ctx *c = rq->c;
+    op_code rc;
+    struct dci_partner_new n = {0};
+    json_t *jw = NULL;
+    if ((rc = jx_only(rq->body, fields, NULL, &c->err)) || (rc = jx_str(rq->body, "client_id", true, 99, &n.client_id, &c->err)) ||
+        (rc = jx_str(rq->body, "name", false, 128, &n.name, &c->err)) || (rc = jx_str(rq->body, "sig_mode", false, 12, &n.sig_mode, &c->err)) ||
+        (rc = jx_str(rq->body, "notify_uri", false, 500, &n.notify_uri, &c->err)) || (rc = jx_object(rq->body, "jwks", false, &jw, &c->err)))
+        return rc;
+    n.jwks = jw;
+    if ((rc = dci_partner_put(c, &n))) return rc;
+    return http_json(rs, 201, json_pack("{s:s}", "client_id", n.client_id));
+}
+
+/* POST /api/v1/partners/{id}/agreements {"purposes","fields","attributes","legal_basis","valid_from","valid_to"?} */
+static op_code agreements_add(http_req *rq, http_res *rs) {
+    static const char *const fields[] = {"purposes", "fields", "attributes", "legal_basis", "valid_from", "valid_to", NULL};
+    ctx *c = rq->c;
+    op_code rc;
+    struct dci_agreement_new n = {.client_id = http_param(rq, 0)};
+    if ((rc = jx_only(rq->body, fields, NULL, &c->err)) || (rc = jx_str(rq->body, "legal_basis", true, 300, &n.legal_basis, &c->err)) ||
+        (rc = jx_date(rq->body, "valid_from", true, &n.valid_from, &c->err)) || (rc = jx_date(rq->body, "valid_to", false, &n.valid_to, &c->err)))
+        return rc;
+    n.purposes = json_object_get(rq->body, "purposes");
+    n.fields = json_object_get(rq->body, "fields");
+    n.attributes = json_object_get(rq->body, "attributes");
+    char id[ID_LEN];
+    if ((rc = dci_agreement_add(c, &n, id))) return rc;
+    return http_json(rs, 201, json_pack("{s:s}", "id", id));
+}
+
+#define DCI_ROUTE(path, fn, scope_summary)                                                                             \
+    {"POST", path, fn, R_PUBLIC | R_BODY_RAW, 0, NULL, 1 << 20, scope_summary, "dci", NULL}
+
+struct route dci_routes[] = {
+    DCI_ROUTE("/registry/sync/search", sync_search, "DCI sync search (scope registry.search)"),
+    DCI_ROUTE("/ess/sync/search", sync_search, "DCI sync search, ESS path (scope registry.search)"),
+    DCI_ROUTE("/registry/sync/check-enrollment", check_enrollment, "DCI enrollment check (scope registry.enrollment)"),
+    DCI_ROUTE("/registry/sync/enrolled", check_enrollment, "DCI enrollment check, IBR name (scope registry.enrollment)"),
+    DCI_ROUTE("/ess/sync/check-enrollment", check_enrollment, "DCI enrollment check, ESS path (scope registry.enrollment)"),
+    {"GET", "/registry/partner-info", partner_info, R_PUBLIC, 0, NULL, 0, "the calling partner's signature mode and agreements", "dci", NULL},
+    {"GET", "/.well-known/jwks.json", jwks, R_PUBLIC, 0, NULL, 0, "our DCI signing keys (JWKS)", "dci", NULL},
+    {"GET", "/api/v1/partners", partners_list, R_STAFF, ROLE_ADMIN, NULL, 0, "list DCI partners and their agreements", "dci", NULL},
+    {"POST", "/api/v1/partners", partners_put, R_STAFF | R_WRITE | R_BODY_JSON, ROLE_ADMIN, NULL, 65536,
+     "register or update a DCI partner (client, signature mode, JWKS)", "dci", NULL},
+    {"POST", "/api/v1/partners/{id}/agreements", agreements_add, R_STAFF | R_WRITE | R_BODY_JSON, ROLE_ADMIN, NULL, 65536,
+     "add a data-sharing agreement", "dci", NULL},
+    ROUTE_END,
+};

@@ -58,4 +58,13 @@ struct purpose_def {
 };
 const struct purpose_def *purpose_list(void); /* terminated by {NULL} */
 
+/* ---- partner systems (DCI): decided by their data-sharing agreement, not by a role ----
+ * The caller (src/dci) looks up the agreement covering the declared purpose; this function turns
+ * that into a decision: allowed only for READ/SEARCH by a partner actor, with an agreement in
+ * force (agreement_id non-NULL) for the purpose.  The agreement's legal basis is recorded; field
+ * minimisation to the agreement's Member fields is done by the DCI renderer (d.fields = F_ALL
+ * means "as the agreement allows").  Audit with access_audit() like any decision. */
+op_code access_decide_partner(ctx *c, enum pd_action act, const char *purpose, const char *agreement_id,
+                              const char *legal_basis, const char *refusal, access_decision *d);
+
 #endif

@@ -1,0 +1,26 @@
+/* member.h - the ESS Member record (DO.EMP.02 shape, contracts/dci-ess.md) built from a person
+ * row, the attribute values queries and enrollment checks use, and data minimisation to the
+ * fields a data-sharing agreement allows. */
+#ifndef OPENPES_DCI_MEMBER_H
+#define OPENPES_DCI_MEMBER_H
+#include <jansson.h>
+
+#include "base/arena.h"
+#include "dci/partner.h"
+#include "dci/query.h"
+
+struct dci_member_row {
+    const char *id, *nid_enc, *given, *family, *birth_date, *sex, *region, *education, *profile, *created_at,
+        *updated_at, *reg_status, *reg_date, *reg_reason;
+};
+
+/* SELECT list and FROM clause producing dci_member_row columns in order (alias p = persons). */
+extern const char DCI_MEMBER_SELECT[];
+/* Attribute values (dq_attr order) of one person; strings point into row or static text. */
+void dci_member_values(arena *a, const struct dci_member_row *r, const char *vals[DQ_NATTR]);
+/* The full Member record; uin may be NULL (then only the OPENPES identifier is listed). */
+json_t *dci_member_build(arena *a, const struct dci_member_row *r, const char *uin);
+/* Remove everything the agreement does not allow ("@type" always stays). */
+void dci_member_minimise(json_t *m, const struct dci_agreement *ag);
+
+#endif

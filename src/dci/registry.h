@@ -1,0 +1,39 @@
+/* registry.h - the DCI registry server pipeline shared by every /registry/ and /ess/ endpoint:
+ * bearer token and scope, body parsing, envelope (envelope.h), partner, signature per the
+ * partner's mode (dci_sig.h), page-size check, message-id replay, then the action; replies are
+ * signed with our key.  See docs/DCI.md. */
+#ifndef OPENPES_DCI_REGISTRY_H
+#define OPENPES_DCI_REGISTRY_H
+#include <jansson.h>
+
+#include "dci/envelope.h"
+#include "dci/partner.h"
+#include "http/route.h"
+
+#define DCI_OUR_ID "openpes"
+
+struct dci_call {
+    ctx *c;
+    http_req *rq;
+    http_res *rs;
+    struct dci_env env;
+    struct dci_partner partner;
+    const char *path_action; /* "sync/search", ... (for audit details) */
+};
+
+/* Steps up to and including replay protection.  Returns true to proceed; false when the
+ * response (401/403 or ERR) has already been written to rs. */
+bool dci_begin(struct dci_call *k, http_req *rq, http_res *rs, const char *scope, const char *const *actions,
+               const char *path_action);
+/* Write an ERR envelope (HTTP 200) / an HTTP-level error carrying both shapes. */
+op_code dci_reply_err(struct dci_call *k, const char *code, const char *msg);
+op_code dci_reply_http(struct dci_call *k, int status, const char *code, const char *msg);
+/* A signed sync reply {signature, header(action, status, counts), message}. */
+op_code dci_reply_signed(struct dci_call *k, const char *action, const char *status, int64_t total, int64_t completed,
+                         json_t *message);
+
+/* Actions (search.c, enroll.c): write the response; return OP_OK. */
+op_code dci_sync_search(struct dci_call *k);
+op_code dci_check_enrollment(struct dci_call *k);
+
+#endif

@@ -1,0 +1,215 @@
+/* search.c - sync search over the ESS Member records (contracts/dci-ess.md "Search").
+ *
+ * Per item: parse the criteria (query.h), check the attributes against the partner's agreement,
+ * find the people (UIN by keyed hash, OPENPES by id, predicate/expression by evaluating every
+ * person: adequate for the first release, an index-backed plan is later work), sort, page,
+ * render Member records minimised to the agreement, audit one SEARCH per person returned. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "base/jsonx.h"
+#include "dci/member.h"
+#include "dci/registry.h"
+#include "domain/nid.h"
+#include "domain/person_int.h"
+#include "privacy/access.h"
+#include "sec/fieldcrypt.h"
+
+#define SCAN_MAX 200000
+
+struct hit {
+    struct dci_member_row row;
+    const char *vals[DQ_NATTR];
+};
+
+static const char *col(arena *a, store_stmt *st, int i) { return arena_strdup(a, store_col_text(st, i)); }
+
+static void read_row(arena *a, store_stmt *st, struct dci_member_row *r) {
+    const char **f[] = {&r->id, &r->nid_enc, &r->given, &r->family, &r->birth_date, &r->sex, &r->region, &r->education,
+                        &r->profile, &r->created_at, &r->updated_at, &r->reg_status, &r->reg_date, &r->reg_reason};
+    for (int i = 0; i < 14; i++) *f[i] = col(a, st, i);
+}
+
+static const struct dq_query *sort_q;
+static int cmp_hits(const void *x, const void *y) {
+    const struct hit *a = x, *b = y;
+    for (int i = 0; i < sort_q->nsort; i++) {
+        const char *u = a->vals[sort_q->sort_attr[i]], *v = b->vals[sort_q->sort_attr[i]];
+        int c = !u ? (v ? -1 : 0) : !v ? 1 : strcmp(u, v);
+        if (c) return sort_q->sort_desc[i] ? -c : c;
+    }
+    return strcmp(a->row.id, b->row.id);
+}
+
+/* Collect matching people into *hits (arena array). */
+static op_code find(ctx *c, const struct dq_query *q, struct hit **hits, size_t *n) {
+    const char *sql;
+    const char *arg = NULL;
+    char nid[NID_MAX], hash[65];
+    if (q->kind == DQ_KIND_ID && strcmp(q->id_type, "UIN") == 0) {
+        op_err e = {0};
+        if (nid_normalise(NULL, q->id_value, nid, &e)) {
+            *n = 0;
+            return OP_OK;
+        }
+        fieldcrypt_lookup_hash(nid, hash);
+        memset(nid, 0, sizeof nid);
+        sql = arena_printf(c->a, "%s WHERE p.nid_hash = ?", DCI_MEMBER_SELECT);
+        arg = hash;
+    } else if (q->kind == DQ_KIND_ID) {
+        sql = arena_printf(c->a, "%s WHERE p.id = ?", DCI_MEMBER_SELECT);
+        arg = q->id_value;
+    } else {
+        sql = arena_printf(c->a, "%s ORDER BY p.id", DCI_MEMBER_SELECT);
+    }
+    store_stmt *st = store_prepare(c->db, sql, &c->err);
+    if (!st) return c->err.code;
+    if (arg) store_bind_text(st, 1, arg);
+    size_t cap = 16, cnt = 0, scanned = 0;
+    struct hit *h = malloc(cap * sizeof *h);
+    int r;
+    while ((r = store_step(st, &c->err)) == STORE_ROW && scanned++ < SCAN_MAX) {
+        struct hit x;
+        memset(&x, 0, sizeof x);
+        read_row(c->a, st, &x.row);
+        dci_member_values(c->a, &x.row, x.vals);
+        if (q->kind == DQ_KIND_TREE && !dq_eval(q->root, x.vals)) continue;
+        if (cnt == cap) h = realloc(h, (cap *= 2) * sizeof *h);
+        h[cnt++] = x;
+    }
+    store_reset(st);
+    if (r == STORE_ERROR) {
+        free(h);
+        return c->err.code;
+    }
+    if (q->nsort || cnt > 1) {
+        /* qsort has no context argument: the comparator's query is guarded by a lock */
+        static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+        pthread_mutex_lock(&mu);
+        sort_q = q;
+        qsort(h, cnt, sizeof *h, cmp_hits);
+        pthread_mutex_unlock(&mu);
+    }
+    *hits = arena_alloc(c->a, (cnt ? cnt : 1) * sizeof **hits);
+    memcpy(*hits, h, cnt * sizeof *h);
+    free(h);
+    *n = cnt;
+    return OP_OK;
+}
+
+static json_t *rjct(const char *ref, const char *ts, const char *code, const char *msg) {
+    return json_pack("{s:s, s:s, s:s, s:s, s:s}", "reference_id", ref ? ref : "", "timestamp", ts, "status", "rjct",
+                     "status_reason_code", code, "status_reason_message", msg);
+}
+
+/* One record for the request itself (person-less), besides one per person returned. */
+static op_code audit_request(struct dci_call *k, const access_decision *d) {
+    const char *tid = json_string_value(json_object_get(k->env.message, "transaction_id"));
+    return access_audit(k->c, PD_SEARCH, "dci_request", tid ? tid : k->env.message_id, NULL, d);
+}
+
+op_code dci_sync_search(struct dci_call *k) {
+    ctx *c = k->c;
+    const json_t *msg = k->env.message;
+    const json_t *items = json_object_get(msg, "search_request");
+    const char *tid = json_string_value(json_object_get(msg, "transaction_id"));
+    if (!tid) return dci_reply_err(k, "err.request.bad", "message.transaction_id is required");
+    size_t n = json_array_size(items);
+    if (!json_is_array(items) || n == 0 || n > 100) return dci_reply_err(k, "err.request.bad", "search_request must hold 1-100 items");
+    /* Purposes first: a purpose outside the agreement refuses the whole request (403). */
+    struct dci_agreement *ags = arena_alloc(c->a, n * sizeof *ags);
+    for (size_t i = 0; i < n; i++) {
+        const json_t *sc = json_object_get(json_array_get(items, i), "search_criteria");
+        const char *purpose = json_string_value(json_object_get(json_object_get(json_object_get(sc, "authorize"), "purpose"), "code"));
+        enum dci_agreement_result res;
+        op_code rc = dci_agreement_find(c, c->who.id, purpose, &ags[i], &res);
+        if (rc) return rc;
+        if (res != DCI_AG_OK) {
+            const char *why = res == DCI_AG_EXPIRED ? "the data-sharing agreement for this purpose is not in force"
+                              : purpose ? arena_printf(c->a, "no data-sharing agreement covers purpose \"%s\"", purpose)
+                                        : "no data-sharing agreement is in force";
+            access_decision d;
+            access_decide_partner(c, PD_SEARCH, purpose, NULL, NULL, why, &d);
+            if ((rc = audit_request(k, &d))) return rc;
+            return dci_reply_http(k, 403, "err.request.forbidden", why);
+        }
+    }
+    char ts[CLOCK_TS_LEN];
+    clock_now_ts(ts);
+    json_t *out = json_array();
+    int64_t completed = 0;
+    for (size_t i = 0; i < n; i++) {
+        const json_t *it = json_array_get(items, i);
+        const char *ref = json_string_value(json_object_get(it, "reference_id"));
+        if (!ref) {
+            json_array_append_new(out, rjct(NULL, ts, "rjct.reference_id.invalid", "reference_id is required"));
+            continue;
+        }
+        struct dq_query q;
+        const char *reason;
+        char why[200];
+        if (!dq_parse(c->a, json_object_get(it, "search_criteria"), &q, &reason, why, sizeof why)) {
+            json_array_append_new(out, rjct(ref, ts, reason, why));
+            continue;
+        }
+        const struct dci_agreement *ag = &ags[i];
+        const char *denied = NULL;
+        if (q.kind == DQ_KIND_ID && !dci_agreement_allows_attr(ag, q.id_type)) denied = q.id_type;
+        for (int a = 0; a < DQ_NATTR && !denied; a++)
+            if ((q.attrs_used & (1u << a)) && !dci_agreement_allows_attr(ag, dq_attr_name(a))) denied = dq_attr_name(a);
+        if (denied) {
+            json_array_append_new(out, rjct(ref, ts, "rjct.search_criteria.invalid",
+                                            arena_printf(c->a, "the data-sharing agreement does not allow querying by \"%s\"", denied)));
+            continue;
+        }
+        struct hit *hits = NULL;
+        size_t nh = 0;
+        op_code rc = find(c, &q, &hits, &nh);
+        if (rc) {
+            json_decref(out);
+            return rc;
+        }
+        int64_t from = (q.page_number - 1) * q.page_size;
+        json_t *recs = json_array();
+        access_decision d;
+        access_decide_partner(c, PD_SEARCH, ag->purpose, ag->id, ag->legal_basis, NULL, &d);
+        bool want_uin = dci_agreement_allows_field(ag, "member_identifier");
+        for (int64_t j = from; j < (int64_t)nh && j < from + q.page_size; j++) {
+            const struct dci_member_row *r = &hits[j].row;
+            char *uin = NULL;
+            if (want_uin && r->nid_enc) {
+                op_err e = {0};
+                if (fieldcrypt_decrypt(c->a, r->nid_enc, pr_nid_aad(c->a, r->id), &uin, NULL, &e)) uin = NULL;
+            }
+            json_t *m = dci_member_build(c->a, r, uin);
+            if (uin) memset(uin, 0, strlen(uin));
+            dci_member_minimise(m, ag);
+            json_array_append_new(recs, m);
+            if ((rc = access_audit(c, PD_SEARCH, "person", r->id, r->id, &d))) {
+                json_decref(recs);
+                json_decref(out);
+                return rc;
+            }
+        }
+        json_t *res = json_pack("{s:s, s:s, s:s, s:{s:s, s:s, s:s, s:o}, s:{s:I, s:I, s:I}}", "reference_id", ref, "timestamp", ts,
+                                "status", "succ", "data", "version", "1.0.0", "reg_type", "ns:org:RegistryType:ESS",
+                                "reg_record_type", "Member", "reg_records", recs, "pagination", "page_size",
+                                (json_int_t)q.page_size, "page_number", (json_int_t)q.page_number, "total_count", (json_int_t)nh);
+        const char *loc = json_string_value(json_object_get(it, "locale"));
+        if (loc) json_object_set_new(res, "locale", json_string(loc));
+        json_array_append_new(out, res);
+        completed++;
+    }
+    access_decision d;
+    access_decide_partner(c, PD_SEARCH, ags[0].purpose, ags[0].id, ags[0].legal_basis, NULL, &d);
+    op_code rc = audit_request(k, &d);
+    if (rc) {
+        json_decref(out);
+        return rc;
+    }
+    json_t *m = json_pack("{s:s, s:s, s:o}", "transaction_id", tid, "correlation_id", c->correlation_id, "search_response", out);
+    return dci_reply_signed(k, "on-search", completed == (int64_t)n ? "succ" : completed == 0 ? "rjct" : "succ", (int64_t)n, completed, m);
+}
