@@ -149,6 +149,62 @@ static op_code vetting_decide(http_req *rq, http_res *rs) {
     return reply(rs, 200, rc, out);
 }
 
+/* ---- applications ---- */
+
+static op_code apply(http_req *rq, http_res *rs) {
+    json_t *out = NULL;
+    op_code rc = jobs_apply(rq->c, http_param(rq, 0), rq->body, &out);
+    return reply(rs, 201, rc, out);
+}
+
+static op_code application_get(http_req *rq, http_res *rs) {
+    json_t *out = NULL;
+    op_code rc = jobs_application_get(rq->c, http_param(rq, 0), &out);
+    return reply(rs, 200, rc, out);
+}
+
+/* POST /api/v1/applications/{id}/status {"status": "...", "note"?} */
+static op_code application_move(http_req *rq, http_res *rs) {
+    static const char *const fields[] = {"status", "note", NULL};
+    op_err *e = &rq->c->err;
+    const char *to, *note;
+    if (jx_only(rq->body, fields, "", e) || jx_str(rq->body, "status", true, 20, &to, e) ||
+        jx_str(rq->body, "note", false, 2000, &note, e))
+        return e->code;
+    json_t *out = NULL;
+    op_code rc = jobs_application_move(rq->c, http_param(rq, 0), to, note, &out);
+    return reply(rs, 200, rc, out);
+}
+
+static op_code my_applications(http_req *rq, http_res *rs) {
+    json_t *out = NULL;
+    op_code rc = jobs_my_applications(rq->c, &out);
+    return reply(rs, 200, rc, out);
+}
+
+static op_code vacancy_applications(http_req *rq, http_res *rs) {
+    int64_t limit, offset;
+    if (http_query_int(rq, "limit", 1, 200, 50, &limit) || http_query_int(rq, "offset", 0, 100000, 0, &offset))
+        return rq->c->err.code;
+    const char *status = http_query(rq, "status");
+    json_t *out = NULL;
+    op_code rc = jobs_vacancy_applications(rq->c, http_param(rq, 0), status && *status ? status : NULL, (int)limit,
+                                           (int)offset, &out);
+    return reply(rs, 200, rc, out);
+}
+
+static op_code visibility_get(http_req *rq, http_res *rs) {
+    json_t *out = NULL;
+    op_code rc = jobs_visibility_get(rq->c, &out);
+    return reply(rs, 200, rc, out);
+}
+
+static op_code visibility_set(http_req *rq, http_res *rs) {
+    json_t *out = NULL;
+    op_code rc = jobs_visibility_set(rq->c, rq->body, &out);
+    return reply(rs, 200, rc, out);
+}
+
 struct route jobs_routes[] = {
     {"GET", "/api/v1/occupations", occupations, R_PUBLIC, 0, NULL, 0,
      "occupation picker: ISCO-08 and national schemes, by code or English/Korean title", "jobs", NULL},
@@ -175,5 +231,17 @@ struct route jobs_routes[] = {
     {"GET", "/api/v1/vetting/queue", vetting_queue, R_STAFF, STAFF_VET, NULL, 0, "vacancies held for review", "jobs", NULL},
     {"POST", "/api/v1/vacancies/{id}/vetting", vetting_decide, R_STAFF | R_WRITE | R_BODY_JSON, STAFF_VET, NULL, 0,
      "approve or reject a held vacancy", "jobs", NULL},
+    {"POST", "/api/v1/vacancies/{id}/applications", apply, R_CITIZEN | R_WRITE | R_IDEMPOTENT | R_BODY_JSON, 0, NULL, 0,
+     "apply to a vacancy (counts as a job-search activity)", "jobs", NULL},
+    {"GET", "/api/v1/vacancies/{id}/applications", vacancy_applications, R_EMPLOYER | R_STAFF, 0, NULL, 0,
+     "a vacancy's applicants (employer: own vacancies; applicant data through the access path)", "jobs", NULL},
+    {"GET", "/api/v1/applications/{id}", application_get, R_ANY_USER, 0, NULL, 0, "one application", "jobs", NULL},
+    {"POST", "/api/v1/applications/{id}/status", application_move, R_ANY_USER | R_WRITE | R_BODY_JSON, 0, NULL, 0,
+     "move an application: viewed, interview, offer, hired, rejected (employer) or withdrawn (applicant)", "jobs", NULL},
+    {"GET", "/api/v1/me/applications", my_applications, R_CITIZEN, 0, NULL, 0, "my applications", "jobs", NULL},
+    {"GET", "/api/v1/me/visibility", visibility_get, R_CITIZEN, 0, NULL, 0,
+     "whether employers may find me in candidate lists, and what they see", "jobs", NULL},
+    {"PUT", "/api/v1/me/visibility", visibility_set, R_CITIZEN | R_WRITE | R_BODY_JSON, 0, NULL, 0,
+     "allow or stop being found by employers {findable, fields[]}", "jobs", NULL},
     ROUTE_END,
 };

@@ -25,7 +25,7 @@ op_code jobs_suggest(ctx *c, const char *q, json_t **out) {
              " ORDER BY v.num DESC LIMIT 2000) x GROUP BY x.title_norm ORDER BY COUNT(*) DESC, MIN(x.num) LIMIT 8",
              !tri ? "SELECT num FROM vacancy_bigrams WHERE gram = ?"
              : pg ? "SELECT num FROM vacancy_fts WHERE doc LIKE ?"
-                  : "SELECT rowid FROM vacancy_fts WHERE vacancy_fts MATCH ?",
+                  : "SELECT rowid FROM vacancy_text WHERE vacancy_text MATCH ?",
              pg ? "strpos(v.title_norm, ?) > 0" : "instr(v.title_norm, ?) > 0");
     store_stmt *st = store_prepare(c->db, sql, &c->err);
     if (!st) return c->err.code;

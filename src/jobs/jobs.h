@@ -126,4 +126,21 @@ op_code vacancy_seed(ctx *c, long n, unsigned seed);
 /* ---- bulk intake ---- */
 op_code jobs_import_vacancies(ctx *c, const char *path, FILE *report, long *ok, long *bad);
 
+
+/* ---- applications (application.c; docs/JOBS.md "Applications") ---- */
+bool jobs_application_transition_ok(const char *from, const char *to);
+/* Citizen applies to a published, open vacancy ({note?}); one application per vacancy. */
+op_code jobs_apply(ctx *c, const char *vacancy_id, const json_t *in, json_t **out);
+op_code jobs_application_get(ctx *c, const char *id, json_t **out);
+/* to: viewed|interview|offer|hired|rejected (employer, staff) or withdrawn (the applicant). */
+op_code jobs_application_move(ctx *c, const char *id, const char *to, const char *note, json_t **out);
+op_code jobs_my_applications(ctx *c, json_t **out);
+/* The vacancy's applicants with the applicant data the access path allows (each read audited). */
+op_code jobs_vacancy_applications(ctx *c, const char *vacancy_id, const char *status, int limit, int offset,
+                                  json_t **out);
+
+/* ---- findable by employers (visibility.c) ---- */
+op_code jobs_visibility_get(ctx *c, json_t **out);
+op_code jobs_visibility_set(ctx *c, const json_t *in, json_t **out);
+
 #endif

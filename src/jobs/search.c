@@ -17,7 +17,8 @@
 
 #define MAX_TERMS 8
 #define MAX_OFFSET 10000
-#define COUNT_CAP 1000
+/* total beyond the current page: counted up to this many rows (0: only "more than this page"). */
+#define COUNT_CAP 0
 
 struct terms {
     const char *t[MAX_TERMS];
@@ -57,8 +58,10 @@ static op_code parse_terms(ctx *c, const char *q, struct terms *out) {
 
 op_code jobs_index_drop(ctx *c, int64_t num) {
     op_code rc = store_exec(c->db, &c->err, NULL,
-                            store_dialect(c->db, "DELETE FROM vacancy_fts WHERE rowid = ?", "DELETE FROM vacancy_fts WHERE num = ?"),
+                            store_dialect(c->db, "DELETE FROM vacancy_text WHERE rowid = ?", "DELETE FROM vacancy_fts WHERE num = ?"),
                             "i", num);
+    if (!rc && store_kind(c->db) != STORE_PG)
+        rc = store_exec(c->db, &c->err, NULL, "DELETE FROM vacancy_title WHERE rowid = ?", "i", num);
     if (!rc) rc = store_exec(c->db, &c->err, NULL, "DELETE FROM vacancy_bigrams WHERE num = ?", "i", num);
     return rc;
 }
@@ -67,11 +70,16 @@ op_code jobs_index_put(ctx *c, int64_t num, const char *title, const char *descr
     op_code rc = jobs_index_drop(c, num);
     if (rc) return rc;
     const char *tn = jobs_norm(c->a, title);
-    const char *doc = arena_printf(c->a, "%s %s", tn, jobs_norm(c->a, description));
-    rc = store_exec(c->db, &c->err, NULL,
-                    store_dialect(c->db, "INSERT INTO vacancy_fts (rowid, doc) VALUES (?, ?)",
-                                  "INSERT INTO vacancy_fts (num, doc) VALUES (?, ?)"),
-                    "is", num, doc);
+    const char *dn = jobs_norm(c->a, description);
+    if (store_kind(c->db) == STORE_PG)
+        rc = store_exec(c->db, &c->err, NULL, "INSERT INTO vacancy_fts (num, doc) VALUES (?, ?)", "is", num,
+                        arena_printf(c->a, "%s %s", tn, dn));
+    else
+    {
+        rc = store_exec(c->db, &c->err, NULL, "INSERT INTO vacancy_text (rowid, title, body) VALUES (?, ?, ?)", "iss", num,
+                        tn, dn);
+        if (!rc) rc = store_exec(c->db, &c->err, NULL, "INSERT INTO vacancy_title (rowid, title) VALUES (?, ?)", "is", num, tn);
+    }
     /* Title bigrams (pairs of code points without a space). */
     const char *p = tn;
     while (!rc && *p) {
@@ -110,29 +118,6 @@ static void bind_all(const struct sqlb *b, store_stmt *st) {
         else store_bind_int(st, i + 1, b->bi[i]);
 }
 
-/* " AND v.num IN (...)" for the text terms. */
-static void text_where(ctx *c, struct sqlb *b, const struct terms *t) {
-    bool pg = store_kind(c->db) == STORE_PG;
-    char *match = NULL;
-    for (int i = 0; i < t->n; i++) {
-        if (jobs_utf8_len(t->t[i]) >= 3) {
-            if (pg) {
-                sq(b, " AND v.num IN (SELECT num FROM vacancy_fts WHERE doc LIKE ?)");
-                bs(b, arena_printf(c->a, "%%%s%%", t->t[i]));
-            } else {
-                match = match ? arena_printf(c->a, "%s AND \"%s\"", match, t->t[i]) : arena_printf(c->a, "\"%s\"", t->t[i]);
-            }
-        } else {
-            sq(b, " AND v.num IN (SELECT num FROM vacancy_bigrams WHERE gram = ?)");
-            bs(b, t->t[i]);
-        }
-    }
-    if (match) {
-        sq(b, " AND v.num IN (SELECT rowid FROM vacancy_fts WHERE vacancy_fts MATCH ?)");
-        bs(b, match);
-    }
-}
-
 static op_code bad(ctx *c, const char *field, const char *hint, const char *msg) {
     return op_fail_field(&c->err, OP_BAD_QUERY, field, hint, "%s", msg);
 }
@@ -140,11 +125,9 @@ static op_code bad(ctx *c, const char *field, const char *hint, const char *msg)
 static op_code build_where(ctx *c, const struct jobs_query *q, const struct terms *t, struct sqlb *b) {
     char today[11];
     date_format(date_today(), today);
-    /* With text terms the index drives (rowid lookups); keep the planner off the status indexes. */
-    sq(b, t->n ? " WHERE v.status || '' = 'published' AND (v.closing_date IS NULL OR v.closing_date >= ?)"
-               : " WHERE v.status = 'published' AND (v.closing_date IS NULL OR v.closing_date >= ?)");
+    (void)t;
+    sq(b, " AND v.status = 'published' AND (v.closing_date IS NULL OR v.closing_date >= ?)");
     bs(b, arena_strdup(c->a, today));
-    text_where(c, b, t);
     if (q->occupation) {
         const struct jobs_isco_row *o = jobs_isco_find(q->occupation);
         if (!o) return bad(c, "occupation", "an ISCO-08 code of 1-4 digits, e.g. 25 or 2512", "unknown occupation code");
@@ -197,6 +180,118 @@ static op_code build_where(ctx *c, const struct jobs_query *q, const struct term
     return OP_OK;
 }
 
+/* ---- search ---------------------------------------------------------------------------------
+ * Every page is read in index order (num descending = newest submission first) and stops after
+ * page_size + 1 rows: the match set is never sorted or counted as a whole.
+ *  - SQLite: the FTS5 table vacancy_text(title, body) drives (ORDER BY rowid DESC is served by the
+ *    index itself); 2-character terms are point lookups in vacancy_bigrams; with only 2-character
+ *    terms the bigram index (gram, num) drives;
+ *  - PostgreSQL: pg_trgm / bigram sub-selects with ORDER BY v.num DESC;
+ *  - relevance = two tiers: every term found in the title first (SQLite: an FTS5 column filter,
+ *    so the tier is read from the index), then the rest, each newest first;
+ *  - total: exact when this page is the last one (no count needed); otherwise the lower bound
+ *    "this page and at least one more" with total_exact false (COUNT_CAP > 0 would count further). */
+
+enum { TIER_ANY = -1, TIER_REST = 0, TIER_TITLE = 1 };
+
+/* FROM/WHERE for the text terms, the tier and the filters in w; *order gets the index order. */
+static void text_from(ctx *c, struct sqlb *b, const struct terms *t, int tier, const struct sqlb *w, const char **order) {
+    bool pg = store_kind(c->db) == STORE_PG;
+    const char *tri[MAX_TERMS], *bi[MAX_TERMS];
+    int ntri = 0, nbi = 0;
+    for (int i = 0; i < t->n; i++)
+        if (jobs_utf8_len(t->t[i]) >= 3) tri[ntri++] = t->t[i];
+        else bi[nbi++] = t->t[i];
+    int first_bi = 0;
+    *order = "v.num DESC";
+    if (!pg && ntri) {
+        char *m = NULL;
+        for (int i = 0; i < ntri; i++) m = m ? arena_printf(c->a, "%s AND \"%s\"", m, tri[i]) : arena_printf(c->a, "\"%s\"", tri[i]);
+        /* The title tier reads the title-only index: its posting lists are short for words that
+         * are common in descriptions but rare in titles. */
+        sq(b, tier == TIER_TITLE ? " FROM vacancy_title f CROSS JOIN vacancies v CROSS JOIN employers e"
+                                   " WHERE vacancy_title MATCH ? AND v.num = f.rowid AND e.id = v.employer_id"
+                                 : " FROM vacancy_text f CROSS JOIN vacancies v CROSS JOIN employers e"
+                                   " WHERE vacancy_text MATCH ? AND v.num = f.rowid AND e.id = v.employer_id");
+        bs(b, m);
+        *order = "f.rowid DESC";
+    } else if (!pg && nbi) {
+        sq(b, " FROM vacancy_bigrams g0 CROSS JOIN vacancies v CROSS JOIN employers e"
+              " WHERE g0.gram = ? AND v.num = g0.num AND e.id = v.employer_id");
+        bs(b, bi[0]);
+        first_bi = 1;
+        *order = "g0.num DESC";
+    } else {
+        sq(b, " FROM vacancies v JOIN employers e ON e.id = v.employer_id WHERE 1 = 1");
+        for (int i = 0; i < ntri; i++) {
+            sq(b, " AND v.num IN (SELECT num FROM vacancy_fts WHERE doc LIKE ?)");
+            bs(b, arena_printf(c->a, "%%%s%%", tri[i]));
+        }
+    }
+    for (int i = first_bi; i < nbi; i++) {
+        sq(b, pg ? " AND v.num IN (SELECT num FROM vacancy_bigrams WHERE gram = ?)"
+                 : " AND EXISTS (SELECT 1 FROM vacancy_bigrams g WHERE g.gram = ? AND g.num = v.num)");
+        bs(b, bi[i]);
+    }
+    if ((tier == TIER_TITLE && pg) || tier == TIER_REST) {
+        sq(b, tier == TIER_REST ? " AND NOT (1 = 1" : "");
+        for (int i = 0; i < ntri; i++) {
+            sq(b, pg ? " AND strpos(v.title_norm, ?) > 0" : " AND instr(v.title_norm, ?) > 0");
+            bs(b, tri[i]);
+        }
+        sq(b, tier == TIER_REST ? ")" : "");
+    }
+    sq(b, w->sql);
+    for (int i = 0; i < w->nb; i++) b->ty[b->nb] = w->ty[i], b->bt[b->nb] = w->bt[i], b->bi[b->nb++] = w->bi[i];
+}
+
+/* Append up to `limit` rows after `offset` to items; *got = rows read. */
+static op_code page_rows(ctx *c, const struct terms *t, int tier, const struct sqlb *w, bool salary, int64_t limit,
+                         int64_t offset, json_t *items, int64_t *got) {
+    struct sqlb *b = arena_alloc(c->a, sizeof *b);
+    const char *order;
+    sq(b, "SELECT " VAC_COLS);
+    text_from(c, b, t, tier, w, &order);
+    if (salary)
+        sq(b, store_dialect(c->db, " ORDER BY v.salary_month_max DESC, v.num DESC",
+                            " ORDER BY v.salary_month_max DESC NULLS LAST, v.num DESC"));
+    else sq(b, arena_printf(c->a, " ORDER BY %s", order));
+    sq(b, " LIMIT ? OFFSET ?");
+    bint(b, limit);
+    bint(b, offset);
+    store_stmt *st = store_prepare(c->db, b->sql, &c->err);
+    if (!st) return c->err.code;
+    bind_all(b, st);
+    int r;
+    *got = 0;
+    while ((r = store_step(st, &c->err)) == STORE_ROW) {
+        json_t *o = jobs_vac_json(c, st, false);
+        if (tier != TIER_ANY) json_object_set_new(o, "score", json_integer(tier));
+        json_array_append_new(items, o);
+        (*got)++;
+    }
+    store_reset(st);
+    return r == STORE_ERROR ? c->err.code : OP_OK;
+}
+
+/* Rows of the query (tier) counted up to cap. */
+static op_code count_rows(ctx *c, const struct terms *t, int tier, const struct sqlb *w, int64_t cap, int64_t *n) {
+    struct sqlb *b = arena_alloc(c->a, sizeof *b);
+    const char *order;
+    sq(b, "SELECT COUNT(*) FROM (SELECT 1");
+    text_from(c, b, t, tier, w, &order);
+    sq(b, " LIMIT ?) x");
+    bint(b, cap);
+    store_stmt *st = store_prepare(c->db, b->sql, &c->err);
+    if (!st) return c->err.code;
+    bind_all(b, st);
+    *n = 0;
+    int r = store_step(st, &c->err);
+    if (r == STORE_ROW) *n = store_col_int(st, 0);
+    store_reset(st);
+    return r == STORE_ERROR ? c->err.code : OP_OK;
+}
+
 op_code jobs_search(ctx *c, const struct jobs_query *q, json_t **out) {
     op_code rc = jobs_ensure(c);
     if (rc) return rc;
@@ -210,63 +305,59 @@ op_code jobs_search(ctx *c, const struct jobs_query *q, json_t **out) {
         return bad(c, "page", "narrow the search with words or filters", "results beyond the first 10,000 are not served");
     struct sqlb *w = arena_alloc(c->a, sizeof *w);
     if ((rc = build_where(c, q, &t, w))) return rc;
-    /* Page. */
-    struct sqlb *b = arena_alloc(c->a, sizeof *b);
-    sq(b, "SELECT " VAC_COLS);
+    bool salary = strcmp(sort, "salary") == 0;
+    int ntri = 0;
+    for (int i = 0; i < t.n; i++) ntri += jobs_utf8_len(t.t[i]) >= 3;
+    /* Relevance tiers matter only with 3+ character terms (2-character ones match titles only). */
     bool rel = strcmp(sort, "relevance") == 0 && t.n;
-    if (rel) {
-        sq(b, ", (0");
-        for (int i = 0; i < t.n; i++) {
-            sq(b, store_dialect(c->db, " + (CASE WHEN instr(v.title_norm, ?) > 0 THEN 1 ELSE 0 END)",
-                                " + (CASE WHEN strpos(v.title_norm, ?) > 0 THEN 1 ELSE 0 END)"));
-            bs(b, t.t[i]);
-        }
-        sq(b, ") AS score");
-    }
-    sq(b, " FROM vacancies v JOIN employers e ON e.id = v.employer_id");
-    sq(b, w->sql);
-    for (int i = 0; i < w->nb; i++) b->ty[b->nb] = w->ty[i], b->bt[b->nb] = w->bt[i], b->bi[b->nb++] = w->bi[i];
-    if (rel) sq(b, " ORDER BY score DESC, v.published_at DESC, v.num DESC");
-    else if (strcmp(sort, "salary") == 0) sq(b, " ORDER BY COALESCE(v.salary_month_max, -1) DESC, v.num DESC");
-    else sq(b, " ORDER BY v.published_at DESC, v.num DESC");
-    sq(b, " LIMIT ? OFFSET ?");
-    bint(b, q->page_size);
-    bint(b, (int64_t)(q->page - 1) * q->page_size);
-    store_stmt *st = store_prepare(c->db, b->sql, &c->err);
-    if (!st) return c->err.code;
-    bind_all(b, st);
+    bool tiers = rel && ntri;
+    int64_t off = (int64_t)(q->page - 1) * q->page_size, want = q->page_size + 1, got = 0, g;
     json_t *items = json_array();
-    int r;
-    while ((r = store_step(st, &c->err)) == STORE_ROW) {
-        json_t *o = jobs_vac_json(c, st, false);
-        if (rel) json_object_set_new(o, "score", json_integer(store_col_int(st, 37)));
-        json_array_append_new(items, o);
+    if (!tiers) {
+        rc = page_rows(c, &t, rel ? TIER_TITLE : TIER_ANY, w, salary, want, off, items, &got);
+    } else {
+        rc = page_rows(c, &t, TIER_TITLE, w, false, want, off, items, &got);
+        if (!rc && got < want) {
+            /* The title tier ends before this page does: the rest continues after it. */
+            int64_t t1 = off + got;
+            if (got == 0 && off > 0) rc = count_rows(c, &t, TIER_TITLE, w, off, &t1);
+            if (!rc) rc = page_rows(c, &t, TIER_REST, w, false, want - got, off > t1 ? off - t1 : 0, items, &g);
+            if (!rc) got += g;
+        }
     }
-    store_reset(st);
-    if (r == STORE_ERROR) {
+    if (rc) {
         json_decref(items);
-        return c->err.code;
+        return rc;
     }
-    /* Total, counted up to a cap so that broad queries stay bounded. */
-    struct sqlb *cb = arena_alloc(c->a, sizeof *cb);
-    sq(cb, "SELECT COUNT(*) FROM (SELECT 1 FROM vacancies v");
-    sq(cb, w->sql);
-    sq(cb, " LIMIT ?) x");
-    for (int i = 0; i < w->nb; i++) cb->ty[cb->nb] = w->ty[i], cb->bt[cb->nb] = w->bt[i], cb->bi[cb->nb++] = w->bi[i];
-    bint(cb, COUNT_CAP + 1);
-    int64_t total = 0;
-    if (!(st = store_prepare(c->db, cb->sql, &c->err))) {
-        json_decref(items);
-        return c->err.code;
+    bool more = got > q->page_size;
+    if (more) json_array_remove(items, (size_t)q->page_size);
+    int64_t total;
+    bool exact = true;
+    if (!more && (got > 0 || off == 0)) {
+        total = off + got; /* the last page: exact without counting */
+    } else if (more) {
+        /* More rows follow: a lower bound, unless counting up to COUNT_CAP is asked for. */
+        total = off + q->page_size + 1;
+        exact = false;
+        if (COUNT_CAP > total) {
+            if ((rc = count_rows(c, &t, TIER_ANY, w, COUNT_CAP + 1, &total))) {
+                json_decref(items);
+                return rc;
+            }
+            if (total > COUNT_CAP) total = COUNT_CAP;
+            else exact = true;
+        }
+    } else {
+        /* An empty page past the end: how many there are (bounded by the offset). */
+        if ((rc = count_rows(c, &t, TIER_ANY, w, off, &total))) {
+            json_decref(items);
+            return rc;
+        }
     }
-    bind_all(cb, st);
-    if (store_step(st, &c->err) == STORE_ROW) total = store_col_int(st, 0);
-    store_reset(st);
     json_t *terms = json_array();
     for (int i = 0; i < t.n; i++) json_array_append_new(terms, json_string(t.t[i]));
-    *out = json_pack("{s:o, s:I, s:b, s:i, s:i, s:s, s:o}", "items", items, "total",
-                     (json_int_t)(total > COUNT_CAP ? COUNT_CAP : total), "total_exact", total <= COUNT_CAP, "page", q->page,
-                     "page_size", q->page_size, "sort", sort, "terms", terms);
+    *out = json_pack("{s:o, s:I, s:b, s:i, s:i, s:s, s:o}", "items", items, "total", (json_int_t)total, "total_exact",
+                     exact, "page", q->page, "page_size", q->page_size, "sort", sort, "terms", terms);
     return OP_OK;
 }
 
@@ -281,7 +372,7 @@ op_code jobs_search_raw(ctx *c, const char *q, int64_t *count) {
     if (t.n && jobs_utf8_len(t.t[0]) >= 3) {
         bool pg = store_kind(c->db) == STORE_PG;
         sql = pg ? "SELECT num FROM vacancy_fts WHERE doc LIKE ? LIMIT 20"
-                 : "SELECT rowid FROM vacancy_fts WHERE vacancy_fts MATCH ? LIMIT 20";
+                 : "SELECT rowid FROM vacancy_text WHERE vacancy_text MATCH ? LIMIT 20";
         arg = pg ? arena_printf(c->a, "%%%s%%", t.t[0]) : arena_printf(c->a, "\"%s\"", t.t[0]);
     } else if (t.n) {
         sql = "SELECT num FROM vacancy_bigrams WHERE gram = ? LIMIT 20";

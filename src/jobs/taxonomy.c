@@ -56,20 +56,33 @@ op_code jobs_ensure(ctx *c) {
     bool done = strcmp(ensured_url, url) == 0;
     pthread_mutex_unlock(&ensure_mu);
     if (done) return OP_OK;
-    if (!(have_rel(c, "vacancy_fts") && isco_count(c) == (int64_t)jobs_isco_rows_count)) {
+    /* SQLite: FTS5 vacancy_text(title, body) - the column split serves the title tier of
+     * relevance (docs/JOBS.md); databases indexed by the earlier one-column vacancy_fts are moved. */
+    const char *rel = store_dialect(c->db, "vacancy_text", "vacancy_fts");
+    if (!(have_rel(c, rel) && isco_count(c) == (int64_t)jobs_isco_rows_count)) {
         op_code rc = store_begin(c->db, &c->err);
         if (rc) return rc;
         bool pg = store_kind(c->db) == STORE_PG;
         if (pg) rc = store_exec_script(c->db, "SELECT pg_advisory_xact_lock(7210020)", &c->err);
-        if (!rc && !have_rel(c, "vacancy_fts"))
+        if (!rc && !have_rel(c, rel)) {
             rc = store_exec_script(
                 c->db,
                 store_dialect(c->db,
-                              "CREATE VIRTUAL TABLE IF NOT EXISTS vacancy_fts USING fts5(doc, tokenize='trigram case_sensitive 1')",
+                              "CREATE VIRTUAL TABLE IF NOT EXISTS vacancy_text USING fts5(title, body, tokenize='trigram case_sensitive 1');"
+                              "CREATE VIRTUAL TABLE IF NOT EXISTS vacancy_title USING fts5(title, tokenize='trigram case_sensitive 1')",
                               "CREATE EXTENSION IF NOT EXISTS pg_trgm;"
                               "CREATE TABLE IF NOT EXISTS vacancy_fts (num BIGINT PRIMARY KEY, doc TEXT NOT NULL);"
                               "CREATE INDEX IF NOT EXISTS vacancy_fts_trgm ON vacancy_fts USING gin (doc gin_trgm_ops)"),
                 &c->err);
+            if (!rc && !pg && have_rel(c, "vacancy_fts"))
+                rc = store_exec_script(c->db,
+                                       "INSERT INTO vacancy_text (rowid, title, body)"
+                                       " SELECT f.rowid, v.title_norm, substr(f.doc, length(v.title_norm) + 2)"
+                                       " FROM vacancy_fts f JOIN vacancies v ON v.num = f.rowid;"
+                                       "INSERT INTO vacancy_title (rowid, title) SELECT rowid, title FROM vacancy_text;"
+                                       "DROP TABLE vacancy_fts",
+                                       &c->err);
+        }
         if (!rc && isco_count(c) != (int64_t)jobs_isco_rows_count) {
             char ts[CLOCK_TS_LEN];
             clock_now_ts(ts);

@@ -117,6 +117,40 @@ static void decide_staff(const actor *a, enum pd_action act, const char *rtype,
     }
 }
 
+/* Employers (job market, docs/ACCESS.md "Employers"), kept apart from the staff rules:
+ *  - resource "application": people who applied to one of the employer's vacancies - read, search
+ *    and update (moving the application); the groups an application shows;
+ *  - resource "candidate": people who made themselves findable by employers
+ *    (jobseeker_visibility.findable) - read and search only; the groups they chose there.
+ * Anything else is refused. */
+#define EMPLOYER_APPLICATION_FIELDS \
+    (F_IDENTITY | F_CONTACT | F_EDUCATION | F_QUALIFICATIONS | F_WORK_HISTORY | F_SKILLS)
+static op_code decide_employer(ctx *c, enum pd_action act, const char *rtype, const char *person_id,
+                               access_decision *d) {
+    bool app = rtype && strcmp(rtype, "application") == 0, cand = rtype && strcmp(rtype, "candidate") == 0;
+    if (!c->who.employer_id[0] || !person_id || (!app && !cand) ||
+        !(act == PD_READ || act == PD_SEARCH || (app && act == PD_UPDATE))) {
+        deny(d, "employers see job seekers only as their applicants or as candidates who agreed to be found%s", NULL);
+        return OP_OK;
+    }
+    op_err e = {0};
+    store_stmt *st =
+        app ? store_query(c->db, &e, "SELECT 1 FROM applications WHERE employer_id = ? AND person_id = ?", "ss",
+                          c->who.employer_id, person_id)
+            : store_query(c->db, &e, "SELECT fields FROM jobseeker_visibility WHERE person_id = ? AND findable = 1",
+                          "s", person_id);
+    if (!st && e.code) return op_fail(&c->err, e.code, NULL, "%s", e.detail);
+    if (!st) {
+        deny(d, app ? "the person has not applied to this employer's vacancies%s"
+                    : "the person has not agreed to be found by employers%s", NULL);
+        return OP_OK;
+    }
+    d->allow = true;
+    d->fields = app ? EMPLOYER_APPLICATION_FIELDS : ((unsigned)store_col_int(st, 0) & ~(F_NATIONAL_ID | F_DISABILITY));
+    store_reset(st);
+    return OP_OK;
+}
+
 op_code access_decide(ctx *c, enum pd_action act, const char *rtype, const char *person_id,
                       access_decision *d) {
     memset(d, 0, sizeof *d);
@@ -158,7 +192,8 @@ op_code access_decide(ctx *c, enum pd_action act, const char *rtype, const char 
         decide_staff(&c->who, act, rtype, &f, d);
         break;
     case ACTOR_EMPLOYER:
-        deny(d, "employers see job seekers only through candidate lists they consented to%s", NULL);
+        rc = decide_employer(c, act, rtype, person_id, d);
+        if (rc) return rc;
         break;
     case ACTOR_PARTNER:
         deny(d, "partner systems reach personal data through DCI and their data-sharing agreement%s", NULL);
@@ -196,25 +231,5 @@ op_code access_person(ctx *c, enum pd_action act, const char *rtype, const char 
     if (!d->allow)
         return op_fail(&c->err, OP_FORBIDDEN, "ask the person's office or your supervisor for access",
                        "%s", d->reason);
-    return OP_OK;
-}
-
-/* ---- partner systems: data-sharing agreements (docs/ACCESS.md, "Partner systems") ---- */
-
-op_code access_decide_partner(ctx *c, enum pd_action act, const char *purpose, const char *agreement_id,
-                              const char *legal_basis, const char *refusal, access_decision *d) {
-    memset(d, 0, sizeof *d);
-    d->purpose = purpose ? purpose : "unspecified";
-    d->legal_basis = legal_basis && agreement_id ? legal_basis : "none";
-    if (c->who.type != ACTOR_PARTNER) {
-        deny(d, "only partner systems act under a data-sharing agreement%s", NULL);
-    } else if (act != PD_READ && act != PD_SEARCH) {
-        deny(d, "partner systems may only read and search%s", NULL);
-    } else if (!agreement_id) {
-        deny(d, "%s", refusal ? refusal : "no data-sharing agreement covers this purpose");
-    } else {
-        d->allow = true;
-        d->fields = F_ALL;
-    }
     return OP_OK;
 }

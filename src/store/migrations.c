@@ -192,26 +192,32 @@ static const struct migration migrations[] = {
      "  created_at TEXT NOT NULL);"
      "CREATE INDEX ei_payments_batch ON ei_payments(batch_date, id);"
      "CREATE INDEX ei_payments_claim ON ei_payments(claim_id, round);"},
-    {40, "dci: partners, their keys, data-sharing agreements, seen message ids, our signing keys",
-     "CREATE TABLE dci_partners ("
-     "  client_id TEXT PRIMARY KEY REFERENCES clients(id), name TEXT NOT NULL,"
-     "  sig_mode TEXT NOT NULL CHECK (sig_mode IN ('required','optional','off')),"
-     "  notify_uri TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
-     "CREATE TABLE dci_partner_keys ("
-     "  client_id TEXT NOT NULL REFERENCES dci_partners(client_id), kid TEXT NOT NULL,"
-     "  public_key TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (client_id, kid));"
-     "CREATE TABLE dci_agreements ("
-     "  id TEXT PRIMARY KEY, client_id TEXT NOT NULL REFERENCES dci_partners(client_id),"
-     "  purposes TEXT NOT NULL, fields TEXT NOT NULL, attributes TEXT NOT NULL,"
-     "  legal_basis TEXT NOT NULL, valid_from TEXT NOT NULL, valid_to TEXT, created_at TEXT NOT NULL);"
-     "CREATE INDEX dci_agreements_client ON dci_agreements(client_id, valid_from);"
-     "CREATE TABLE dci_seen_messages ("
-     "  sender_id TEXT NOT NULL, message_id TEXT NOT NULL, seen_at TEXT NOT NULL,"
-     "  PRIMARY KEY (sender_id, message_id));"
-     "CREATE INDEX dci_seen_messages_at ON dci_seen_messages(seen_at);"
-     "CREATE TABLE dci_signing_keys ("
-     "  kid TEXT PRIMARY KEY, private_enc TEXT NOT NULL, public_key TEXT NOT NULL,"
-     "  active INTEGER NOT NULL DEFAULT 1, created_at TEXT NOT NULL);"},
+    {22, "jobs: search indexes in index order (num) for filter-only and salary-sorted queries",
+     "CREATE INDEX vacancies_pub_region_num ON vacancies(region, num) WHERE status = 'published';"
+     "CREATE INDEX vacancies_pub_occ2_num ON vacancies(occ2, num) WHERE status = 'published';"
+     "CREATE INDEX vacancies_pub_occ2_region_num ON vacancies(occ2, region, num) WHERE status = 'published';"
+     "CREATE INDEX vacancies_pub_salary ON vacancies(salary_month_max, num) WHERE status = 'published';"
+     "CREATE INDEX vacancies_pub_region_salary ON vacancies(region, salary_month_max, num) WHERE status = 'published';"},
+    {23, "jobs: applications with their state log, job seekers' visibility to employers, match weights",
+     "CREATE TABLE applications ("
+     "  id TEXT PRIMARY KEY, vacancy_id TEXT NOT NULL, employer_id TEXT NOT NULL, person_id TEXT NOT NULL,"
+     "  status TEXT NOT NULL CHECK (status IN ('applied','viewed','interview','offer','hired','rejected','withdrawn')),"
+     "  note TEXT, applied_at TEXT NOT NULL, viewed_at TEXT, interview_at TEXT, offer_at TEXT, closed_at TEXT,"
+     "  updated_at TEXT NOT NULL, version INTEGER NOT NULL DEFAULT 1);"
+     "CREATE UNIQUE INDEX applications_one ON applications(vacancy_id, person_id);"
+     "CREATE INDEX applications_person ON applications(person_id, applied_at);"
+     "CREATE INDEX applications_employer ON applications(employer_id, person_id);"
+     "CREATE TABLE application_events ("
+     "  id @AUTOID@, application_id TEXT NOT NULL, at TEXT NOT NULL, from_status TEXT, to_status TEXT NOT NULL,"
+     "  actor_type TEXT NOT NULL, actor_id TEXT NOT NULL, note TEXT);"
+     "CREATE INDEX application_events_app ON application_events(application_id, id);"
+     "CREATE TABLE jobseeker_visibility ("
+     "  person_id TEXT PRIMARY KEY, findable INTEGER NOT NULL DEFAULT 0, fields INTEGER NOT NULL DEFAULT 0,"
+     "  updated_at TEXT NOT NULL);"
+     "CREATE INDEX jobseeker_visibility_findable ON jobseeker_visibility(findable, person_id);"
+     "CREATE TABLE match_weights ("
+     "  factor TEXT PRIMARY KEY, weight INTEGER NOT NULL, shown BIGINT NOT NULL DEFAULT 0,"
+     "  positive BIGINT NOT NULL DEFAULT 0, updated_at TEXT NOT NULL);"},
 };
 
 #define NMIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
