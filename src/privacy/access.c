@@ -233,3 +233,23 @@ op_code access_person(ctx *c, enum pd_action act, const char *rtype, const char 
                        "%s", d->reason);
     return OP_OK;
 }
+
+/* ---- partner systems: data-sharing agreements (docs/ACCESS.md, "Partner systems") ---- */
+
+op_code access_decide_partner(ctx *c, enum pd_action act, const char *purpose, const char *agreement_id,
+                              const char *legal_basis, const char *refusal, access_decision *d) {
+    memset(d, 0, sizeof *d);
+    d->purpose = purpose ? purpose : "unspecified";
+    d->legal_basis = legal_basis && agreement_id ? legal_basis : "none";
+    if (c->who.type != ACTOR_PARTNER) {
+        deny(d, "only partner systems act under a data-sharing agreement%s", NULL);
+    } else if (act != PD_READ && act != PD_SEARCH) {
+        deny(d, "partner systems may only read and search%s", NULL);
+    } else if (!agreement_id) {
+        deny(d, "%s", refusal ? refusal : "no data-sharing agreement covers this purpose");
+    } else {
+        d->allow = true;
+        d->fields = F_ALL;
+    }
+    return OP_OK;
+}

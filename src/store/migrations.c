@@ -192,6 +192,26 @@ static const struct migration migrations[] = {
      "  created_at TEXT NOT NULL);"
      "CREATE INDEX ei_payments_batch ON ei_payments(batch_date, id);"
      "CREATE INDEX ei_payments_claim ON ei_payments(claim_id, round);"},
+    {40, "dci: partners, their keys, data-sharing agreements, seen message ids, our signing keys",
+     "CREATE TABLE dci_partners ("
+     "  client_id TEXT PRIMARY KEY REFERENCES clients(id), name TEXT NOT NULL,"
+     "  sig_mode TEXT NOT NULL CHECK (sig_mode IN ('required','optional','off')),"
+     "  notify_uri TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
+     "CREATE TABLE dci_partner_keys ("
+     "  client_id TEXT NOT NULL REFERENCES dci_partners(client_id), kid TEXT NOT NULL,"
+     "  public_key TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (client_id, kid));"
+     "CREATE TABLE dci_agreements ("
+     "  id TEXT PRIMARY KEY, client_id TEXT NOT NULL REFERENCES dci_partners(client_id),"
+     "  purposes TEXT NOT NULL, fields TEXT NOT NULL, attributes TEXT NOT NULL,"
+     "  legal_basis TEXT NOT NULL, valid_from TEXT NOT NULL, valid_to TEXT, created_at TEXT NOT NULL);"
+     "CREATE INDEX dci_agreements_client ON dci_agreements(client_id, valid_from);"
+     "CREATE TABLE dci_seen_messages ("
+     "  sender_id TEXT NOT NULL, message_id TEXT NOT NULL, seen_at TEXT NOT NULL,"
+     "  PRIMARY KEY (sender_id, message_id));"
+     "CREATE INDEX dci_seen_messages_at ON dci_seen_messages(seen_at);"
+     "CREATE TABLE dci_signing_keys ("
+     "  kid TEXT PRIMARY KEY, private_enc TEXT NOT NULL, public_key TEXT NOT NULL,"
+     "  active INTEGER NOT NULL DEFAULT 1, created_at TEXT NOT NULL);"},
     {22, "jobs: search indexes in index order (num) for filter-only and salary-sorted queries",
      "CREATE INDEX vacancies_pub_region_num ON vacancies(region, num) WHERE status = 'published';"
      "CREATE INDEX vacancies_pub_occ2_num ON vacancies(occ2, num) WHERE status = 'published';"
