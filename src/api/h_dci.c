@@ -25,6 +25,26 @@ static op_code check_enrollment(http_req *rq, http_res *rs) {
     return dci_check_enrollment(&k);
 }
 
+static const char *const status_actions[] = {"txn-status", NULL};
+
+static op_code async_search(http_req *rq, http_res *rs) {
+    struct dci_call k;
+    if (!dci_begin(&k, rq, rs, "registry.search", search_actions, "search")) return OP_OK;
+    return dci_async_search(&k);
+}
+
+static op_code txn_status(http_req *rq, http_res *rs) {
+    struct dci_call k;
+    if (!dci_begin(&k, rq, rs, "registry.search", status_actions, "txn/status")) return OP_OK;
+    return dci_txn_status(&k, false);
+}
+
+static op_code sync_txn_status(http_req *rq, http_res *rs) {
+    struct dci_call k;
+    if (!dci_begin(&k, rq, rs, "registry.search", status_actions, "sync/txn/status")) return OP_OK;
+    return dci_txn_status(&k, true);
+}
+
 static op_code jwks(http_req *rq, http_res *rs) {
     json_t *o;
     op_code rc = dci_jwks(rq->c, &o);
@@ -101,6 +121,12 @@ static op_code agreements_add(http_req *rq, http_res *rs) {
 struct route dci_routes[] = {
     DCI_ROUTE("/registry/sync/search", sync_search, "DCI sync search (scope registry.search)"),
     DCI_ROUTE("/ess/sync/search", sync_search, "DCI sync search, ESS path (scope registry.search)"),
+    DCI_ROUTE("/registry/search", async_search, "DCI async search: ACK, then a signed on-search callback (scope registry.search)"),
+    DCI_ROUTE("/ess/search", async_search, "DCI async search, ESS path (scope registry.search)"),
+    DCI_ROUTE("/registry/txn/status", txn_status, "DCI transaction status: ACK, then a txn-on-status callback (scope registry.search)"),
+    DCI_ROUTE("/ess/txn/status", txn_status, "DCI transaction status, ESS path (scope registry.search)"),
+    DCI_ROUTE("/registry/sync/txn/status", sync_txn_status, "DCI transaction status, answered inline (scope registry.search)"),
+    DCI_ROUTE("/ess/sync/txn/status", sync_txn_status, "DCI transaction status inline, ESS path (scope registry.search)"),
     DCI_ROUTE("/registry/sync/check-enrollment", check_enrollment, "DCI enrollment check (scope registry.enrollment)"),
     DCI_ROUTE("/registry/sync/enrolled", check_enrollment, "DCI enrollment check, IBR name (scope registry.enrollment)"),
     DCI_ROUTE("/ess/sync/check-enrollment", check_enrollment, "DCI enrollment check, ESS path (scope registry.enrollment)"),

@@ -137,26 +137,31 @@ bool dci_begin(struct dci_call *k, http_req *rq, http_res *rs, const char *scope
     return true;
 }
 
-op_code dci_reply_signed(struct dci_call *k, const char *action, const char *status, int64_t total, int64_t completed,
-                         json_t *message) {
-    ctx *c = k->c;
+json_t *dci_signed_envelope(ctx *c, const char *action, const char *status, int64_t total, int64_t completed,
+                            const char *receiver, json_t *message) {
     char ts[CLOCK_TS_LEN], mid[ID_LEN];
     clock_now_ts(ts);
     id_uuid7(mid);
     json_t *h = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:s, s:s}", "version", "1.0.0", "message_id", mid, "message_ts", ts,
                           "action", action, "status", status, "total_count", (json_int_t)total, "completed_count",
-                          (json_int_t)completed, "sender_id", DCI_OUR_ID, "receiver_id", k->env.sender_id);
+                          (json_int_t)completed, "sender_id", DCI_OUR_ID, "receiver_id", receiver);
     char kid[64];
     unsigned char priv[32];
     json_t *out = json_pack("{s:o, s:o}", "header", h, "message", message);
-    if (dci_own_key(c, kid, priv) == OP_OK) {
-        int64_t now = clock_now_us() / 1000000;
-        char *sig = dci_sig_create(c->a, h, message, DCI_OUR_ID, kid, priv, now, now + 300);
-        memset(priv, 0, sizeof priv);
-        if (sig) json_object_set_new(out, "signature", json_string(sig));
-    } else {
+    if (dci_own_key(c, kid, priv) != OP_OK) {
         json_decref(out);
-        return c->err.code ? c->err.code : OP_INTERNAL;
+        return NULL;
     }
+    int64_t now = clock_now_us() / 1000000;
+    char *sig = dci_sig_create(c->a, h, message, DCI_OUR_ID, kid, priv, now, now + 300);
+    memset(priv, 0, sizeof priv);
+    if (sig) json_object_set_new(out, "signature", json_string(sig));
+    return out;
+}
+
+op_code dci_reply_signed(struct dci_call *k, const char *action, const char *status, int64_t total, int64_t completed,
+                         json_t *message) {
+    json_t *out = dci_signed_envelope(k->c, action, status, total, completed, k->env.sender_id, message);
+    if (!out) return k->c->err.code ? k->c->err.code : OP_INTERNAL;
     return http_json(k->rs, 200, out);
 }

@@ -32,8 +32,21 @@ op_code dci_reply_http(struct dci_call *k, int status, const char *code, const c
 op_code dci_reply_signed(struct dci_call *k, const char *action, const char *status, int64_t total, int64_t completed,
                          json_t *message);
 
-/* Actions (search.c, enroll.c): write the response; return OP_OK. */
+/* {signature, header, message} signed with our key (callbacks and sync replies); NULL on error. */
+json_t *dci_signed_envelope(ctx *c, const char *action, const char *status, int64_t total, int64_t completed,
+                            const char *receiver, json_t *message);
+
+/* Actions (search.c, enroll.c, async.c): write the response; return OP_OK. */
 op_code dci_sync_search(struct dci_call *k);
 op_code dci_check_enrollment(struct dci_call *k);
+op_code dci_async_search(struct dci_call *k);
+op_code dci_txn_status(struct dci_call *k, bool sync);
+
+/* Search in two halves (the async worker runs the second later).  check: the agreement for each
+ * item, or *refusal (audited) / *bad (malformed message). exec: the on-search message. */
+struct dci_agreement;
+op_code dci_search_check(ctx *c, const json_t *msg, struct dci_agreement **ags, const char **refusal, const char **bad);
+op_code dci_search_exec(ctx *c, const json_t *msg, const struct dci_agreement *ags, json_t **message, int64_t *total,
+                        int64_t *completed);
 
 #endif

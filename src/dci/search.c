@@ -106,19 +106,24 @@ static json_t *rjct(const char *ref, const char *ts, const char *code, const cha
 }
 
 /* One record for the request itself (person-less), besides one per person returned. */
-static op_code audit_request(struct dci_call *k, const access_decision *d) {
-    const char *tid = json_string_value(json_object_get(k->env.message, "transaction_id"));
-    return access_audit(k->c, PD_SEARCH, "dci_request", tid ? tid : k->env.message_id, NULL, d);
+static op_code audit_request(ctx *c, const json_t *msg, const access_decision *d) {
+    const char *tid = json_string_value(json_object_get(msg, "transaction_id"));
+    return access_audit(c, PD_SEARCH, "dci_request", tid ? tid : "-", NULL, d);
 }
 
-op_code dci_sync_search(struct dci_call *k) {
-    ctx *c = k->c;
-    const json_t *msg = k->env.message;
+op_code dci_search_check(ctx *c, const json_t *msg, struct dci_agreement **agsp, const char **refusal, const char **bad) {
     const json_t *items = json_object_get(msg, "search_request");
-    const char *tid = json_string_value(json_object_get(msg, "transaction_id"));
-    if (!tid) return dci_reply_err(k, "err.request.bad", "message.transaction_id is required");
+    *refusal = *bad = NULL;
+    *agsp = NULL;
+    if (!json_string_value(json_object_get(msg, "transaction_id"))) {
+        *bad = "message.transaction_id is required";
+        return OP_OK;
+    }
     size_t n = json_array_size(items);
-    if (!json_is_array(items) || n == 0 || n > 100) return dci_reply_err(k, "err.request.bad", "search_request must hold 1-100 items");
+    if (!json_is_array(items) || n == 0 || n > 100) {
+        *bad = "search_request must hold 1-100 items";
+        return OP_OK;
+    }
     /* Purposes first: a purpose outside the agreement refuses the whole request (403). */
     struct dci_agreement *ags = arena_alloc(c->a, n * sizeof *ags);
     for (size_t i = 0; i < n; i++) {
@@ -133,10 +138,19 @@ op_code dci_sync_search(struct dci_call *k) {
                                         : "no data-sharing agreement is in force";
             access_decision d;
             access_decide_partner(c, PD_SEARCH, purpose, NULL, NULL, why, &d);
-            if ((rc = audit_request(k, &d))) return rc;
-            return dci_reply_http(k, 403, "err.request.forbidden", why);
+            *refusal = why;
+            return audit_request(c, msg, &d);
         }
     }
+    *agsp = ags;
+    return OP_OK;
+}
+
+op_code dci_search_exec(ctx *c, const json_t *msg, const struct dci_agreement *ags, json_t **message, int64_t *total,
+                        int64_t *completed_out) {
+    const json_t *items = json_object_get(msg, "search_request");
+    const char *tid = json_string_value(json_object_get(msg, "transaction_id"));
+    size_t n = json_array_size(items);
     char ts[CLOCK_TS_LEN];
     clock_now_ts(ts);
     json_t *out = json_array();
@@ -205,11 +219,27 @@ op_code dci_sync_search(struct dci_call *k) {
     }
     access_decision d;
     access_decide_partner(c, PD_SEARCH, ags[0].purpose, ags[0].id, ags[0].legal_basis, NULL, &d);
-    op_code rc = audit_request(k, &d);
+    op_code rc = audit_request(c, msg, &d);
     if (rc) {
         json_decref(out);
         return rc;
     }
-    json_t *m = json_pack("{s:s, s:s, s:o}", "transaction_id", tid, "correlation_id", c->correlation_id, "search_response", out);
-    return dci_reply_signed(k, "on-search", completed == (int64_t)n ? "succ" : completed == 0 ? "rjct" : "succ", (int64_t)n, completed, m);
+    *message = json_pack("{s:s, s:s, s:o}", "transaction_id", tid, "correlation_id", c->correlation_id, "search_response", out);
+    *total = (int64_t)n;
+    *completed_out = completed;
+    return OP_OK;
+}
+
+op_code dci_sync_search(struct dci_call *k) {
+    ctx *c = k->c;
+    struct dci_agreement *ags;
+    const char *refusal, *bad;
+    op_code rc = dci_search_check(c, k->env.message, &ags, &refusal, &bad);
+    if (rc) return rc;
+    if (bad) return dci_reply_err(k, "err.request.bad", bad);
+    if (refusal) return dci_reply_http(k, 403, "err.request.forbidden", refusal);
+    json_t *m;
+    int64_t n, done;
+    if ((rc = dci_search_exec(c, k->env.message, ags, &m, &n, &done))) return rc;
+    return dci_reply_signed(k, "on-search", done == 0 ? "rjct" : "succ", n, done, m);
 }

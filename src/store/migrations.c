@@ -238,6 +238,16 @@ static const struct migration migrations[] = {
      "CREATE TABLE match_weights ("
      "  factor TEXT PRIMARY KEY, weight INTEGER NOT NULL, shown BIGINT NOT NULL DEFAULT 0,"
      "  positive BIGINT NOT NULL DEFAULT 0, updated_at TEXT NOT NULL);"},
+    {41, "dci: async transactions (search, txn-status) with their callback state",
+     "CREATE TABLE dci_transactions ("
+     "  correlation_id TEXT PRIMARY KEY, sender_id TEXT NOT NULL, transaction_id TEXT NOT NULL,"
+     "  action TEXT NOT NULL, sender_uri TEXT, request TEXT NOT NULL,"
+     "  status TEXT NOT NULL CHECK (status IN ('rcvd','pdng','succ','rjct')), response TEXT,"
+     "  total_count INTEGER NOT NULL DEFAULT 0, completed_count INTEGER NOT NULL DEFAULT 0,"
+     "  callback_state TEXT NOT NULL CHECK (callback_state IN ('none','pending','delivered','failed')),"
+     "  callback_attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT,"
+     "  created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
+     "CREATE INDEX dci_transactions_sender ON dci_transactions(sender_id, transaction_id, created_at);"},
 };
 
 #define NMIGRATIONS (int)(sizeof migrations / sizeof migrations[0])

@@ -1,0 +1,268 @@
+/* async.c - asynchronous search and transaction status (contracts/dci-ess.md; DCI-DIGEST 1.6).
+ *
+ * POST /registry/search: after the pipeline checks and the agreement check, the request is
+ * stored in dci_transactions with a new correlation_id and an outbox event "dci.txn" is emitted in
+ * the same transaction; the answer is an ACK at once.  The worker runs the search as the partner
+ * (so the audit names it), stores the on-search message, commits, and POSTs it signed to
+ * sender_uri.  A failed callback is retried by the outbox with exponential back-off (2, 4, 8 … s);
+ * the stored result is reused, so the search runs and is audited once.  After EVENT_MAX_ATTEMPTS
+ * the callback is "failed" (and the event dead: operators see both).  State is visible through
+ * txn/status and sync/txn/status.  txn/status itself answers from the table; its async form
+ * stores its txn-on-status message the same way and delivers it by callback. */
+#include <curl/curl.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "audit/audit.h"
+#include "base/clock.h"
+#include "base/id.h"
+#include "base/jsonx.h"
+#include "base/log.h"
+#include "dci/registry.h"
+#include "events/outbox.h"
+
+static op_code store_txn(struct dci_call *k, const char *corr, const char *action, const char *status, json_t *response,
+                         int64_t total, int64_t completed) {
+    ctx *c = k->c;
+    char ts[CLOCK_TS_LEN];
+    clock_now_ts(ts);
+    const char *tid = json_string_value(json_object_get(k->env.message, "transaction_id"));
+    const char *cb = k->env.sender_uri ? "pending" : "none";
+    op_code rc = store_begin(c->db, &c->err);
+    if (!rc)
+        rc = store_exec(c->db, &c->err, NULL,
+                        "INSERT INTO dci_transactions (correlation_id, sender_id, transaction_id, action, sender_uri, request, status,"
+                        " response, total_count, completed_count, callback_state, created_at, updated_at)"
+                        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        "ssssssssiisss", corr, k->env.sender_id, tid ? tid : "", action, k->env.sender_uri,
+                        jx_dump(c->a, k->env.message), status, response ? jx_dump(c->a, response) : NULL, total, completed, cb, ts,
+                        ts);
+    json_t *pl = json_pack("{s:s}", "correlation_id", corr);
+    if (!rc && (response == NULL || k->env.sender_uri)) rc = event_emit(c, "dci.txn", corr, pl);
+    json_decref(pl);
+    if (!rc) rc = store_commit(c->db, &c->err);
+    if (rc) store_rollback(c->db);
+    else worker_wake();
+    return rc;
+}
+
+op_code dci_async_search(struct dci_call *k) {
+    ctx *c = k->c;
+    struct dci_agreement *ags;
+    const char *refusal, *bad;
+    char corr[ID_LEN];
+    id_uuid7(corr);
+    snprintf(c->correlation_id, sizeof c->correlation_id, "%s", corr);
+    op_code rc = dci_search_check(c, k->env.message, &ags, &refusal, &bad);
+    if (rc) return rc;
+    if (bad) return dci_reply_err(k, "err.request.bad", bad);
+    if (refusal) return dci_reply_http(k, 403, "err.request.forbidden", refusal);
+    if ((rc = store_txn(k, corr, "search", "rcvd", NULL, 0, 0))) return rc;
+    return http_json(k->rs, 200, dci_ack("ACK", corr, NULL, NULL));
+}
+
+/* ---- transaction status ---- */
+
+static op_code status_message(ctx *c, const char *sender, const json_t *msg, json_t **out, bool *found) {
+    const json_t *r = json_object_get(msg, "txnstatus_request");
+    const char *tid = json_string_value(json_object_get(msg, "transaction_id"));
+    const char *at = json_string_value(json_object_get(r, "attribute_type"));
+    const json_t *av = json_object_get(r, "attribute_value");
+    const char *val = json_is_string(av) ? json_string_value(av) : json_string_value(json_array_get(av, 0));
+    const char *ref = json_string_value(json_object_get(r, "reference_id"));
+    const char *tt = json_string_value(json_object_get(r, "txn_type"));
+    *found = false;
+    store_stmt *st = NULL;
+    if (at && val && strcmp(at, "transaction_id") == 0)
+        st = store_query(c->db, &c->err,
+                         "SELECT status, response, callback_state, callback_attempts, last_error, correlation_id, action"
+                         " FROM dci_transactions WHERE sender_id = ? AND transaction_id = ? AND action = 'search'"
+                         " ORDER BY created_at DESC",
+                         "ss", sender, val);
+    else if (at && val && strcmp(at, "correlation_id") == 0)
+        st = store_query(c->db, &c->err,
+                         "SELECT status, response, callback_state, callback_attempts, last_error, correlation_id, action"
+                         " FROM dci_transactions WHERE sender_id = ? AND correlation_id = ?",
+                         "ss", sender, val);
+    if (!st && c->err.code) return c->err.code;
+    json_t *resp = json_pack("{s:s}", "txn_type", tt ? tt : "search");
+    if (ref) json_object_set_new(resp, "reference_id", json_string(ref));
+    if (st) {
+        *found = true;
+        const char *status = store_col_text(st, 0), *response = store_col_text(st, 1);
+        json_t *ts = response ? json_loads(response, 0, NULL) : NULL;
+        if (!ts) ts = json_pack("{s:s, s:s, s:[]}", "transaction_id", val, "correlation_id", store_col_text(st, 5), "search_response");
+        json_object_set_new(resp, "status", json_string(status));
+        json_object_set_new(resp, "txn_status", ts);
+        json_object_set_new(resp, "callback", json_pack("{s:s, s:I, s:o}", "state", store_col_text(st, 2), "attempts",
+                                                        (json_int_t)store_col_int(st, 3), "last_error",
+                                                        store_col_text(st, 4) ? json_string(store_col_text(st, 4)) : json_null()));
+        store_reset(st);
+    } else {
+        json_object_set_new(resp, "status", json_string("rjct"));
+        json_object_set_new(resp, "status_reason_code", json_string("rjct.reference_id.invalid"));
+        json_object_set_new(resp, "status_reason_message",
+                            json_string(at && strcmp(at, "transaction_id") != 0 && strcmp(at, "correlation_id") != 0
+                                            ? "attribute_type must be transaction_id or correlation_id"
+                                            : "no such transaction for this sender"));
+    }
+    *out = json_pack("{s:s, s:s, s:o}", "transaction_id", tid ? tid : "", "correlation_id", c->correlation_id, "txnstatus_response", resp);
+    return OP_OK;
+}
+
+op_code dci_txn_status(struct dci_call *k, bool sync) {
+    ctx *c = k->c;
+    if (!json_string_value(json_object_get(k->env.message, "transaction_id")) ||
+        !json_is_object(json_object_get(k->env.message, "txnstatus_request")))
+        return dci_reply_err(k, "err.request.bad", "message.transaction_id and message.txnstatus_request are required");
+    char corr[ID_LEN];
+    if (!sync) {
+        id_uuid7(corr);
+        snprintf(c->correlation_id, sizeof c->correlation_id, "%s", corr);
+    }
+    json_t *m;
+    bool found;
+    op_code rc = status_message(c, k->env.sender_id, k->env.message, &m, &found);
+    if (rc) return rc;
+    if (sync) return dci_reply_signed(k, "txn-on-status", found ? "succ" : "rjct", 1, found ? 1 : 0, m);
+    rc = store_txn(k, corr, "txn-status", found ? "succ" : "rjct", m, 1, found ? 1 : 0);
+    json_decref(m);
+    if (rc) return rc;
+    return http_json(k->rs, 200, dci_ack("ACK", corr, NULL, NULL));
+}
+
+/* ---- worker ---- */
+
+static size_t discard(void *p, size_t sz, size_t n, void *u) {
+    (void)p;
+    (void)u;
+    return sz * n;
+}
+
+/* POST body to url; OP_OK on a 2xx answer, else OP_UNAVAILABLE with err. */
+static op_code post_json(ctx *c, const char *url, const char *body) {
+    CURL *h = curl_easy_init();
+    if (!h) return op_fail(&c->err, OP_UNAVAILABLE, NULL, "curl init failed");
+    struct curl_slist *hd = curl_slist_append(NULL, "Content-Type: application/json");
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hd);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT, 10L);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 3L);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
+    CURLcode cc = curl_easy_perform(h);
+    long code = 0;
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+    curl_slist_free_all(hd);
+    curl_easy_cleanup(h);
+    if (cc != CURLE_OK) return op_fail(&c->err, OP_UNAVAILABLE, NULL, "callback failed: %s", curl_easy_strerror(cc));
+    if (code < 200 || code > 299) return op_fail(&c->err, OP_UNAVAILABLE, NULL, "callback answered HTTP %ld", code);
+    return OP_OK;
+}
+
+struct txn {
+    const char *sender, *action, *uri, *request, *status, *response, *cb;
+    int64_t total, completed, attempts;
+};
+
+static op_code load(ctx *c, const char *corr, struct txn *t) {
+    store_stmt *st = store_query(c->db, &c->err,
+                                 "SELECT sender_id, action, sender_uri, request, status, response, callback_state, total_count,"
+                                 " completed_count, callback_attempts FROM dci_transactions WHERE correlation_id = ?",
+                                 "s", corr);
+    if (!st) return c->err.code ? c->err.code : OP_NOT_FOUND;
+    const char **f[] = {&t->sender, &t->action, &t->uri, &t->request, &t->status, &t->response, &t->cb};
+    for (int i = 0; i < 7; i++) *f[i] = arena_strdup(c->a, store_col_text(st, i));
+    t->total = store_col_int(st, 7);
+    t->completed = store_col_int(st, 8);
+    t->attempts = store_col_int(st, 9);
+    store_reset(st);
+    return OP_OK;
+}
+
+/* Run a stored search as the partner; store its result (committed). */
+static op_code run_search(ctx *c, const char *corr, struct txn *t) {
+    actor saved = c->who;
+    char saved_corr[sizeof c->correlation_id];
+    memcpy(saved_corr, c->correlation_id, sizeof saved_corr);
+    memset(&c->who, 0, sizeof c->who);
+    c->who.type = ACTOR_PARTNER;
+    snprintf(c->who.id, sizeof c->who.id, "%s", t->sender);
+    snprintf(c->correlation_id, sizeof c->correlation_id, "%s", corr);
+    json_t *req = jx_arena(c->a, json_loads(t->request, 0, NULL));
+    struct dci_agreement *ags;
+    const char *refusal = NULL, *bad = NULL;
+    json_t *m = NULL;
+    int64_t n = 0, done = 0;
+    op_code rc = dci_search_check(c, req, &ags, &refusal, &bad);
+    if (!rc && !refusal && !bad) rc = dci_search_exec(c, req, ags, &m, &n, &done);
+    if (!rc && !m)
+        m = json_pack("{s:s, s:s, s:[], s:s}", "transaction_id", json_string_value(json_object_get(req, "transaction_id")),
+                      "correlation_id", corr, "search_response", "status_reason_message", refusal ? refusal : bad);
+    if (!rc) {
+        char ts[CLOCK_TS_LEN];
+        clock_now_ts(ts);
+        t->status = done > 0 ? "succ" : "rjct";
+        t->response = jx_dump(c->a, m);
+        t->total = n;
+        t->completed = done;
+        rc = store_exec(c->db, &c->err, NULL,
+                        "UPDATE dci_transactions SET status = ?, response = ?, total_count = ?, completed_count = ?, updated_at = ?"
+                        " WHERE correlation_id = ?",
+                        "ssiiss", t->status, t->response, n, done, ts, corr);
+    }
+    json_decref(m);
+    if (!rc) rc = store_commit(c->db, &c->err); /* the result and its audit rows, before any callback */
+    if (c->audit_wait) audit_ticket_wait(audit_submit(c)); /* refusals are queued, not in the transaction */
+    c->who = saved;
+    memcpy(c->correlation_id, saved_corr, sizeof saved_corr);
+    if (rc) return rc;
+    return store_begin(c->db, &c->err);
+}
+
+static op_code on_event(ctx *c, long long id, const char *type, const char *subject, json_t *payload) {
+    (void)id;
+    (void)type;
+    (void)subject;
+    const char *corr = json_string_value(json_object_get(payload, "correlation_id"));
+    struct txn t;
+    op_code rc = corr ? load(c, corr, &t) : OP_NOT_FOUND;
+    if (rc == OP_NOT_FOUND) {
+        op_clear(&c->err);
+        return OP_OK; /* nothing to do */
+    }
+    if (rc) return rc;
+    if (!t.response && strcmp(t.action, "search") == 0 && (rc = run_search(c, corr, &t))) return rc;
+    if (!t.uri || strcmp(t.cb, "pending") != 0) return OP_OK;
+    json_t *msg = jx_arena(c->a, json_loads(t.response, 0, NULL));
+    const char *action = strcmp(t.action, "search") == 0 ? "on-search" : "txn-on-status";
+    json_t *env = dci_signed_envelope(c, action, t.status, t.total, t.completed, t.sender, json_incref(msg));
+    if (!env) return c->err.code ? c->err.code : OP_INTERNAL;
+    char *body = jx_dump(c->a, env);
+    json_decref(env);
+    /* No transaction is held across the network call. */
+    if ((rc = store_commit(c->db, &c->err))) return rc;
+    op_code sent = post_json(c, t.uri, body);
+    char ts[CLOCK_TS_LEN], err[sizeof c->err.detail];
+    clock_now_ts(ts);
+    snprintf(err, sizeof err, "%s", sent ? c->err.detail : "");
+    const char *state = sent == OP_OK ? "delivered" : t.attempts + 1 >= EVENT_MAX_ATTEMPTS ? "failed" : "pending";
+    op_err e2 = {0};
+    store_exec(c->db, &e2, NULL,
+               "UPDATE dci_transactions SET callback_state = ?, callback_attempts = callback_attempts + 1, last_error = ?,"
+               " updated_at = ? WHERE correlation_id = ?",
+               "ssss", state, sent ? err : NULL, ts, corr);
+    if (sent) {
+        log_warn("DCI callback to %s for %s failed: %s", t.sender, corr, err);
+        op_code r2 = store_begin(c->db, &e2);
+        (void)r2;
+        return op_fail(&c->err, OP_UNAVAILABLE, NULL, "%s", err);
+    }
+    return store_begin(c->db, &c->err);
+}
+
+/* The worker handler registers itself when the program starts (the DCI module is linked in
+ * through h_dci.c); cmd_serve/cmd_worker need no change. */
+__attribute__((constructor)) static void dci_async_register(void) { event_register("dci.", on_event); }
