@@ -49,6 +49,8 @@ export class Server {
 
   async start(extra = []) {
     const portFile = join(this.dir, 'port');
+    rmSync(portFile, { force: true }); // a restart must not read the previous run's port
+    this.port = undefined;
     this.proc = spawn(BIN, ['--db', this.db, '--keys', this.keys, 'serve', '--port', '0', '--port-file', portFile,
       '--web', join(ROOT, 'web'), ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
     const collect = (d) => { for (const l of d.toString().split('\n')) if (l) this.logs.push(l); };
