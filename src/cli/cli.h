@@ -27,6 +27,7 @@ int cmd_policy(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_partner(int argc, char **argv);
 int cmd_ei(int argc, char **argv);
+int cmd_match(int argc, char **argv);
 
 /* Open the global store connection for this thread and migrate it; prints the error. */
 bool cli_open_db(bool migrate);

@@ -24,6 +24,7 @@ static const struct command commands[] = {
     {"import", cmd_import, "import taxonomy|vacancies FILE [...]", "bulk-load code lists or data files with an error report"},
     {"ei", cmd_ei, "ei import-employment FILE [--report F] | ei evaluate [--date D] | ei pay-batch [--date D] --out FILE",
      "employment insurance: insured history import, recognition rounds, payment batch"},
+    {"match", cmd_match, "match fit | match evaluate [--seekers N] [--seed S] [--vacancies N]", "recommendation weights: re-fit from outcomes, evaluate hit rate at 10"},
     {"partner", cmd_partner, "partner add --client ID [--sig-mode M] [--jwks FILE] | partner agreement add ... | partner list", "manage DCI partners and data-sharing agreements"},
     {"worker", cmd_worker, "worker [--once]", "run the background event worker without the HTTP server"},
 };
