@@ -35,5 +35,7 @@ TOKEN=$(curl -s -d grant_type=client_credentials -d client_id=ei-bench -d client
   "$BASE/oauth2/client/token" | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
 head -n "$BATCH" "$DIR/nids" >"$DIR/batch"
 tail -n +"$((BATCH + 1))" "$DIR/nids" >"$DIR/steady"
+[ -n "${EI_BENCH_PERF:-}" ] && { perf record -F 999 -g -p $SRV -o "$EI_BENCH_PERF" 2>/dev/null & PERF=$!; sleep 0.3; }
 node bench/ei/load.mjs "$BASE" "$TOKEN" "$DIR/batch" batch "$BATCH"
+[ -n "${EI_BENCH_PERF:-}" ] && { kill -INT $PERF; wait $PERF || true; }
 node bench/ei/load.mjs "$BASE" "$TOKEN" "$DIR/steady" steady "$RATE" "$SECS"

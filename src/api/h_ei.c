@@ -232,6 +232,25 @@ static op_code claim_payments(http_req *rq, http_res *rs) {
     return http_json(rs, 200, out);
 }
 
+static op_code sanction_propose(http_req *rq, http_res *rs) {
+    const char *id;
+    json_t *out;
+    op_code rc = claim_path(rq, &id);
+    if (rc || (rc = ei_sanction_propose(rq->c, id, rq->body, &out))) return rc;
+    return http_json(rs, 201, out);
+}
+
+static op_code sanction_step(http_req *rq, http_res *rs, const char *kind) {
+    const char *id;
+    json_t *out;
+    op_code rc = claim_path(rq, &id);
+    if (rc || (rc = ei_sanction_step(rq->c, id, http_param(rq, 1), kind, rq->body, &out))) return rc;
+    return http_json(rs, 200, out);
+}
+static op_code sanction_decision(http_req *rq, http_res *rs) { return sanction_step(rq, rs, "decision"); }
+static op_code sanction_appeal(http_req *rq, http_res *rs) { return sanction_step(rq, rs, "appeal"); }
+static op_code sanction_appeal_decision(http_req *rq, http_res *rs) { return sanction_step(rq, rs, "appeal-decision"); }
+
 struct route ei_routes[] = {
     {"POST", "/api/v1/insurance/registrations", registrations, R_STAFF | R_PARTNER | R_WRITE | R_OWN_TX | R_BODY_RAW,
      EI_STAFF, "insurance.registrations", REG_BATCH_MAX,
@@ -253,5 +272,15 @@ struct route ei_routes[] = {
      SMALL, "override a round's recognition (reason required)", "claims", NULL},
     {"GET", "/api/v1/claims/{id}/payments", claim_payments, R_CITIZEN | R_STAFF, 0, NULL, 0, "a claim's payment ledger",
      "claims", NULL},
+    {"POST", "/api/v1/claims/{id}/sanctions", sanction_propose, R_STAFF | R_WRITE | R_IDEMPOTENT | R_BODY_JSON, EI_STAFF,
+     NULL, SMALL, "propose a sanction (refusal, missed appointment ...): blocked days from the pack", "claims", NULL},
+    {"POST", "/api/v1/claims/{id}/sanctions/{sid}/decision", sanction_decision, R_STAFF | R_WRITE | R_BODY_JSON,
+     ROLE_SUPERVISOR, NULL, SMALL, "approve or reject a proposed sanction (another supervisor than the proposer)",
+     "claims", NULL},
+    {"POST", "/api/v1/claims/{id}/sanctions/{sid}/appeal", sanction_appeal, R_CITIZEN | R_STAFF | R_WRITE | R_BODY_JSON,
+     EI_STAFF, NULL, SMALL, "appeal an approved sanction", "claims", NULL},
+    {"POST", "/api/v1/claims/{id}/sanctions/{sid}/appeal-decision", sanction_appeal_decision,
+     R_STAFF | R_WRITE | R_BODY_JSON, ROLE_SUPERVISOR, NULL, SMALL,
+     "decide an appeal: upheld, or revoked (days restored and withheld amounts paid)", "claims", NULL},
     ROUTE_END,
 };

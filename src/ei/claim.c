@@ -165,6 +165,7 @@ static op_code attach_registration(ctx *c, const char *person_id, const char *cl
 }
 
 op_code ei_claim_file(ctx *c, const json_t *in, json_t **out) {
+    op_clear(&c->err); /* a reused context may carry an old error */
     static const char *const keys[] = {"person_id", "separation_date", "separation_reason", "justified_reason",
                                        "report_date", "office", NULL};
     *out = NULL;
@@ -358,6 +359,12 @@ op_code ei_claim_render(ctx *c, const char *claim_id, json_t **out) {
     }
     json_object_set_new(o, "employment_breaks", breaks);
     json_object_set_new(o, "rounds", rounds);
+    json_t *sanctions = list(c, EI_SANCTION_SELECT " WHERE claim_id = ? ORDER BY day, id", claim_id, ei_sanction_row);
+    if (!sanctions) {
+        json_decref(o);
+        return c->err.code ? c->err.code : OP_STORE;
+    }
+    json_object_set_new(o, "sanctions", sanctions);
     st = store_query(c->db, &c->err, "SELECT due_date FROM jobseeker_registrations WHERE claim_id = ? ORDER BY created_at DESC LIMIT 1",
                      "s", claim_id);
     json_object_set_new(o, "registration_due_date", st ? ei_sn(st, 0) : json_null());
@@ -367,6 +374,7 @@ op_code ei_claim_render(ctx *c, const char *claim_id, json_t **out) {
 }
 
 op_code ei_claim_get(ctx *c, const char *claim_id, json_t **out) {
+    op_clear(&c->err); /* a reused context may carry an old error */
     char person[ID_LEN];
     *out = NULL;
     op_code rc = ei_claim_owner(c, claim_id, person, NULL);
@@ -375,6 +383,7 @@ op_code ei_claim_get(ctx *c, const char *claim_id, json_t **out) {
 }
 
 op_code ei_claims_of(ctx *c, const char *person_id, json_t **out) {
+    op_clear(&c->err); /* a reused context may carry an old error */
     *out = NULL;
     if (!person_id || !id_is_uuid(person_id)) return op_fail(&c->err, OP_NOT_FOUND, NULL, "the person does not exist");
     op_code rc = ei_access(c, PD_READ, "ei_claim", NULL, person_id);

@@ -213,6 +213,7 @@ fail:
 }
 
 op_code ei_registration(ctx *c, const json_t *in, json_t **out, bool *replay) {
+    op_clear(&c->err); /* a reused context may carry an old error */
     const char *ev = "start", *vacancy = NULL, *occupation = NULL;
     struct ei_spell s;
     bool outer;

@@ -65,6 +65,17 @@ op_code ei_round_override(ctx *c, const char *claim_id, int round, const json_t 
 /* Evaluate every scheduled round whose recognition date is on or before `day`; returns the count
  * or -1 (c->err). */
 long ei_rounds_evaluate_due(ctx *c, int64_t day);
+/* For worker_register_periodic (events/outbox.h): evaluate the rounds due today; count or -1. */
+int ei_periodic_evaluate(ctx *c);
+
+/* ---- sanctions and appeals (sanction.c) ---- */
+/* Propose {type, date, reason} (counsellor): blocked days from the pack's sanction table. */
+op_code ei_sanction_propose(ctx *c, const char *claim_id, const json_t *in, json_t **out);
+/* kind "decision" {approve, reason} (a supervisor other than the proposer), "appeal" {reason}
+ * (claimant or counsellor), "appeal-decision" {upheld, reason} (supervisor).  Approval withholds
+ * the blocked days; revocation on appeal restores them and pays what was withheld. */
+op_code ei_sanction_step(ctx *c, const char *claim_id, const char *sanction_id, const char *kind, const json_t *in,
+                         json_t **out);
 
 /* ---- payments (payment.c) ---- */
 struct ei_batch_result {

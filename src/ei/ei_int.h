@@ -39,4 +39,8 @@ op_code ei_spell_store(ctx *c, const struct ei_spell *s, const char *source, cha
     " monthly_wage, insurance_type, source, person_id, employer_key FROM ei_employment"
 json_t *ei_spell_row_json(store_stmt *st);
 op_code ei_claim_render(ctx *c, const char *claim_id, json_t **out); /* no access check */
+#define EI_SANCTION_SELECT                                                                         \
+    "SELECT id, claim_id, type, day, reason, status, blocked_days, reduction_days, decision_reason,"  \
+    " appeal_reason, appeal_decision_reason, created_at, updated_at FROM ei_sanctions"
+json_t *ei_sanction_row(store_stmt *st);
 #endif

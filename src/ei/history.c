@@ -182,6 +182,7 @@ op_code ei_spell_store(ctx *c, const struct ei_spell *s, const char *source, cha
 }
 
 op_code ei_spell_put(ctx *c, const json_t *in, char spell_id[ID_LEN], bool *created) {
+    op_clear(&c->err); /* a reused context may carry an old error */
     struct ei_spell s;
     bool outer;
     op_code rc = ei_spell_parse(c, in, NULL, false, &s);
@@ -203,6 +204,7 @@ json_t *ei_spell_row_json(store_stmt *st) {
 }
 
 op_code ei_history_get(ctx *c, const char *person_id, json_t **out) {
+    op_clear(&c->err); /* a reused context may carry an old error */
     *out = NULL;
     if (!person_id || !id_is_uuid(person_id)) return op_fail(&c->err, OP_NOT_FOUND, NULL, "the person does not exist");
     op_code rc = ei_access(c, PD_READ, "ei_employment", NULL, person_id);

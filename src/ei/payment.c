@@ -141,6 +141,7 @@ static op_code write_export(ctx *c, const char *batch, const char *path, long *r
 }
 
 op_code ei_pay_batch(ctx *c, int64_t day, const char *out_path, struct ei_batch_result *res) {
+    op_clear(&c->err); /* a reused context may carry an old error */
     memset(res, 0, sizeof *res);
     const char *abort_env = getenv("OPENPES_EI_PAY_ABORT_AFTER");
     long abort_after = abort_env ? atol(abort_env) : 0;
@@ -201,6 +202,7 @@ static json_t *pay_row(store_stmt *st) {
 }
 
 op_code ei_payments_of_claim(ctx *c, const char *claim_id, json_t **out) {
+    op_clear(&c->err); /* a reused context may carry an old error */
     char person[ID_LEN];
     *out = NULL;
     op_code rc = ei_claim_owner(c, claim_id, person, NULL);

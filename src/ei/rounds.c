@@ -72,6 +72,7 @@ static op_code claim_dates(ctx *c, const char *claim_id, int64_t *report, int64_
 }
 
 op_code ei_activity_add(ctx *c, const char *claim_id, const json_t *in, json_t **out) {
+    op_clear(&c->err); /* a reused context may carry an old error */
     static const char *const keys[] = {"date", "type", "note", NULL};
     const char *day, *type, *note = NULL;
     char person[ID_LEN], status[16], id[ID_LEN];
@@ -102,6 +103,7 @@ out:
 }
 
 op_code ei_activity_from_application(ctx *c, const char *person_id, const char *date, const char *type) {
+    op_clear(&c->err); /* a reused context may carry an old error */
     char claim[ID_LEN], id[ID_LEN];
     int64_t d;
     bool created, outer;
@@ -194,6 +196,7 @@ static op_code evaluate(ctx *c, const char *claim_id, const char *person, int n)
 }
 
 op_code ei_round_evaluate(ctx *c, const char *claim_id, int n, json_t **out) {
+    op_clear(&c->err); /* a reused context may carry an old error */
     char person[ID_LEN];
     bool outer;
     *out = NULL;
@@ -214,6 +217,7 @@ out:
 }
 
 op_code ei_round_override(ctx *c, const char *claim_id, int n, const json_t *in, json_t **out) {
+    op_clear(&c->err); /* a reused context may carry an old error */
     static const char *const keys[] = {"recognized", "reason", NULL};
     char person[ID_LEN], ts[CLOCK_TS_LEN];
     bool rec, outer;
@@ -280,4 +284,9 @@ long ei_rounds_evaluate_due(ctx *c, int64_t day) {
             done++;
         }
     }
+}
+
+int ei_periodic_evaluate(ctx *c) {
+    long n = ei_rounds_evaluate_due(c, date_today());
+    return n < 0 ? -1 : (int)(n > 1000000000 ? 1000000000 : n);
 }

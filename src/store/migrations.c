@@ -248,6 +248,15 @@ static const struct migration migrations[] = {
      "  callback_attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT,"
      "  created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
      "CREATE INDEX dci_transactions_sender ON dci_transactions(sender_id, transaction_id, created_at);"},
+    {31, "employment insurance: sanctions with supervisor approval and appeals",
+     "CREATE TABLE ei_sanctions ("
+     "  id TEXT PRIMARY KEY, claim_id TEXT NOT NULL REFERENCES ei_claims(id), type TEXT NOT NULL, day TEXT NOT NULL,"
+     "  reason TEXT NOT NULL, status TEXT NOT NULL"
+     "    CHECK (status IN ('proposed','approved','rejected','appealed','upheld','revoked')),"
+     "  blocked_days INTEGER NOT NULL, reduction_days INTEGER NOT NULL, evaluation TEXT NOT NULL,"
+     "  proposed_by TEXT NOT NULL, decided_by TEXT, decision_reason TEXT, appeal_reason TEXT,"
+     "  appeal_decided_by TEXT, appeal_decision_reason TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
+     "CREATE INDEX ei_sanctions_claim ON ei_sanctions(claim_id, day);"},
 };
 
 #define NMIGRATIONS (int)(sizeof migrations / sizeof migrations[0])

@@ -47,12 +47,12 @@ async function makePerson(nid, family, given) {
 before(async () => {
   s = new Server();
   s.cliOk('office', 'add', '--code', 'SEOUL-01', '--name', 'Seoul Job Centre', '--kind', 'job_centre', '--region', 'KR-11');
-  for (const [u, role] of [['kim', 'counsellor'], ['han', 'supervisor'], ['oh', 'analyst']])
+  for (const [u, role] of [['kim', 'counsellor'], ['han', 'supervisor'], ['seo', 'supervisor'], ['oh', 'analyst']])
     s.cliOk('user', 'add', '--username', `${u}.staff`, '--password', PW, '--kind', 'staff', '--role', role, '--office', 'SEOUL-01', '--name', u);
   s.cliOk('client', 'add', '--id', 'ins-agency', '--secret', SECRET, '--scopes', 'insurance.registrations', '--name', 'EI agency');
   s.cliOk('client', 'add', '--id', 'other', '--secret', SECRET, '--scopes', 'vacancies.read', '--name', 'Other');
   await s.start();
-  for (const u of ['kim', 'han', 'oh']) tok[u] = await s.login(`${u}.staff`, PW);
+  for (const u of ['kim', 'han', 'seo', 'oh']) tok[u] = await s.login(`${u}.staff`, PW);
   for (const id of ['ins-agency', 'other']) {
     const r = await s.req('POST', '/oauth2/client/token', { form: { grant_type: 'client_credentials', client_id: id, client_secret: SECRET } });
     assert.equal(r.status, 200, r.text);
@@ -319,4 +319,51 @@ test('payment batch killed midway and re-run: no duplicate and no missing paymen
     assert.equal(g.body.days_paid, 35);
   }
   assert.equal(sql(`SELECT COUNT(*) FROM ei_payments GROUP BY idem_key HAVING COUNT(*) > 1`), '');
+});
+
+test('sanctions: proposed, approved by another supervisor, withheld, appealed and revoked with back payment', async () => {
+  const id = await makePerson('870707-1234321', '정', '사자');
+  const emp = join(s.dir, 'sanction.jsonl');
+  writeFileSync(emp, JSON.stringify({ national_id: '870707-1234321', employer_brn: BRN, start_date: '2021-01-04', end_date: T(-70), monthly_wage: 3100000, daily_contract_hours: 8 }));
+  s.cliOk('ei', 'import-employment', emp);
+  const c = await s.post('/api/v1/claims', { person_id: id, separation_reason: 'dismissal', report_date: T(-65) }, { token: tok.kim });
+  assert.equal(c.status, 201, c.text);
+  const claim = c.body.id;
+  assert.equal((await s.post(`/api/v1/claims/${claim}/activities`, { date: T(-45), type: 'job_fair' }, { token: tok.kim })).status, 201);
+  const base = `/api/v1/claims/${claim}/sanctions`;
+  assertError(assert, await s.post(base, { type: 'refusal_job', date: T(-40) }, { token: tok.kim }), 422);
+  assertError(assert, await s.post(base, { type: 'fraud', date: T(-40), reason: 'x' }, { token: tok.kim }), 422);
+  assertError(assert, await s.post(base, { type: 'refusal_job', date: T(3), reason: 'x' }, { token: tok.kim }), 422);
+  let r = await s.post(base, { type: 'refusal_job', date: T(-40), reason: 'refused a suitable offer' }, { token: tok.han });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.body.status, 'proposed');
+  assert.equal(r.body.blocked_days, 14);
+  const sid = r.body.id;
+  assertError(assert, await s.post(`${base}/${sid}/decision`, { approve: true, reason: 'ok' }, { token: tok.kim }), 403);
+  assertError(assert, await s.post(`${base}/${sid}/decision`, { approve: true, reason: 'ok' }, { token: tok.han }), 403); // proposer
+  assertError(assert, await s.post(`${base}/${sid}/appeal`, { reason: 'early' }, { token: tok.kim }), 409);
+  r = await s.post(`${base}/${sid}/decision`, { approve: true, reason: 'offer was suitable' }, { token: tok.seo });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.status, 'approved');
+  const pay = s.cli('ei', 'pay-batch', '--date', T(0), '--out', join(s.dir, 'bank3.csv'));
+  assert.equal(pay.status, 0, pay.stderr);
+  let p = await s.get(`/api/v1/claims/${claim}/payments`, { token: tok.kim });
+  const round2 = p.body.items.find((x) => x.round === 2);
+  assert.equal(round2.days, 14);
+  assert.equal(round2.withheld_days, 14); // the blocked days
+  r = await s.post(`${base}/${sid}/appeal`, { reason: 'the job was 3 hours away' }, { token: tok.kim });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.status, 'appealed');
+  r = await s.post(`${base}/${sid}/appeal-decision`, { upheld: false, reason: 'commute over 3 hours' }, { token: tok.han });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.status, 'revoked');
+  p = await s.get(`/api/v1/claims/${claim}/payments`, { token: tok.kim });
+  const adj = p.body.items.filter((x) => x.idempotency_key.includes(':revoked:'));
+  assert.equal(adj.length, 1);
+  assert.equal(adj[0].days, 14);
+  const g = await s.get(`/api/v1/claims/${claim}`, { token: tok.kim });
+  assert.equal(g.body.days_paid, 35);
+  assert.equal(g.body.sanctions[0].status, 'revoked');
+  assert.equal(g.body.employment_breaks.length, 0);
+  assertError(assert, await s.post(`${base}/${sid}/appeal-decision`, { upheld: true, reason: 'again' }, { token: tok.han }), 409);
 });

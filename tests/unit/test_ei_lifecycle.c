@@ -219,3 +219,56 @@ Test(ei, payments_once_and_withheld_after_employment) {
     unlink(path);
     ctx_release(&c);
 }
+
+static void staff(ctx *c, const char *id, unsigned role) {
+    c->who.type = ACTOR_STAFF;
+    snprintf(c->who.id, sizeof c->who.id, "%s", id);
+    c->who.role = role;
+    store_stmt *st = store_query(db, &c->err, "SELECT id FROM offices WHERE code = 'SEOUL-01'", "");
+    cr_assert(st);
+    snprintf(c->who.office_id, sizeof c->who.office_id, "%s", store_col_text(st, 0));
+    store_reset(st);
+    snprintf(c->who.region, sizeof c->who.region, "KR-11");
+    c->purpose = "benefit_administration";
+}
+
+Test(ei, sanction_approval_appeal_and_back_payment) {
+    ctx c;
+    sys_ctx(&c);
+    char claim[ID_LEN], d[11];
+    file_claim(&c, claim);
+    day(-45, d);
+    cr_assert_eq(ei_activity_from_application(&c, person_id, d, "interview"), OP_OK);
+    day(-40, d);
+    json_t *in = json_pack("{s:s, s:s, s:s}", "type", "refusal_job", "date", d, "reason", "refused"), *out;
+    staff(&c, "01900000-0000-7000-8000-00000000000a", ROLE_SUPERVISOR);
+    cr_assert_eq(ei_sanction_propose(&c, claim, in, &out), OP_OK, "%s", c.err.detail);
+    cr_assert_eq(json_integer_value(json_object_get(out, "blocked_days")), 14);
+    char sid[ID_LEN];
+    snprintf(sid, sizeof sid, "%s", json_string_value(json_object_get(out, "id")));
+    json_decref(out);
+    json_decref(in);
+    json_t *yes = json_pack("{s:b, s:s}", "approve", 1, "reason", "ok");
+    cr_assert_eq(ei_sanction_step(&c, claim, sid, "decision", yes, &out), OP_FORBIDDEN); /* the proposer */
+    staff(&c, "01900000-0000-7000-8000-00000000000b", ROLE_SUPERVISOR);
+    op_clear(&c.err);
+    op_code drc = ei_sanction_step(&c, claim, sid, "decision", yes, &out);
+    cr_assert_eq(drc, OP_OK, "%d %s", drc, c.err.detail);
+    json_decref(out);
+    json_decref(yes);
+    struct ei_batch_result r;
+    cr_assert_eq(ei_pay_batch(&c, date_today(), NULL, &r), OP_OK, "%s", c.err.detail);
+    cr_assert_eq(count("SELECT SUM(days) FROM ei_payments"), 7 + 14);
+    json_t *ap = json_pack("{s:s}", "reason", "too far"), *rev = json_pack("{s:b, s:s}", "upheld", 0, "reason", "agreed");
+    cr_assert_eq(ei_sanction_step(&c, claim, sid, "appeal", ap, &out), OP_OK, "%s", c.err.detail);
+    json_decref(out);
+    cr_assert_eq(ei_sanction_step(&c, claim, sid, "appeal-decision", rev, &out), OP_OK, "%s", c.err.detail);
+    json_decref(out);
+    cr_assert_eq(ei_sanction_step(&c, claim, sid, "appeal-decision", rev, &out), OP_CONFLICT);
+    cr_assert_eq(count("SELECT SUM(days) FROM ei_payments"), 35);
+    cr_assert_eq(count("SELECT days_paid FROM ei_claims"), 35);
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_breaks"), 0);
+    json_decref(ap);
+    json_decref(rev);
+    ctx_release(&c);
+}
