@@ -38,8 +38,13 @@ static double isco_sim(const char *a, const char *b) {
     return 0;
 }
 
+/* A reason string, or "" when only the score is wanted. */
+#define RS(a, ...) ((a) ? arena_printf((a), __VA_ARGS__) : "")
+
 void match_factors(arena *a, const struct match_seeker *s, const struct match_vacancy *v, double f[MATCH_NF],
                    const char *why[MATCH_NF]) {
+    const char *unused[MATCH_NF];
+    if (!why) why = unused, a = NULL; /* scoring only: no reasons formatted */
     /* occupation */
     double best = 0;
     const char *via = NULL;
@@ -53,10 +58,10 @@ void match_factors(arena *a, const struct match_seeker *s, const struct match_va
             best = 0.8 * s->relw[i] / 1000.0, via = s->rel[i], xw = true;
     f[MF_OCCUPATION] = best;
     why[MF_OCCUPATION] = !s->nocc ? "no occupation in the profile"
-                         : best == 0 ? arena_printf(a, "%s is unrelated to the occupations sought", v->occupation)
-                         : xw        ? arena_printf(a, "%s is linked to the profile through a crosswalk", v->occupation)
-                         : best == 1 ? arena_printf(a, "same occupation (%s)", v->occupation)
-                                     : arena_printf(a, "%s is in the same ISCO %s group as %s", v->occupation,
+                         : best == 0 ? RS(a, "%s is unrelated to the occupations sought", v->occupation)
+                         : xw        ? RS(a, "%s is linked to the profile through a crosswalk", v->occupation)
+                         : best == 1 ? RS(a, "same occupation (%s)", v->occupation)
+                                     : RS(a, "%s is in the same ISCO %s group as %s", v->occupation,
                                                     best >= 0.6 ? "minor" : best >= 0.3 ? "sub-major" : "major", via);
     /* skills */
     int hit = 0;
@@ -67,7 +72,7 @@ void match_factors(arena *a, const struct match_seeker *s, const struct match_va
                 break;
             }
     f[MF_SKILLS] = v->nskills ? (double)hit / v->nskills : 0.5;
-    why[MF_SKILLS] = v->nskills ? arena_printf(a, "%d of %d required skills", hit, v->nskills) : "no skills listed";
+    why[MF_SKILLS] = v->nskills ? RS(a, "%d of %d required skills", hit, v->nskills) : "no skills listed";
     /* education and major */
     bool major = s->major && *s->major && v->title_norm && strstr(v->title_norm, s->major);
     if (s->edu_rank < 0) f[MF_EDUCATION] = 0.5, why[MF_EDUCATION] = "education unknown";
@@ -75,7 +80,7 @@ void match_factors(arena *a, const struct match_seeker *s, const struct match_va
     else f[MF_EDUCATION] = pow(0.5, v->edu_rank - s->edu_rank), why[MF_EDUCATION] = "below the education required";
     if (major) {
         f[MF_EDUCATION] = f[MF_EDUCATION] < 0.8 ? f[MF_EDUCATION] + 0.2 : 1.0;
-        why[MF_EDUCATION] = arena_printf(a, "%s; major matches the title", why[MF_EDUCATION]);
+        why[MF_EDUCATION] = RS(a, "%s; major matches the title", why[MF_EDUCATION]);
     }
     /* experience: months in the same ISCO sub-major group (any work when none is coded) */
     int months = 0;
@@ -85,26 +90,26 @@ void match_factors(arena *a, const struct match_seeker *s, const struct match_va
     else {
         double r = months / (12.0 * v->exp_years);
         f[MF_EXPERIENCE] = r > 1 ? 1 : r;
-        why[MF_EXPERIENCE] = arena_printf(a, "%d of %d years of related experience", months / 12, v->exp_years);
+        why[MF_EXPERIENCE] = RS(a, "%d of %d years of related experience", months / 12, v->exp_years);
     }
     /* region */
     f[MF_REGION] = 0;
-    why[MF_REGION] = s->nregions ? arena_printf(a, "%s is outside the regions sought", v->region) : "no region known";
+    why[MF_REGION] = s->nregions ? RS(a, "%s is outside the regions sought", v->region) : "no region known";
     for (int i = 0; i < s->nregions; i++)
         if (v->region && strcmp(s->regions[i], v->region) == 0) {
             f[MF_REGION] = 1;
-            why[MF_REGION] = arena_printf(a, "in %s", v->region);
+            why[MF_REGION] = RS(a, "in %s", v->region);
         } else if (v->region && f[MF_REGION] < 0.3 && strlen(s->regions[i]) == 2 &&
                    strncmp(s->regions[i], v->region, 2) == 0) {
             f[MF_REGION] = 1;
-            why[MF_REGION] = arena_printf(a, "in %s", v->region);
+            why[MF_REGION] = RS(a, "in %s", v->region);
         }
     /* salary */
     if (!s->salary_month_min) f[MF_SALARY] = 1, why[MF_SALARY] = "no salary expectation";
     else if (v->salary_month_max >= s->salary_month_min) f[MF_SALARY] = 1, why[MF_SALARY] = "pays the expected salary";
     else {
         f[MF_SALARY] = v->salary_month_max > 0 ? (double)v->salary_month_max / (double)s->salary_month_min : 0;
-        why[MF_SALARY] = arena_printf(a, "pays up to %d%% of the expected salary", (int)(f[MF_SALARY] * 100));
+        why[MF_SALARY] = RS(a, "pays up to %d%% of the expected salary", (int)(f[MF_SALARY] * 100));
     }
     /* hours */
     if (!s->hours_max || !v->hours) f[MF_HOURS] = 1, why[MF_HOURS] = "no hours limit";
@@ -172,8 +177,28 @@ static int months_between(const char *start, const char *end) {
     return b > a ? (int)((b - a) / 30) : 0;
 }
 
+op_code match_crosswalk(ctx *c, const char *code, const char **rel, int *relw, int *nrel, int max) {
+    store_stmt *st = store_prepare(c->db,
+                                   "SELECT b.to_code, CASE WHEN a.weight < b.weight THEN a.weight ELSE b.weight END"
+                                   " FROM occupation_crosswalk a"
+                                   " JOIN occupation_crosswalk b ON b.from_scheme = a.from_scheme"
+                                   " AND b.from_version = a.from_version AND b.from_code = a.from_code"
+                                   " WHERE a.to_scheme = 'ISCO-08' AND a.to_code = ? AND b.to_scheme = 'ISCO-08'"
+                                   " AND b.to_code <> a.to_code ORDER BY 2 DESC, 1 LIMIT 8",
+                                   &c->err);
+    if (!st) return c->err.code;
+    store_bind_text(st, 1, code);
+    int r;
+    while ((r = store_step(st, &c->err)) == STORE_ROW && *nrel < max) {
+        rel[*nrel] = arena_strdup(c->a, store_col_text(st, 0));
+        relw[(*nrel)++] = (int)store_col_int(st, 1);
+    }
+    store_reset(st);
+    return r == STORE_ERROR ? c->err.code : OP_OK;
+}
+
 op_code match_seeker_from(ctx *c, const char *region, const char *edu_level, const char *major, const json_t *skills,
-                          const json_t *work_history, const json_t *preferences, struct match_seeker *s) {
+                          const json_t *work_history, const json_t *preferences, bool crosswalk, struct match_seeker *s) {
     memset(s, 0, sizeof *s);
     size_t i;
     json_t *it;
@@ -199,23 +224,9 @@ op_code match_seeker_from(ctx *c, const char *region, const char *edu_level, con
     json_t *h = json_object_get(preferences, "hours_per_week_max");
     if (json_is_integer(h)) s->hours_max = (int)json_integer_value(h);
     /* Crosswalks: ISCO codes linked to the seeker's through a national scheme (N:M, weighted). */
-    for (int k = 0; k < s->nocc && s->nrel < MATCH_MAX_CODES; k++) {
-        store_stmt *st = store_prepare(c->db,
-                                       "SELECT b.to_code, CASE WHEN a.weight < b.weight THEN a.weight ELSE b.weight END FROM occupation_crosswalk a"
-                                       " JOIN occupation_crosswalk b ON b.from_scheme = a.from_scheme"
-                                       " AND b.from_version = a.from_version AND b.from_code = a.from_code"
-                                       " WHERE a.to_scheme = 'ISCO-08' AND a.to_code = ? AND b.to_scheme = 'ISCO-08'"
-                                       " AND b.to_code <> a.to_code ORDER BY 2 DESC, 1 LIMIT 8",
-                                       &c->err);
-        if (!st) return c->err.code;
-        store_bind_text(st, 1, s->occ[k]);
-        int r;
-        while ((r = store_step(st, &c->err)) == STORE_ROW && s->nrel < MATCH_MAX_CODES) {
-            s->rel[s->nrel] = arena_strdup(c->a, store_col_text(st, 0));
-            s->relw[s->nrel++] = (int)store_col_int(st, 1);
-        }
-        store_reset(st);
-        if (r == STORE_ERROR) return c->err.code;
+    for (int k = 0; crosswalk && k < s->nocc && s->nrel < MATCH_MAX_CODES; k++) {
+        op_code rc = match_crosswalk(c, s->occ[k], s->rel, s->relw, &s->nrel, MATCH_MAX_CODES);
+        if (rc) return rc;
     }
     return OP_OK;
 }

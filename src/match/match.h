@@ -52,7 +52,7 @@ struct match_weights {
     int w[MATCH_NF];
 };
 
-/* Factor values in [0,1] and a short reason for each (static or arena strings). */
+/* Factor values in [0,1] and a short reason for each (static or arena strings); why = NULL: values only. */
 void match_factors(arena *a, const struct match_seeker *s, const struct match_vacancy *v, double f[MATCH_NF],
                    const char *why[MATCH_NF]);
 /* Weighted mean of the factors, 0..1000. */
@@ -62,9 +62,12 @@ op_code match_weights_load(ctx *c, struct match_weights *w);
 /* Person's education level (person scale) on the vacancy scale; -1 unknown. */
 int match_person_edu_rank(const char *level);
 
-/* Build a seeker from a person's profile parts (any may be NULL: the groups the actor may not see). */
+/* Build a seeker from a person's profile parts (any may be NULL: the groups the actor may not see);
+ * crosswalk: look up the crosswalk-linked ISCO codes (one query per occupation). */
 op_code match_seeker_from(ctx *c, const char *region, const char *edu_level, const char *major, const json_t *skills,
-                          const json_t *work_history, const json_t *preferences, struct match_seeker *s);
+                          const json_t *work_history, const json_t *preferences, bool crosswalk, struct match_seeker *s);
+/* ISCO unit groups linked to `code` through a national scheme's crosswalk, with weights (per mille). */
+op_code match_crosswalk(ctx *c, const char *code, const char **rel, int *relw, int *nrel, int max);
 
 /* GET /persons/{id}/recommendations, /me/recommendations: {items: [{vacancy, score, factors[]}], weights}. */
 op_code match_recommend_vacancies(ctx *c, const char *person_id, int limit, json_t **out);

@@ -31,6 +31,14 @@ static int by_score(const void *x, const void *y) {
     return a->num > b->num ? -1 : a->num < b->num;
 }
 
+/* Candidates: score, then person id (the ids of the current request, one thread per context). */
+static _Thread_local const char **cand_ids;
+static int by_score_id(const void *x, const void *y) {
+    const struct scored *a = x, *b = y;
+    if (a->score != b->score) return a->score > b->score ? -1 : 1;
+    return strcmp(cand_ids[a->idx], cand_ids[b->idx]);
+}
+
 static json_t *explain(const struct match_weights *w, const double f[MATCH_NF], const char *why[MATCH_NF]) {
     json_t *arr = json_array();
     for (int i = 0; i < MATCH_NF; i++)
@@ -103,7 +111,7 @@ static op_code seeker_of(ctx *c, const char *person_id, unsigned fields, struct 
                              (fields & F_EDUCATION) ? p.education_level : NULL,
                              (fields & F_EDUCATION) ? p.education_major : NULL, (fields & F_SKILLS) ? p.skills : NULL,
                              (fields & F_WORK_HISTORY) ? p.work_history : NULL,
-                             (fields & F_PREFERENCES) ? p.preferences : NULL, s);
+                             (fields & F_PREFERENCES) ? p.preferences : NULL, true, s);
 }
 
 /* Rank the pool for a seeker: fills order[] (best first), returns the pool size. */
@@ -111,8 +119,7 @@ static int match_rank_pool(ctx *c, const struct match_seeker *s, const struct ma
                     struct scored *order) {
     for (int i = 0; i < n; i++) {
         double f[MATCH_NF];
-        const char *why[MATCH_NF];
-        match_factors(c->a, s, &pool[i], f, why);
+        match_factors(c->a, s, &pool[i], f, NULL);
         order[i] = (struct scored){match_score(w, f), pool[i].num, i};
     }
     qsort(order, (size_t)n, sizeof *order, by_score);
@@ -187,6 +194,9 @@ op_code match_recommend_candidates(ctx *c, const char *vacancy_id, int limit, js
     if ((rc = jobs_employer_access(c, emp))) return rc;
     struct match_weights w;
     if ((rc = match_weights_load(c, &w))) return rc;
+    const char *xrel[MATCH_MAX_CODES];
+    int xw[MATCH_MAX_CODES], nx = 0;
+    if ((rc = match_crosswalk(c, v.occupation, xrel, xw, &nx, MATCH_MAX_CODES))) return rc;
     /* The pool: people who agreed to be found, newest setting first. */
     st = store_prepare(c->db,
                        "SELECT p.id, p.region_code, p.education_level, p.education_major, p.profile, j.fields"
@@ -211,11 +221,15 @@ op_code match_recommend_candidates(ctx *c, const char *vacancy_id, int limit, js
                                     (fl & F_EDUCATION) ? store_col_text(st, 3) : NULL,
                                     (fl & F_SKILLS) ? json_object_get(prof, "skills") : NULL,
                                     (fl & F_WORK_HISTORY) ? json_object_get(prof, "work_history") : NULL,
-                                    (fl & F_PREFERENCES) ? json_object_get(prof, "preferences") : NULL, &s)))
+                                    (fl & F_PREFERENCES) ? json_object_get(prof, "preferences") : NULL, false, &s)))
             break;
+        /* The crosswalk is symmetric: look it up once from the vacancy's side. */
+        for (int k = 0; k < s.nocc; k++)
+            for (int x = 0; x < nx; x++)
+                if (strcmp(s.occ[k], xrel[x]) == 0 && s.nrel < MATCH_MAX_CODES)
+                    s.rel[s.nrel] = v.occupation, s.relw[s.nrel++] = xw[x];
         double f[MATCH_NF];
-        const char *why[MATCH_NF];
-        match_factors(c->a, &s, &v, f, why);
+        match_factors(c->a, &s, &v, f, NULL);
         cs[n].id = arena_strdup(c->a, store_col_text(st, 0));
         cs[n].fields = fl;
         cs[n++].score = match_score(&w, f);
@@ -223,17 +237,12 @@ op_code match_recommend_candidates(ctx *c, const char *vacancy_id, int limit, js
     store_reset(st);
     if (rc) return rc;
     if (r == STORE_ERROR) return c->err.code;
+    /* best first; ties by person id, for a stable order */
     struct scored *order = arena_alloc(c->a, sizeof *order * (size_t)(n ? n : 1));
     for (int i = 0; i < n; i++) order[i] = (struct scored){cs[i].score, 0, i};
-    /* ties: person id ascending, for a stable order */
-    for (int i = 1; i < n; i++)
-        for (int k = i; k > 0; k--) {
-            struct scored *a = &order[k - 1], *b = &order[k];
-            bool swap = a->score < b->score || (a->score == b->score && strcmp(cs[a->idx].id, cs[b->idx].id) > 0);
-            if (!swap) break;
-            struct scored t = *a;
-            *a = *b, *b = t;
-        }
+    cand_ids = (const char **)arena_alloc(c->a, sizeof *cand_ids * (size_t)(n ? n : 1));
+    for (int i = 0; i < n; i++) cand_ids[i] = cs[i].id;
+    qsort(order, (size_t)n, sizeof *order, by_score_id);
     json_t *items = json_array();
     for (int i = 0; i < n && (int)json_array_size(items) < limit; i++) {
         const char *pid = cs[order[i].idx].id;
@@ -404,7 +413,7 @@ op_code match_evaluate(ctx *c, long seekers, uint64_t seed, json_t **out) {
         int e = h.edu_rank + (int)(rng_next(&x) % 3) - 1;
         e = e < 0 ? 0 : e > 6 ? 6 : e;
         struct match_seeker s;
-        rc = match_seeker_from(c, NULL, edu[e], NULL, skills, work, pref, &s);
+        rc = match_seeker_from(c, NULL, edu[e], NULL, skills, work, pref, true, &s);
         json_decref(skills), json_decref(work), json_decref(pref);
         struct match_vacancy *pool = rc ? NULL : arena_alloc(c->a, sizeof *pool * MAX_POOL);
         int n = 0;

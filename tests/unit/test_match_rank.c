@@ -179,3 +179,32 @@ Test(match, fit_from_applications_in_the_database) {
     cr_assert_eq(match_weights_load(&C, &stored), OP_OK);
     cr_assert_eq(stored.w[MF_OCCUPATION], w.w[MF_OCCUPATION], "stored in match_weights");
 }
+
+static double occ_value(json_t *item) {
+    return json_real_value(json_object_get(json_array_get(json_object_get(item, "factors"), MF_OCCUPATION), "value"));
+}
+
+Test(match, crosswalks_link_occupations_both_ways) {
+    const char *rows[] = {"INSERT INTO occupations (scheme, version, code, level, title_en, created_at)"
+                          " VALUES ('KECO', '2018', '1330', 4, 'Software', '2026-01-01')",
+                          "INSERT INTO occupation_crosswalk VALUES ('KECO', '2018', '1330', 'ISCO-08', '2008', '2512', 800)",
+                          "INSERT INTO occupation_crosswalk VALUES ('KECO', '2018', '1330', 'ISCO-08', '2008', '3512', 600)"};
+    for (size_t i = 0; i < 3; i++) cr_assert_eq(store_exec(C.db, &C.err, NULL, rows[i], ""), OP_OK, "%s", C.err.detail);
+    const char *v = vac("ICT support technician", "3512", "KR-11", 3500000, "SQL");
+    const char *p = seeker("880808-2567890");
+    json_t *out;
+    cr_assert_eq(match_recommend_vacancies(&C, p, 10, &out), OP_OK, "%s", C.err.detail);
+    json_t *it = json_array_get(json_object_get(out, "items"), 0);
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(it, "vacancy"), "id")), v, "found through the crosswalk group");
+    cr_assert_float_eq(occ_value(it), 0.48, 1e-9, "0.8 x the weaker link (600)");
+    cr_assert(strstr(json_string_value(json_object_get(json_array_get(json_object_get(it, "factors"), MF_OCCUPATION), "reason")),
+                     "crosswalk"));
+    json_decref(out);
+    cr_assert_eq(store_exec(C.db, &C.err, NULL,
+                            "INSERT INTO jobseeker_visibility (person_id, findable, fields, updated_at) VALUES (?, 1, ?, ?)",
+                            "sis", p, (int64_t)0x1ff, "2026-01-01T00:00:00Z"),
+                 OP_OK);
+    cr_assert_eq(match_recommend_candidates(&C, v, 5, &out), OP_OK, "%s", C.err.detail);
+    cr_assert_float_eq(occ_value(json_array_get(json_object_get(out, "items"), 0)), 0.48, 1e-9, "the same from the vacancy's side");
+    json_decref(out);
+}
