@@ -2,15 +2,16 @@
 # bench/ei/run.sh - employment-detection benchmarks (not part of the timed tests).
 #   1. EI_BENCH_N people with an open claim (bench/ei/ei_setup.c, linked against libopenpes.a).
 #   2. `openpes serve --no-worker` on a free loopback port; a partner token (insurance.registrations).
-#   3. Batch ingest: one x-ndjson batch of EI_BENCH_BATCH job starts (each suspends a claim): lines/s.
+#   3. In-process ingest (bench/ei/ei_ingest.c: ei_registration, 500 per transaction), then batch
+#      ingest over HTTP: one x-ndjson batch of EI_BENCH_BATCH job starts (each suspends a claim): lines/s.
 #   4. Steady load: EI_BENCH_RATE single registrations per second for EI_BENCH_SECS seconds, open loop;
 #      latency from request to the answer, which is sent after the suspension and its event commit.
 # Environment: BUILD (build), EI_BENCH_DB (sqlite file in a temp dir; or postgres://...), EI_BENCH_N
-# (20000), EI_BENCH_BATCH (10000), EI_BENCH_RATE (1000), EI_BENCH_SECS (5).
+# (25000), EI_BENCH_BATCH (10000), EI_BENCH_RATE (1000), EI_BENCH_SECS (5).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
-N=${EI_BENCH_N:-20000}
+N=${EI_BENCH_N:-25000}
 BATCH=${EI_BENCH_BATCH:-10000}
 RATE=${EI_BENCH_RATE:-1000}
 SECS=${EI_BENCH_SECS:-5}
@@ -19,7 +20,9 @@ DB=${EI_BENCH_DB:-$DIR/ei.db}
 KEYS=$DIR/keys.json
 trap 'kill $SRV 2>/dev/null || true; rm -rf "$DIR"' EXIT
 LIBS=$(pkg-config --libs libmicrohttpd jansson sqlite3 libpq openssl libargon2 libcurl 2>/dev/null || echo "-lmicrohttpd -ljansson -lsqlite3 -lpq -lssl -lcrypto -largon2 -lcurl")
-cc -std=c11 -D_GNU_SOURCE -O2 -Isrc -I"$(pg_config --includedir)" -o "$DIR/ei_setup" bench/ei/ei_setup.c "$BUILD/libopenpes.a" $LIBS -lpthread -lm
+for t in ei_setup ei_ingest; do
+  cc -std=c11 -D_GNU_SOURCE -O2 -Isrc -I"$(pg_config --includedir)" -o "$DIR/$t" bench/ei/$t.c "$BUILD/libopenpes.a" $LIBS -lpthread -lm
+done
 OP="$BUILD/openpes --db $DB --keys $KEYS --log-level warn"
 $OP migrate >/dev/null
 $OP office add --code BENCH-01 --name Bench --kind job_centre --region KR-11 >/dev/null
@@ -34,7 +37,13 @@ BASE="http://127.0.0.1:$(cat "$DIR/port")"
 TOKEN=$(curl -s -d grant_type=client_credentials -d client_id=ei-bench -d client_secret=bench-secret-0123456789 \
   "$BASE/oauth2/client/token" | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
 head -n "$BATCH" "$DIR/nids" >"$DIR/batch"
-tail -n +"$((BATCH + 1))" "$DIR/nids" >"$DIR/steady"
+sed -n "$((BATCH + 1)),$((2 * BATCH))p" "$DIR/nids" >"$DIR/inproc"
+tail -n +"$((2 * BATCH + 1))" "$DIR/nids" >"$DIR/steady"
+if [ -n "${EI_BENCH_PERF_INPROC:-}" ]; then
+  perf record -F 999 -g -o "$EI_BENCH_PERF_INPROC" "$DIR/ei_ingest" "$DB" "$KEYS" <"$DIR/inproc" 2>/dev/null
+else
+  "$DIR/ei_ingest" "$DB" "$KEYS" <"$DIR/inproc"
+fi
 [ -n "${EI_BENCH_PERF:-}" ] && { perf record -F 999 -g -p $SRV -o "$EI_BENCH_PERF" 2>/dev/null & PERF=$!; sleep 0.3; }
 node bench/ei/load.mjs "$BASE" "$TOKEN" "$DIR/batch" batch "$BATCH"
 [ -n "${EI_BENCH_PERF:-}" ] && { kill -INT $PERF; wait $PERF || true; }

@@ -1,0 +1,52 @@
+/* ei_ingest.c - in-process ingest rate of job-start registrations (no HTTP): reads national ids on
+ * stdin, registers a job start for each through ei_registration(), 500 per transaction, as the
+ * batch endpoint does.  usage: ei_ingest DB_URL KEYS_FILE < nids */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit/audit.h"
+#include "base/clock.h"
+#include "ei/ei.h"
+#include "sec/keys.h"
+#include "store/store.h"
+
+int main(int argc, char **argv) {
+    if (argc != 3) return fprintf(stderr, "usage: ei_ingest DB_URL KEYS_FILE < nids\n"), 2;
+    op_err e = {0};
+    store_set_url(argv[1]);
+    keys_set_path(argv[2]);
+    if (keys_load(&e)) return fprintf(stderr, "keys: %s\n", e.detail), 1;
+    store *db = store_thread(&e);
+    if (!db) return fprintf(stderr, "db: %s\n", e.detail), 1;
+    char today[11], line[64];
+    date_format(date_today(), today);
+    long n = 0, bad = 0;
+    int64_t t0 = clock_mono_us();
+    ctx c;
+    bool more = true;
+    while (more) {
+        if (!ctx_init_system(&c, "bench", "benefit_administration", &e)) return 1;
+        if (store_begin(db, &c.err)) return 1;
+        for (int i = 0; i < 500; i++) {
+            if (!fgets(line, sizeof line, stdin)) {
+                more = false;
+                break;
+            }
+            line[strcspn(line, "\n")] = 0;
+            json_t *in = json_pack("{s:s, s:s, s:s}", "national_id", line, "employer_brn", "2223344444", "start_date", today),
+                   *out = NULL;
+            bool replay;
+            if (ei_registration(&c, in, &out, &replay)) bad++;
+            n++;
+            json_decref(in);
+            json_decref(out);
+        }
+        if (store_commit(db, &c.err)) return fprintf(stderr, "commit: %s\n", c.err.detail), 1;
+        ctx_release(&c);
+    }
+    double s = (double)(clock_mono_us() - t0) / 1e6;
+    printf("{\"mode\":\"in-process\",\"lines\":%ld,\"failed\":%ld,\"seconds\":%.3f,\"per_second\":%.0f}\n", n, bad, s, n / s);
+    audit_stop();
+    return 0;
+}
