@@ -17,6 +17,8 @@
 #include "ei/ei_int.h"
 #include "events/outbox.h"
 #include "jobs/jobs.h"
+#include "policy/calc.h"
+#include "policy/policy.h"
 
 static const char *const EVENTS[] = {"start", "end", NULL};
 static const char *const EXTRA[] = {"event", "vacancy_id", "occupation", NULL};
@@ -64,6 +66,36 @@ static op_code spell_id(ctx *c, const struct ei_spell *s, char id[ID_LEN], bool 
     return c->err.code;
 }
 
+/* Early re-employment allowance (조기재취업수당) the new job may earn, from the calculator: shown in
+ * the result and the event; it is paid on application after the tenure it requires. */
+static json_t *early_reemployment(ctx *c, const char *claim, const struct ei_spell *s) {
+    store_stmt *st = store_query(c->db, &c->err,
+                                 "SELECT c.payable_days, c.days_paid, c.daily_amount, c.separation_date, p.birth_date"
+                                 " FROM ei_claims c JOIN persons p ON p.id = c.person_id WHERE c.id = ?",
+                                 "s", claim);
+    if (!st) return json_null();
+    int64_t payable = store_col_int(st, 0), paid = store_col_int(st, 1), daily = store_col_int(st, 2), sep = 0, birth = 0;
+    date_parse(store_col_text(st, 3), &sep);
+    bool has_birth = !store_col_null(st, 4) && date_parse(store_col_text(st, 4), &birth);
+    store_reset(st);
+    if (!has_birth) return json_null();
+    int64_t tenure = s->end_date ? (s->end - s->start + 1) * 12 / 365 : 12;
+    json_t *req = json_pack("{s:s, s:I, s:I, s:I, s:i, s:s, s:I}", "country", EI_COUNTRY, "prescribed_days",
+                            (json_int_t)payable, "days_paid", (json_int_t)paid, "daily_amount", (json_int_t)daily,
+                            "age_at_separation", pol_age_on(birth, sep), "reemployment_date", s->start_date,
+                            "expected_tenure_months", (json_int_t)tenure),
+           *res = NULL, *o = json_null();
+    op_err e = {0};
+    if (pol_run("ei-early-reemployment", c->a, req, &res, &e) == OP_OK) {
+        json_decref(o);
+        o = json_pack("{s:O, s:O, s:O}", "eligible", json_object_get(res, "eligible"), "amount",
+                      json_object_get(res, "amount"), "reasons", json_object_get(res, "reasons"));
+    }
+    json_decref(req);
+    json_decref(res);
+    return o;
+}
+
 static op_code job_start(ctx *c, const struct ei_spell *s, const char *vacancy, const char *occupation, json_t **out,
                          bool *replay) {
     char id[ID_LEN], claim[ID_LEN], cstatus[16], ts[CLOCK_TS_LEN];
@@ -96,6 +128,7 @@ static op_code job_start(ctx *c, const struct ei_spell *s, const char *vacancy, 
         json_object_set_new(res, "claim_id", json_string(claim));
         json_object_set_new(res, "claim_status", json_string("suspended"));
         json_object_set_new(res, "payments_withheld_from", json_string(s->start_date));
+        json_object_set_new(res, "early_reemployment", early_reemployment(c, claim, s));
     } else if (c->err.code) {
         rc = c->err.code;
         goto fail;

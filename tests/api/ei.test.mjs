@@ -208,6 +208,8 @@ test('employment detection: claim suspended, event queued, registration placed, 
   assert.equal(r.body.claim_status, 'suspended');
   assert.equal(r.body.payments_withheld_from, T(-30));
   assert.equal(r.body.registration_status, 'placed');
+  assert.equal(r.body.early_reemployment.eligible, true, JSON.stringify(r.body.early_reemployment));
+  assert.equal(r.body.early_reemployment.amount, Math.floor(claimA.daily_amount * claimA.payable_days / 2));
   const c = await s.get(`/api/v1/claims/${claimA.id}`, { token: tok.kim });
   assert.equal(c.body.status, 'suspended');
   assert.deepEqual(c.body.employment_breaks.map((b) => b.from), [T(-30)]);
