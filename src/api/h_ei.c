@@ -206,6 +206,14 @@ static op_code activities_add(http_req *rq, http_res *rs) {
     return http_json(rs, 201, out);
 }
 
+static op_code activities_list(http_req *rq, http_res *rs) {
+    const char *id;
+    json_t *out;
+    op_code rc = claim_path(rq, &id);
+    if (rc || (rc = ei_activities_of(rq->c, id, &out))) return rc;
+    return http_json(rs, 200, out);
+}
+
 static op_code round_evaluate(http_req *rq, http_res *rs) {
     const char *id;
     int n;
@@ -266,6 +274,8 @@ struct route ei_routes[] = {
     {"GET", "/api/v1/me/claims", me_claims, R_CITIZEN, 0, NULL, 0, "your claims", "claims", NULL},
     {"POST", "/api/v1/claims/{id}/activities", activities_add, R_CITIZEN | R_STAFF | R_WRITE | R_IDEMPOTENT | R_BODY_JSON,
      EI_STAFF, NULL, SMALL, "add a job-search activity to the claim's diary", "claims", NULL},
+    {"GET", "/api/v1/claims/{id}/activities", activities_list, R_CITIZEN | R_STAFF, 0, NULL, 0,
+     "the claim's job diary (own entries and applications made on the platform)", "claims", NULL},
     {"POST", "/api/v1/claims/{id}/rounds/{n}/evaluate", round_evaluate, R_STAFF | R_WRITE, EI_STAFF, NULL, 0,
      "evaluate a recognition round with the pack's activity rules", "claims", NULL},
     {"POST", "/api/v1/claims/{id}/rounds/{n}/override", round_override, R_STAFF | R_WRITE | R_BODY_JSON, EI_STAFF, NULL,

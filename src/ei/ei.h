@@ -53,6 +53,8 @@ op_code ei_rounds_schedule(ctx *c, const char *claim_id, int64_t report, int64_t
                            const char *country);
 /* Job diary: {date, type, note?}. */
 op_code ei_activity_add(ctx *c, const char *claim_id, const json_t *in, json_t **out);
+/* The diary: {"claim_id", "items": [{id, date, type, source (diary|platform), note, created_at}]}. */
+op_code ei_activities_of(ctx *c, const char *claim_id, json_t **out);
 /* Hook for the job-market module: an application (type "application" or "interview") made on the
  * platform on `date` (YYYY-MM-DD) counts for the person's open claim.  No open claim: OP_OK,
  * nothing recorded.  Idempotent per (claim, date, type). */

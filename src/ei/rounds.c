@@ -290,3 +290,30 @@ int ei_periodic_evaluate(ctx *c) {
     long n = ei_rounds_evaluate_due(c, date_today());
     return n < 0 ? -1 : (int)(n > 1000000000 ? 1000000000 : n);
 }
+
+op_code ei_activities_of(ctx *c, const char *claim_id, json_t **out) {
+    op_clear(&c->err);
+    char person[ID_LEN];
+    *out = NULL;
+    op_code rc = ei_claim_owner(c, claim_id, person, NULL);
+    if (rc || (rc = ei_access(c, PD_READ, "ei_activity", claim_id, person))) return rc;
+    store_stmt *st = store_prepare(c->db,
+                                   "SELECT id, day, type, source, note, created_at FROM ei_activities WHERE claim_id = ?"
+                                   " ORDER BY day, created_at, id",
+                                   &c->err);
+    if (!st) return c->err.code;
+    store_bind_text(st, 1, claim_id);
+    json_t *items = json_array();
+    int r;
+    while ((r = store_step(st, &c->err)) == STORE_ROW)
+        json_array_append_new(items, json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "id", ei_sn(st, 0), "date", ei_sn(st, 1),
+                                               "type", ei_sn(st, 2), "source", ei_sn(st, 3), "note", ei_sn(st, 4),
+                                               "created_at", ei_sn(st, 5)));
+    store_reset(st);
+    if (r == STORE_ERROR) {
+        json_decref(items);
+        return c->err.code;
+    }
+    *out = json_pack("{s:s, s:o}", "claim_id", claim_id, "items", items);
+    return OP_OK;
+}

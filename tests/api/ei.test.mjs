@@ -184,6 +184,10 @@ test('job diary and recognition rounds: evaluation and counsellor override', asy
   assertError(assert, await s.post(`/api/v1/claims/${claimA.id}/activities`, { date: T(2), type: 'application' }, { token: tok.a }), 422);
   assertError(assert, await s.post(`/api/v1/claims/${claimA.id}/activities`, { date: T(-40), type: 'dancing' }, { token: tok.a }), 422);
   assertError(assert, await s.post(`/api/v1/claims/${claimA.id}/activities`, { date: T(-40), type: 'application' }, { token: tok.b }), 403);
+  const diary = await s.get(`/api/v1/claims/${claimA.id}/activities`, { token: tok.a });
+  assert.equal(diary.status, 200, diary.text);
+  assert.deepEqual(diary.body.items.map((x) => [x.date, x.type, x.source, x.note]), [[T(-40), 'application', 'diary', 'applied at ACME']]);
+  assertError(assert, await s.get(`/api/v1/claims/${claimA.id}/activities`, { token: tok.b }), 403);
   r = await s.post(`/api/v1/claims/${claimA.id}/rounds/1/evaluate`, undefined, { token: tok.kim });
   assert.equal(r.status, 200, r.text);
   assert.equal(r.body.status, 'recognized');
