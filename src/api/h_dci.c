@@ -82,6 +82,17 @@ static op_code partners_list(http_req *rq, http_res *rs) {
     return rc ? rc : http_json(rs, 200, o);
 }
 
+/* GET /api/v1/partners/transactions?client=&callback_state=&limit= : async transactions and their
+ * callback state, for operators. */
+static op_code partners_txns(http_req *rq, http_res *rs) {
+    int64_t limit;
+    op_code rc = http_query_int(rq, "limit", 1, 1000, 100, &limit);
+    if (rc) return rc;
+    json_t *o;
+    if ((rc = dci_txn_list(rq->c, http_query(rq, "client"), http_query(rq, "callback_state"), (int)limit, &o))) return rc;
+    return http_json(rs, 200, o);
+}
+
 /* POST /api/v1/partners {"client_id","name"?,"sig_mode"?,"notify_uri"?,"jwks"?} */
 static op_code partners_put(http_req *rq, http_res *rs) {
     static const char *const fields[] = {"client_id", "name", "sig_mode", "notify_uri", "jwks", NULL};
@@ -133,6 +144,8 @@ struct route dci_routes[] = {
     {"GET", "/registry/partner-info", partner_info, R_PUBLIC, 0, NULL, 0, "the calling partner's signature mode and agreements", "dci", NULL},
     {"GET", "/.well-known/jwks.json", jwks, R_PUBLIC, 0, NULL, 0, "our DCI signing keys (JWKS)", "dci", NULL},
     {"GET", "/api/v1/partners", partners_list, R_STAFF, ROLE_ADMIN, NULL, 0, "list DCI partners and their agreements", "dci", NULL},
+    {"GET", "/api/v1/partners/transactions", partners_txns, R_STAFF, ROLE_ADMIN, NULL, 0,
+     "async DCI transactions and their callback state (operators)", "dci", NULL},
     {"POST", "/api/v1/partners", partners_put, R_STAFF | R_WRITE | R_BODY_JSON, ROLE_ADMIN, NULL, 65536,
      "register or update a DCI partner (client, signature mode, JWKS)", "dci", NULL},
     {"POST", "/api/v1/partners/{id}/agreements", agreements_add, R_STAFF | R_WRITE | R_BODY_JSON, ROLE_ADMIN, NULL, 65536,

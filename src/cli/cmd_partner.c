@@ -12,7 +12,8 @@ static const char usage[] =
     "usage: openpes partner add --client ID [--name N] [--sig-mode required|optional|off] [--jwks FILE] [--notify-uri URL]\n"
     "       openpes partner agreement add --client ID --purposes \"p1 p2\" --fields \"f1 f2\" --attributes \"a1 a2\"\n"
     "                                     --legal-basis TEXT --valid-from YYYY-MM-DD [--valid-to YYYY-MM-DD]\n"
-    "       openpes partner list\n";
+    "       openpes partner list\n"
+    "       openpes partner transactions [--client ID] [--callback-state none|pending|delivered|failed] [--limit N]\n";
 
 static json_t *words(const char *s) {
     json_t *a = json_array();
@@ -61,7 +62,36 @@ static op_code do_list(ctx *c, void *arg) {
     return OP_OK;
 }
 
+struct txn_args {
+    const char *client, *state;
+    int limit;
+};
+
+static op_code do_txns(ctx *c, void *arg) {
+    struct txn_args *t = arg;
+    json_t *o;
+    op_code rc = dci_txn_list(c, t->client, t->state, t->limit, &o);
+    if (rc) return rc;
+    printf("%-36s %-16s %-12s %-6s %-10s %-3s %s\n", "CORRELATION_ID", "SENDER", "ACTION", "STATUS", "CALLBACK", "TRY", "LAST_ERROR");
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(o, "items"), i, x) {
+        const char *le = json_string_value(json_object_get(x, "last_error"));
+        printf("%-36s %-16s %-12s %-6s %-10s %-3lld %s\n", json_string_value(json_object_get(x, "correlation_id")),
+               json_string_value(json_object_get(x, "sender_id")), json_string_value(json_object_get(x, "action")),
+               json_string_value(json_object_get(x, "status")), json_string_value(json_object_get(x, "callback_state")),
+               (long long)json_integer_value(json_object_get(x, "callback_attempts")), le ? le : "");
+    }
+    json_decref(o);
+    return OP_OK;
+}
+
 int cmd_partner(int argc, char **argv) {
+    if (argc >= 2 && strcmp(argv[1], "transactions") == 0) {
+        const char *l = cli_opt(argc, argv, "limit");
+        struct txn_args t = {cli_opt(argc, argv, "client"), cli_opt(argc, argv, "callback-state"), l ? atoi(l) : 100};
+        return run(do_txns, &t);
+    }
     if (argc >= 2 && strcmp(argv[1], "add") == 0) {
         struct dci_partner_new n = {.client_id = cli_opt(argc, argv, "client"), .name = cli_opt(argc, argv, "name"),
                                     .sig_mode = cli_opt(argc, argv, "sig-mode"), .notify_uri = cli_opt(argc, argv, "notify-uri")};

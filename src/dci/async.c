@@ -11,6 +11,7 @@
  * stores its txn-on-status message the same way and delivers it by callback. */
 #include <curl/curl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "audit/audit.h"
@@ -163,14 +164,14 @@ static op_code post_json(ctx *c, const char *url, const char *body) {
 }
 
 struct txn {
-    const char *sender, *action, *uri, *request, *status, *response, *cb;
-    int64_t total, completed, attempts;
+    const char *sender, *action, *uri, *request, *status, *response, *cb, *pages;
+    int64_t total, completed, attempts, pages_sent;
 };
 
 static op_code load(ctx *c, const char *corr, struct txn *t) {
     store_stmt *st = store_query(c->db, &c->err,
                                  "SELECT sender_id, action, sender_uri, request, status, response, callback_state, total_count,"
-                                 " completed_count, callback_attempts FROM dci_transactions WHERE correlation_id = ?",
+                                 " completed_count, callback_attempts, pages, pages_sent FROM dci_transactions WHERE correlation_id = ?",
                                  "s", corr);
     if (!st) return c->err.code ? c->err.code : OP_NOT_FOUND;
     const char **f[] = {&t->sender, &t->action, &t->uri, &t->request, &t->status, &t->response, &t->cb};
@@ -178,8 +179,17 @@ static op_code load(ctx *c, const char *corr, struct txn *t) {
     t->total = store_col_int(st, 7);
     t->completed = store_col_int(st, 8);
     t->attempts = store_col_int(st, 9);
+    t->pages = arena_strdup(c->a, store_col_text(st, 10));
+    t->pages_sent = store_col_int(st, 11);
     store_reset(st);
     return OP_OK;
+}
+
+/* Records per callback when an async result is split (OPENPES_DCI_ASYNC_PAGE, default 100). */
+static int64_t async_page(void) {
+    const char *v = getenv("OPENPES_DCI_ASYNC_PAGE");
+    long n = v ? atol(v) : 100;
+    return n < 1 || n > 1000 ? 100 : n;
 }
 
 /* Run a stored search as the partner; store its result (committed). */
@@ -194,26 +204,34 @@ static op_code run_search(ctx *c, const char *corr, struct txn *t) {
     json_t *req = jx_arena(c->a, json_loads(t->request, 0, NULL));
     struct dci_agreement *ags;
     const char *refusal = NULL, *bad = NULL;
-    json_t *m = NULL;
-    int64_t n = 0, done = 0;
+    json_t *msgs = NULL;
     op_code rc = dci_search_check(c, req, &ags, &refusal, &bad);
-    if (!rc && !refusal && !bad) rc = dci_search_exec(c, req, ags, &m, &n, &done);
-    if (!rc && !m)
-        m = json_pack("{s:s, s:s, s:[], s:s}", "transaction_id", json_string_value(json_object_get(req, "transaction_id")),
-                      "correlation_id", corr, "search_response", "status_reason_message", refusal ? refusal : bad);
+    if (!rc && !refusal && !bad) rc = dci_search_exec(c, req, ags, async_page(), &msgs);
+    if (!rc && !msgs)
+        msgs = json_pack("[{s:s, s:s, s:[], s:s}]", "transaction_id", json_string_value(json_object_get(req, "transaction_id")),
+                         "correlation_id", corr, "search_response", "status_reason_message", refusal ? refusal : bad);
     if (!rc) {
         char ts[CLOCK_TS_LEN];
         clock_now_ts(ts);
-        t->status = done > 0 ? "succ" : "rjct";
-        t->response = jx_dump(c->a, m);
+        int64_t n, done, any = 0;
+        size_t i;
+        json_t *m;
+        json_array_foreach(msgs, i, m) {
+            dci_search_counts(m, &n, &done);
+            any += done;
+        }
+        dci_search_counts(json_array_get(msgs, 0), &n, &done);
+        t->status = any > 0 ? "succ" : "rjct";
+        t->response = jx_dump(c->a, json_array_get(msgs, 0));
+        t->pages = jx_dump(c->a, msgs);
         t->total = n;
         t->completed = done;
         rc = store_exec(c->db, &c->err, NULL,
-                        "UPDATE dci_transactions SET status = ?, response = ?, total_count = ?, completed_count = ?, updated_at = ?"
-                        " WHERE correlation_id = ?",
-                        "ssiiss", t->status, t->response, n, done, ts, corr);
+                        "UPDATE dci_transactions SET status = ?, response = ?, pages = ?, total_count = ?, completed_count = ?,"
+                        " updated_at = ? WHERE correlation_id = ?",
+                        "sssiiss", t->status, t->response, t->pages, n, done, ts, corr);
     }
-    json_decref(m);
+    json_decref(msgs);
     if (!rc) rc = store_commit(c->db, &c->err); /* the result and its audit rows, before any callback */
     if (c->audit_wait) audit_ticket_wait(audit_submit(c)); /* refusals are queued, not in the transaction */
     c->who = saved;
@@ -236,18 +254,35 @@ static op_code on_event(ctx *c, long long id, const char *type, const char *subj
     if (rc) return rc;
     if (!t.response && strcmp(t.action, "search") == 0 && (rc = run_search(c, corr, &t))) return rc;
     if (!t.uri || strcmp(t.cb, "pending") != 0) return OP_OK;
-    json_t *msg = jx_arena(c->a, json_loads(t.response, 0, NULL));
-    const char *action = strcmp(t.action, "search") == 0 ? "on-search" : "txn-on-status";
-    json_t *env = dci_signed_envelope(c, action, t.status, t.total, t.completed, t.sender, json_incref(msg));
-    if (!env) return c->err.code ? c->err.code : OP_INTERNAL;
-    char *body = jx_dump(c->a, env);
-    json_decref(env);
-    /* No transaction is held across the network call. */
+    json_t *msgs = jx_arena(c->a, t.pages ? json_loads(t.pages, 0, NULL) : json_pack("[o]", json_loads(t.response, 0, NULL)));
+    bool search = strcmp(t.action, "search") == 0;
+    const char *action = search ? "on-search" : "txn-on-status";
+    /* No transaction is held across the network calls. */
     if ((rc = store_commit(c->db, &c->err))) return rc;
-    op_code sent = post_json(c, t.uri, body);
-    char ts[CLOCK_TS_LEN], err[sizeof c->err.detail];
+    op_code sent = OP_OK;
+    char err[sizeof c->err.detail] = "";
+    for (int64_t k = t.pages_sent; k < (int64_t)json_array_size(msgs) && !sent; k++) {
+        json_t *m = json_array_get(msgs, (size_t)k);
+        int64_t n = t.total, done = t.completed;
+        if (search) dci_search_counts(m, &n, &done);
+        json_t *env = dci_signed_envelope(c, action, done > 0 || !search ? t.status : "rjct", n, done, t.sender, json_incref(m));
+        if (!env) {
+            sent = c->err.code ? c->err.code : OP_INTERNAL;
+            snprintf(err, sizeof err, "could not sign the callback");
+            break;
+        }
+        char *body = jx_dump(c->a, env);
+        json_decref(env);
+        sent = post_json(c, t.uri, body);
+        if (sent) {
+            snprintf(err, sizeof err, "%s", c->err.detail);
+        } else {
+            op_err e1 = {0};
+            store_exec(c->db, &e1, NULL, "UPDATE dci_transactions SET pages_sent = ? WHERE correlation_id = ?", "is", k + 1, corr);
+        }
+    }
+    char ts[CLOCK_TS_LEN];
     clock_now_ts(ts);
-    snprintf(err, sizeof err, "%s", sent ? c->err.detail : "");
     const char *state = sent == OP_OK ? "delivered" : t.attempts + 1 >= EVENT_MAX_ATTEMPTS ? "failed" : "pending";
     op_err e2 = {0};
     store_exec(c->db, &e2, NULL,

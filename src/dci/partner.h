@@ -53,6 +53,11 @@ op_code dci_own_key(ctx *c, char kid[64], unsigned char priv[32]);
 /* {"keys":[{kty,crv,kid,x,use,alg}]} of our active keys. */
 op_code dci_jwks(ctx *c, json_t **out);
 
+/* Async transactions for operators, newest first: {"items":[{correlation_id, sender_id,
+ * transaction_id, action, status, callback_state, callback_attempts, last_error, created_at,
+ * updated_at}]}.  client and callback_state may be NULL (all). */
+op_code dci_txn_list(ctx *c, const char *client, const char *callback_state, int limit, json_t **out);
+
 /* The Member paths an agreement may list (NULL-terminated). */
 extern const char *const dci_member_fields[];
 

@@ -46,7 +46,10 @@ op_code dci_txn_status(struct dci_call *k, bool sync);
  * item, or *refusal (audited) / *bad (malformed message). exec: the on-search message. */
 struct dci_agreement;
 op_code dci_search_check(ctx *c, const json_t *msg, struct dci_agreement **ags, const char **refusal, const char **bad);
-op_code dci_search_exec(ctx *c, const json_t *msg, const struct dci_agreement *ags, json_t **message, int64_t *total,
-                        int64_t *completed);
+/* exec: *messages is an array of on-search messages: one, unless async_page > 0, when the
+ * results of predicate/expression items without explicit pagination are split into pages of
+ * async_page records, message k holding page k of every item that has one (several callbacks). */
+op_code dci_search_exec(ctx *c, const json_t *msg, const struct dci_agreement *ags, int64_t async_page, json_t **messages);
+void dci_search_counts(const json_t *message, int64_t *total, int64_t *completed);
 
 #endif

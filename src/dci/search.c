@@ -146,27 +146,71 @@ op_code dci_search_check(ctx *c, const json_t *msg, struct dci_agreement **agsp,
     return OP_OK;
 }
 
-op_code dci_search_exec(ctx *c, const json_t *msg, const struct dci_agreement *ags, json_t **message, int64_t *total,
-                        int64_t *completed_out) {
+/* One result object for an item: the records [from, to) of hits, minimised and audited. */
+static op_code item_page(ctx *c, const json_t *it, const char *ref, const char *ts, const struct dci_agreement *ag,
+                         const struct hit *hits, size_t nh, int64_t page_size, int64_t page_number, json_t **res) {
+    int64_t from = (page_number - 1) * page_size;
+    json_t *recs = json_array();
+    access_decision d;
+    access_decide_partner(c, PD_SEARCH, ag->purpose, ag->id, ag->legal_basis, NULL, &d);
+    bool want_uin = dci_agreement_allows_field(ag, "member_identifier");
+    for (int64_t j = from; j < (int64_t)nh && j < from + page_size; j++) {
+        const struct dci_member_row *r = &hits[j].row;
+        char *uin = NULL;
+        if (want_uin && r->nid_enc) {
+            op_err e = {0};
+            if (fieldcrypt_decrypt(c->a, r->nid_enc, pr_nid_aad(c->a, r->id), &uin, NULL, &e)) uin = NULL;
+        }
+        json_t *m = dci_member_build(c->a, r, uin);
+        if (uin) memset(uin, 0, strlen(uin));
+        dci_member_minimise(m, ag);
+        json_array_append_new(recs, m);
+        op_code rc = access_audit(c, PD_SEARCH, "person", r->id, r->id, &d);
+        if (rc) {
+            json_decref(recs);
+            return rc;
+        }
+    }
+    *res = json_pack("{s:s, s:s, s:s, s:{s:s, s:s, s:s, s:o}, s:{s:I, s:I, s:I}}", "reference_id", ref, "timestamp", ts, "status",
+                     "succ", "data", "version", "1.0.0", "reg_type", "ns:org:RegistryType:ESS", "reg_record_type", "Member",
+                     "reg_records", recs, "pagination", "page_size", (json_int_t)page_size, "page_number", (json_int_t)page_number,
+                     "total_count", (json_int_t)nh);
+    const char *loc = json_string_value(json_object_get(it, "locale"));
+    if (loc) json_object_set_new(*res, "locale", json_string(loc));
+    return OP_OK;
+}
+
+/* Message k of a result: the k-th page of every item that has one. */
+static json_t *assemble(ctx *c, const char *tid, const json_t *per_item, size_t k) {
+    json_t *out = json_array();
+    size_t i;
+    json_t *pages;
+    json_array_foreach(per_item, i, pages) {
+        json_t *p = json_array_get(pages, k);
+        if (p) json_array_append(out, p);
+    }
+    return json_pack("{s:s, s:s, s:o}", "transaction_id", tid, "correlation_id", c->correlation_id, "search_response", out);
+}
+
+op_code dci_search_exec(ctx *c, const json_t *msg, const struct dci_agreement *ags, int64_t async_page, json_t **messages) {
     const json_t *items = json_object_get(msg, "search_request");
     const char *tid = json_string_value(json_object_get(msg, "transaction_id"));
     size_t n = json_array_size(items);
     char ts[CLOCK_TS_LEN];
     clock_now_ts(ts);
-    json_t *out = json_array();
-    int64_t completed = 0;
+    json_t *out = json_array(); /* per item: its page objects */
     for (size_t i = 0; i < n; i++) {
         const json_t *it = json_array_get(items, i);
         const char *ref = json_string_value(json_object_get(it, "reference_id"));
         if (!ref) {
-            json_array_append_new(out, rjct(NULL, ts, "rjct.reference_id.invalid", "reference_id is required"));
+            json_array_append_new(out, json_pack("[o]", rjct(NULL, ts, "rjct.reference_id.invalid", "reference_id is required")));
             continue;
         }
         struct dq_query q;
         const char *reason;
         char why[200];
         if (!dq_parse(c->a, json_object_get(it, "search_criteria"), &q, &reason, why, sizeof why)) {
-            json_array_append_new(out, rjct(ref, ts, reason, why));
+            json_array_append_new(out, json_pack("[o]", rjct(ref, ts, reason, why)));
             continue;
         }
         const struct dci_agreement *ag = &ags[i];
@@ -175,8 +219,8 @@ op_code dci_search_exec(ctx *c, const json_t *msg, const struct dci_agreement *a
         for (int a = 0; a < DQ_NATTR && !denied; a++)
             if ((q.attrs_used & (1u << a)) && !dci_agreement_allows_attr(ag, dq_attr_name(a))) denied = dq_attr_name(a);
         if (denied) {
-            json_array_append_new(out, rjct(ref, ts, "rjct.search_criteria.invalid",
-                                            arena_printf(c->a, "the data-sharing agreement does not allow querying by \"%s\"", denied)));
+            json_array_append_new(out, json_pack("[o]", rjct(ref, ts, "rjct.search_criteria.invalid",
+                                                             arena_printf(c->a, "the data-sharing agreement does not allow querying by \"%s\"", denied))));
             continue;
         }
         struct hit *hits = NULL;
@@ -186,36 +230,20 @@ op_code dci_search_exec(ctx *c, const json_t *msg, const struct dci_agreement *a
             json_decref(out);
             return rc;
         }
-        int64_t from = (q.page_number - 1) * q.page_size;
-        json_t *recs = json_array();
-        access_decision d;
-        access_decide_partner(c, PD_SEARCH, ag->purpose, ag->id, ag->legal_basis, NULL, &d);
-        bool want_uin = dci_agreement_allows_field(ag, "member_identifier");
-        for (int64_t j = from; j < (int64_t)nh && j < from + q.page_size; j++) {
-            const struct dci_member_row *r = &hits[j].row;
-            char *uin = NULL;
-            if (want_uin && r->nid_enc) {
-                op_err e = {0};
-                if (fieldcrypt_decrypt(c->a, r->nid_enc, pr_nid_aad(c->a, r->id), &uin, NULL, &e)) uin = NULL;
-            }
-            json_t *m = dci_member_build(c->a, r, uin);
-            if (uin) memset(uin, 0, strlen(uin));
-            dci_member_minimise(m, ag);
-            json_array_append_new(recs, m);
-            if ((rc = access_audit(c, PD_SEARCH, "person", r->id, r->id, &d))) {
-                json_decref(recs);
+        json_t *pages = json_array();
+        bool split = async_page > 0 && !q.paged && q.kind == DQ_KIND_TREE;
+        int64_t psize = split ? async_page : q.page_size;
+        int64_t first = split ? 1 : q.page_number, last = split ? (nh ? ((int64_t)nh + psize - 1) / psize : 1) : q.page_number;
+        for (int64_t pg = first; pg <= last; pg++) {
+            json_t *res;
+            if ((rc = item_page(c, it, ref, ts, ag, hits, nh, psize, pg, &res))) {
+                json_decref(pages);
                 json_decref(out);
                 return rc;
             }
+            json_array_append_new(pages, res);
         }
-        json_t *res = json_pack("{s:s, s:s, s:s, s:{s:s, s:s, s:s, s:o}, s:{s:I, s:I, s:I}}", "reference_id", ref, "timestamp", ts,
-                                "status", "succ", "data", "version", "1.0.0", "reg_type", "ns:org:RegistryType:ESS",
-                                "reg_record_type", "Member", "reg_records", recs, "pagination", "page_size",
-                                (json_int_t)q.page_size, "page_number", (json_int_t)q.page_number, "total_count", (json_int_t)nh);
-        const char *loc = json_string_value(json_object_get(it, "locale"));
-        if (loc) json_object_set_new(res, "locale", json_string(loc));
-        json_array_append_new(out, res);
-        completed++;
+        json_array_append_new(out, pages);
     }
     access_decision d;
     access_decide_partner(c, PD_SEARCH, ags[0].purpose, ags[0].id, ags[0].legal_basis, NULL, &d);
@@ -224,10 +252,24 @@ op_code dci_search_exec(ctx *c, const json_t *msg, const struct dci_agreement *a
         json_decref(out);
         return rc;
     }
-    *message = json_pack("{s:s, s:s, s:o}", "transaction_id", tid, "correlation_id", c->correlation_id, "search_response", out);
-    *total = (int64_t)n;
-    *completed_out = completed;
+    size_t npages = 1;
+    size_t i;
+    json_t *pages;
+    json_array_foreach(out, i, pages) if (json_array_size(pages) > npages) npages = json_array_size(pages);
+    *messages = json_array();
+    for (size_t k = 0; k < npages; k++) json_array_append_new(*messages, assemble(c, tid, out, k));
+    json_decref(out);
     return OP_OK;
+}
+
+void dci_search_counts(const json_t *message, int64_t *total, int64_t *completed) {
+    const json_t *items = json_object_get(message, "search_response");
+    *total = (int64_t)json_array_size(items);
+    *completed = 0;
+    size_t i;
+    json_t *p;
+    json_array_foreach(items, i, p) *completed += json_is_string(json_object_get(p, "status")) &&
+                                                  strcmp(json_string_value(json_object_get(p, "status")), "succ") == 0;
 }
 
 op_code dci_sync_search(struct dci_call *k) {
@@ -238,8 +280,11 @@ op_code dci_sync_search(struct dci_call *k) {
     if (rc) return rc;
     if (bad) return dci_reply_err(k, "err.request.bad", bad);
     if (refusal) return dci_reply_http(k, 403, "err.request.forbidden", refusal);
-    json_t *m;
+    json_t *msgs;
+    if ((rc = dci_search_exec(c, k->env.message, ags, 0, &msgs))) return rc;
     int64_t n, done;
-    if ((rc = dci_search_exec(c, k->env.message, ags, &m, &n, &done))) return rc;
+    json_t *m = json_incref(json_array_get(msgs, 0));
+    json_decref(msgs);
+    dci_search_counts(m, &n, &done);
     return dci_reply_signed(k, "on-search", done == 0 ? "rjct" : "succ", n, done, m);
 }

@@ -257,6 +257,9 @@ static const struct migration migrations[] = {
      "  proposed_by TEXT NOT NULL, decided_by TEXT, decision_reason TEXT, appeal_reason TEXT,"
      "  appeal_decided_by TEXT, appeal_decision_reason TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
      "CREATE INDEX ei_sanctions_claim ON ei_sanctions(claim_id, day);"},
+    {42, "dci: async results paged into several callbacks",
+     "ALTER TABLE dci_transactions ADD COLUMN pages TEXT;"
+     "ALTER TABLE dci_transactions ADD COLUMN pages_sent INTEGER NOT NULL DEFAULT 0;"},
 };
 
 #define NMIGRATIONS (int)(sizeof migrations / sizeof migrations[0])

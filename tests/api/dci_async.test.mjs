@@ -12,6 +12,7 @@ const UIN = '950314-1042150';
 let s, recv, jwks, tok;
 const got = [];
 let failNext = 0;
+let flaky = 0;
 
 const uinQ = () => ({ query_type: 'idtype-value', query: { type: 'UIN', value: UIN } });
 const wait = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -29,7 +30,8 @@ before(async () => {
     let b = '';
     req.on('data', (d) => { b += d; });
     req.on('end', () => {
-      if (failNext > 0) { failNext--; res.writeHead(500); res.end('down'); return; }
+      if (req.url.startsWith('/flaky/') && ++flaky === 2) { res.writeHead(503); res.end('busy'); return; }
+      if (failNext > 0 || req.url.startsWith('/dead/')) { if (!req.url.startsWith('/dead/')) failNext--; res.writeHead(500); res.end('down'); return; }
       got.push({ path: req.url, body: JSON.parse(b), ct: req.headers['content-type'] });
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify({ message: { ack_status: 'ACK', timestamp: new Date().toISOString(), correlation_id: 'x' } }));
@@ -41,7 +43,10 @@ before(async () => {
   s.cliOk('client', 'add', '--id', 'sr-async', '--secret', SECRET, '--scopes', 'registry.search');
   s.cliOk('partner', 'add', '--client', 'sr-async', '--sig-mode', 'off');
   s.cliOk('partner', 'agreement', 'add', '--client', 'sr-async', '--purposes', 'welfare_referral', '--fields', 'member_identifier employment_status',
-    '--attributes', 'UIN OPENPES region', '--legal-basis', 'MoU', '--valid-from', '2020-01-01');
+    '--attributes', 'UIN OPENPES region employment_status', '--legal-basis', 'MoU', '--valid-from', '2020-01-01');
+  s.cliOk('office', 'add', '--code', 'HQ-1', '--name', 'HQ', '--kind', 'ministry', '--region', 'KR-11');
+  s.cliOk('user', 'add', '--username', 'ops.admin', '--password', 'correct-horse-42', '--kind', 'staff', '--role', 'admin', '--office', 'HQ-1', '--name', 'Ops');
+  process.env.OPENPES_DCI_ASYNC_PAGE = '20'; // large results come back in callbacks of 20 records
   await s.start();
   jwks = (await s.get('/.well-known/jwks.json')).body;
   tok = await token(s, 'sr-async', SECRET);
@@ -152,4 +157,65 @@ test('async search refused outside the agreement (403) and malformed messages ar
   assert.equal(e.body.message.ack_status, 'ERR');
   const u = await post('/ess/search', envelope('sr-async', searchMsg([uinQ()]), { header: { sender_uri: 'ftp://x/y' } }));
   assert.equal(u.body.message.error.code, 'err.sender_uri.invalid');
+});
+
+test('operators see failing callbacks (admin API and CLI)', async () => {
+  const r = await post('/registry/search', envelope('sr-async', searchMsg([uinQ()]), { header: { sender_uri: uri('/dead/on-search') } }));
+  const corr = r.body.message.correlation_id;
+  const admin = await s.login('ops.admin', 'correct-horse-42');
+  let row;
+  for (let i = 0; i < 100 && !row?.last_error; i++) {
+    const l = await s.get('/api/v1/partners/transactions?callback_state=pending&client=sr-async', { token: admin });
+    assert.equal(l.status, 200, l.text);
+    row = l.body.items.find((x) => x.correlation_id === corr);
+    await wait(50);
+  }
+  assert.equal(row.status, 'succ');
+  assert.ok(row.callback_attempts >= 1);
+  assert.match(row.last_error, /HTTP 500/);
+  assert.match(s.cliOk('partner', 'transactions', '--callback-state', 'pending'), new RegExp(corr));
+  assert.equal((await s.get('/api/v1/partners/transactions?callback_state=lost', { token: admin })).status, 422);
+});
+
+test('a large async result is paged into several callbacks; explicit pagination is one page', async () => {
+  const total = Number(sql(s, "SELECT COUNT(*) FROM persons WHERE region_code = 'KR-11'")[0]);
+  assert.ok(total > 40, `demo data has ${total} people in KR-11`);
+  const crit = { query_type: 'predicate', query: [{ seq_num: 1, expression1: { attribute_name: 'region', operator: 'eq', attribute_value: 'KR-11' } }] };
+  const r = await post('/registry/search', envelope('sr-async', searchMsg([crit, uinQ()]), { header: { sender_uri: uri('/paged/on-search') } }));
+  const corr = r.body.message.correlation_id;
+  const pages = Math.ceil(total / 20);
+  for (let t = 0; t < 160 && got.filter((c) => c.body.message?.correlation_id === corr).length < pages; t++) await wait(50);
+  const cbs = got.filter((c) => c.body.message?.correlation_id === corr);
+  assert.equal(cbs.length, pages);
+  const ids = new Set();
+  cbs.forEach((cb, k) => {
+    assert.ok(verify(cb.body, jwks));
+    const item = cb.body.message.search_response.find((x) => x.reference_id === 'ref-1');
+    assert.deepEqual(item.pagination, { page_size: 20, page_number: k + 1, total_count: total });
+    for (const m of item.data.reg_records) ids.add(m.member_identifier[1].identifier_value);
+    // the UIN item (one page) travels in the first callback only
+    assert.equal(cb.body.message.search_response.some((x) => x.reference_id === 'ref-2'), k === 0);
+    assert.equal(cb.body.header.total_count, k === 0 ? 2 : 1);
+  });
+  assert.equal(ids.size, total);
+  // explicit pagination: exactly that page, one callback
+  const one = { ...crit, pagination: { page_size: 5, page_number: 2 } };
+  const r2 = await post('/ess/search', envelope('sr-async', searchMsg([one]), { header: { sender_uri: uri('/paged/on-search') } }));
+  const cb = await callback((c) => c.body.message?.correlation_id === r2.body.message.correlation_id);
+  await wait(300);
+  assert.equal(got.filter((c) => c.body.message?.correlation_id === r2.body.message.correlation_id).length, 1);
+  assert.deepEqual(cb.body.message.search_response[0].pagination, { page_size: 5, page_number: 2, total_count: total });
+});
+
+test('a failed page is retried from that page on: every page arrives exactly once', async () => {
+  const total = Number(sql(s, "SELECT COUNT(*) FROM persons WHERE region_code = 'KR-11'")[0]);
+  const crit = { query_type: 'predicate', query: [{ seq_num: 1, expression1: { attribute_name: 'region', operator: 'eq', attribute_value: 'KR-11' } }] };
+  const r = await post('/registry/search', envelope('sr-async', searchMsg([crit]), { header: { sender_uri: uri('/flaky/on-search') } }));
+  const corr = r.body.message.correlation_id;
+  const pages = Math.ceil(total / 20);
+  for (let t = 0; t < 300 && got.filter((c) => c.body.message?.correlation_id === corr).length < pages; t++) await wait(50);
+  const nums = got.filter((c) => c.body.message?.correlation_id === corr).map((c) => c.body.message.search_response[0].pagination.page_number);
+  assert.deepEqual(nums, Array.from({ length: pages }, (_, i) => i + 1));
+  const l = sql(s, `SELECT callback_state, callback_attempts, pages_sent FROM dci_transactions WHERE correlation_id = '${corr}'`);
+  assert.deepEqual(l, [`delivered|2|${pages}`]);
 });
