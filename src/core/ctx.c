@@ -1,6 +1,9 @@
 /* ctx.c - role names and system contexts. */
 #include "core/ctx.h"
 
+#include "audit/audit.h"
+#include "base/log.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -50,6 +53,13 @@ bool ctx_init_system(ctx *c, const char *name, const char *purpose, op_err *e) {
 
 void ctx_release(ctx *c) {
     if (c->db && store_in_tx(c->db)) store_rollback(c->db);
+    /* Read and refusal audit records still queued (CLI commands, worker jobs) are written before
+     * the context goes: an access is never left unrecorded.  (HTTP requests submit them in the
+     * dispatcher and answer only once they are durable.) */
+    if (c->audit_wait) {
+        audit_ticket *t = audit_submit(c);
+        if (t && !audit_ticket_wait(t)) log_error("could not record %s's accesses in the audit log", c->who.id);
+    }
     arena_free(c->a);
     c->a = NULL;
 }

@@ -65,6 +65,8 @@ typedef struct ctx {
 /* A context for CLI commands and workers: actor "system:<name>", its own arena, the thread's
  * store connection.  Returns false (with e filled) when the database cannot be opened. */
 bool ctx_init_system(ctx *c, const char *name, const char *purpose, op_err *e);
+/* Ends the context: rolls back an open transaction, writes queued audit records (waiting until
+ * they are durable) and frees the arena. */
 void ctx_release(ctx *c);
 /* ctx_fail: record an error on the context and return its code. */
 #define ctx_fail(c, code, hint, ...) op_fail(&(c)->err, (code), (hint), __VA_ARGS__)

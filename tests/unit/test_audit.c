@@ -77,3 +77,21 @@ Test(audit, inserted_record_is_reported) {
     cr_assert_eq(audit_verify(s, NULL, &e), OP_CONFLICT);
     cr_assert(strstr(e.detail, "record 3"), "%s", e.detail);
 }
+
+Test(audit, ctx_release_writes_queued_records) {
+    /* CLI commands and worker jobs never call audit_submit themselves: releasing the context
+     * must write what was queued, not drop it. */
+    store *s = test_db_open();
+    op_err e = {0};
+    ctx c;
+    cr_assert(ctx_init_system(&c, "test", "system_operation", &e));
+    struct audit_rec r = {.action = "READ", .resource_type = "person", .resource_id = "p", .person_id = "p",
+                          .purpose = "system_operation", .legal_basis = "test", .outcome = "allow"};
+    cr_assert_eq(audit_record(&c, &r), OP_OK);
+    cr_assert_eq(audit_record(&c, &r), OP_OK);
+    ctx_release(&c);
+    int64_t n = 0;
+    cr_assert_eq(audit_verify(s, &n, &e), OP_OK, "%s", e.detail);
+    cr_assert_eq(n, 2, "both queued reads are in the log");
+    audit_stop();
+}
