@@ -79,9 +79,13 @@ run: deps
 test: deps
 	@scripts/test-all.sh
 
+# All benchmarks; BENCH="persons search recommend" (any subset) selects some.
+BENCH ?= persons search recommend
 bench: deps
 	@$(MAKE) --no-print-directory all tools
-	@BUILD=$(BUILD) bench/run.sh
+	@$(if $(filter persons,$(BENCH)),BUILD=$(BUILD) bench/run.sh)
+	@$(if $(filter search,$(BENCH)),echo "== vacancy search" && BUILD=$(BUILD) bench/jobs/run.sh)
+	@$(if $(filter recommend,$(BENCH)),echo "== recommendations" && BUILD=$(BUILD) bench/jobs/recommend.sh)
 
 # libFuzzer targets for the parsers (fuzz/), FUZZ_SECONDS each; not part of `make test`.
 fuzz:
