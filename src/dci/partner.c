@@ -1,7 +1,6 @@
 /* partner.c - see partner.h. */
 #include "dci/partner.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -9,8 +8,6 @@
 #include "base/id.h"
 #include "base/jsonx.h"
 #include "dci/query.h"
-#include "sec/fieldcrypt.h"
-#include "sec/sign.h"
 
 const char *const dci_member_fields[] = {
     "member_identifier", "demographic_info", "demographic_info.name", "demographic_info.sex",
@@ -250,146 +247,3 @@ bool dci_agreement_allows_field(const struct dci_agreement *ag, const char *path
 
 bool dci_agreement_allows_attr(const struct dci_agreement *ag, const char *attr) { return list_has(ag->attributes, attr); }
 
-op_code dci_replay_check(ctx *c, const char *sender_id, const char *message_id) {
-    char now[CLOCK_TS_LEN], cutoff[CLOCK_TS_LEN];
-    int64_t us = clock_now_us();
-    clock_format_ts(us, now);
-    clock_format_ts(us - 86400LL * 1000000, cutoff);
-    int64_t n = 0;
-    op_code rc = store_exec(c->db, &c->err, &n,
-                            "INSERT INTO dci_seen_messages (sender_id, message_id, seen_at) VALUES (?,?,?)"
-                            " ON CONFLICT (sender_id, message_id) DO NOTHING",
-                            "sss", sender_id, message_id, now);
-    if (rc) return rc;
-    if (n == 0) {
-        rc = store_exec(c->db, &c->err, &n,
-                        "UPDATE dci_seen_messages SET seen_at = ? WHERE sender_id = ? AND message_id = ? AND seen_at < ?", "ssss",
-                        now, sender_id, message_id, cutoff);
-        if (rc) return rc;
-        if (n == 0)
-            return op_fail(&c->err, OP_DUPLICATE, NULL, "message_id \"%s\" was already received from this sender in the last 24 h",
-                           message_id);
-    }
-    /* housekeeping: now and then drop ids older than the window */
-    unsigned char b;
-    id_random(&b, 1);
-    if (b == 0) store_exec(c->db, &c->err, NULL, "DELETE FROM dci_seen_messages WHERE seen_at < ?", "s", cutoff);
-    return OP_OK;
-}
-
-/* ---- our signing key ---- */
-
-static pthread_mutex_t own_mu = PTHREAD_MUTEX_INITIALIZER;
-static bool own_loaded;
-static char own_kid[64];
-static unsigned char own_priv[32];
-
-static op_code own_load(ctx *c) {
-    store_stmt *q = store_query(c->db, &c->err, "SELECT kid, private_enc FROM dci_signing_keys WHERE active = 1 ORDER BY created_at, kid", "");
-    if (!q) return c->err.code ? c->err.code : OP_NOT_FOUND;
-    char *plain = NULL;
-    size_t len = 0;
-    const char *kid = store_col_text(q, 0);
-    op_code rc = fieldcrypt_decrypt(c->a, store_col_text(q, 1), arena_printf(c->a, "dci-signing-key:%s", kid), &plain, &len, &c->err);
-    if (!rc && len == 32) {
-        snprintf(own_kid, sizeof own_kid, "%s", kid);
-        memcpy(own_priv, plain, 32);
-        memset(plain, 0, len);
-        own_loaded = true;
-    } else if (!rc) {
-        rc = op_fail(&c->err, OP_INTERNAL, NULL, "the stored DCI signing key is malformed");
-    }
-    store_reset(q);
-    return rc;
-}
-
-static op_code own_create(ctx *c) {
-    unsigned char priv[32], pub[32];
-    sign_keygen(priv, pub);
-    char kid[64], x[64], ts[CLOCK_TS_LEN];
-    char idv[ID_LEN];
-    id_uuid7(idv);
-    snprintf(kid, sizeof kid, "openpes-%.8s", idv + 24);
-    b64_encode(pub, 32, x, true);
-    clock_now_ts(ts);
-    char *enc;
-    op_code rc = fieldcrypt_encrypt(c->a, priv, 32, arena_printf(c->a, "dci-signing-key:%s", kid), &enc, &c->err);
-    memset(priv, 0, sizeof priv);
-    if (rc) return rc;
-    return store_exec(c->db, &c->err, NULL, "INSERT INTO dci_signing_keys (kid, private_enc, public_key, active, created_at) VALUES (?,?,?,1,?)",
-                      "ssss", kid, enc, x, ts);
-}
-
-op_code dci_own_key(ctx *c, char kid[64], unsigned char priv[32]) {
-    pthread_mutex_lock(&own_mu);
-    op_code rc = OP_OK;
-    if (!own_loaded) {
-        rc = own_load(c);
-        if (rc == OP_NOT_FOUND) {
-            op_clear(&c->err);
-            rc = own_create(c);
-            if (!rc) rc = own_load(c);
-        }
-    }
-    if (!rc) {
-        memcpy(kid, own_kid, 64);
-        memcpy(priv, own_priv, 32);
-    }
-    pthread_mutex_unlock(&own_mu);
-    return rc;
-}
-
-op_code dci_jwks(ctx *c, json_t **out) {
-    char kid[64];
-    unsigned char priv[32];
-    op_code rc = dci_own_key(c, kid, priv);
-    memset(priv, 0, sizeof priv);
-    if (rc) return rc;
-    json_t *keys = json_array();
-    store_stmt *st = store_prepare(c->db, "SELECT kid, public_key FROM dci_signing_keys WHERE active = 1 ORDER BY created_at, kid", &c->err);
-    if (!st) {
-        json_decref(keys);
-        return c->err.code;
-    }
-    while (store_step(st, &c->err) == STORE_ROW)
-        json_array_append_new(keys, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "kty", "OKP", "crv", "Ed25519", "kid", store_col_text(st, 0),
-                                              "x", store_col_text(st, 1), "use", "sig", "alg", "EdDSA"));
-    store_reset(st);
-    *out = json_pack("{s:o}", "keys", keys);
-    return OP_OK;
-}
-
-op_code dci_txn_list(ctx *c, const char *client, const char *state, int limit, json_t **out) {
-    static const char *const states[] = {"none", "pending", "delivered", "failed", NULL};
-    if (state && !jx_in(state, states))
-        return op_fail_field(&c->err, OP_VALIDATION, "callback_state", NULL, "callback_state must be none, pending, delivered or failed");
-    if (limit < 1 || limit > 1000) limit = 100;
-    store_stmt *st = store_prepare(c->db,
-                                   "SELECT correlation_id, sender_id, transaction_id, action, status, callback_state, callback_attempts,"
-                                   " last_error, created_at, updated_at FROM dci_transactions"
-                                   " WHERE (CAST(? AS TEXT) IS NULL OR sender_id = ?) AND (CAST(? AS TEXT) IS NULL OR callback_state = ?)"
-                                   " ORDER BY created_at DESC, correlation_id DESC LIMIT ?",
-                                   &c->err);
-    if (!st) return c->err.code;
-    store_bind_text(st, 1, client);
-    store_bind_text(st, 2, client);
-    store_bind_text(st, 3, state);
-    store_bind_text(st, 4, state);
-    store_bind_int(st, 5, limit);
-    json_t *items = json_array();
-    int r;
-    while ((r = store_step(st, &c->err)) == STORE_ROW)
-        json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:o, s:s, s:s}", "correlation_id", store_col_text(st, 0),
-                                               "sender_id", store_col_text(st, 1), "transaction_id", store_col_text(st, 2), "action",
-                                               store_col_text(st, 3), "status", store_col_text(st, 4), "callback_state",
-                                               store_col_text(st, 5), "callback_attempts", (json_int_t)store_col_int(st, 6), "last_error",
-                                               store_col_text(st, 7) ? json_string(store_col_text(st, 7)) : json_null(), "created_at",
-                                               store_col_text(st, 8), "updated_at", store_col_text(st, 9)));
-    store_reset(st);
-    if (r == STORE_ERROR) {
-        json_decref(items);
-        return c->err.code;
-    }
-    *out = json_pack("{s:o, s:I}", "items", items, "count", (json_int_t)json_array_size(items));
-    return OP_OK;
-}
