@@ -29,6 +29,9 @@ int cmd_partner(int argc, char **argv);
 int cmd_ei(int argc, char **argv);
 int cmd_match(int argc, char **argv);
 
+/* Event handlers and periodic tasks that connect the modules (wiring.c); serve and worker. */
+void cli_register_workers(void);
+
 /* Open the global store connection for this thread and migrate it; prints the error. */
 bool cli_open_db(bool migrate);
 /* Print an op_err the way every command does: "openpes: message: detail\nhint: ...". */

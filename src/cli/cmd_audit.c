@@ -28,6 +28,7 @@ int cmd_audit(int argc, char **argv) {
 
 int cmd_worker(int argc, char **argv) {
     if (!cli_open_db(true)) return 1;
+    cli_register_workers();
     bool once = cli_flag(argc, argv, "once");
     char owner[64];
     snprintf(owner, sizeof owner, "cli-worker:%d", (int)getpid());

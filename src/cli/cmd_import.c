@@ -9,12 +9,14 @@
 
 #include "base/jsonx.h"
 #include "cli/cli.h"
+#include "ei/ei.h"
 #include "jobs/jobs.h"
 
 static const char usage[] =
     "usage: openpes import taxonomy FILE [--report FILE]    scheme or crosswalk CSV\n"
     "       openpes import employers FILE [--report FILE]   JSONL, one employer per line\n"
-    "       openpes import vacancies FILE [--report FILE]   JSONL, one vacancy per line (partner feeds)\n";
+    "       openpes import vacancies FILE [--report FILE]   JSONL, one vacancy per line (partner feeds)\n"
+    "       openpes import employment FILE [--report FILE]  JSONL or CSV insured employment spells\n";
 
 static op_code import_employers(ctx *c, const char *path, FILE *report, long *ok, long *bad) {
     FILE *fp = fopen(path, "r");
@@ -62,7 +64,7 @@ int cmd_import(int argc, char **argv) {
         fprintf(stderr, "openpes: unknown option \"%s\"\n%s", argv[i], usage);
         return 2;
     }
-    if (strcmp(what, "taxonomy") && strcmp(what, "employers") && strcmp(what, "vacancies")) {
+    if (strcmp(what, "taxonomy") && strcmp(what, "employers") && strcmp(what, "vacancies") && strcmp(what, "employment")) {
         fprintf(stderr, "openpes: import: unknown kind \"%s\"\n%s", what, usage);
         return 2;
     }
@@ -77,9 +79,17 @@ int cmd_import(int argc, char **argv) {
     op_err e = {0};
     if (!ctx_init_system(&c, "import", "system_operation", &e)) return cli_fail(&e);
     long ok = 0, bad = 0;
-    op_code rc = strcmp(what, "taxonomy") == 0    ? jobs_import_taxonomy(&c, file, report, &ok, &bad)
-                 : strcmp(what, "employers") == 0 ? import_employers(&c, file, report, &ok, &bad)
-                                                  : jobs_import_vacancies(&c, file, report, &ok, &bad);
+    op_code rc;
+    if (strcmp(what, "employment") == 0) { /* the same as `openpes ei import-employment` */
+        FILE *in = fopen(file, "r");
+        rc = in ? ei_import_employment(&c, in, report, &ok, &bad)
+                : op_fail(&c.err, OP_NOT_FOUND, "check the path", "cannot read \"%s\"", file);
+        if (in) fclose(in);
+    } else {
+        rc = strcmp(what, "taxonomy") == 0    ? jobs_import_taxonomy(&c, file, report, &ok, &bad)
+             : strcmp(what, "employers") == 0 ? import_employers(&c, file, report, &ok, &bad)
+                                              : jobs_import_vacancies(&c, file, report, &ok, &bad);
+    }
     int ret = rc ? cli_fail(&c.err) : bad ? 3 : 0;
     if (!rc) fprintf(report, "%s: %ld accepted, %ld rejected\n", file, ok, bad);
     if (rpath) fclose(report);

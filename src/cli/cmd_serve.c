@@ -21,7 +21,7 @@ int cmd_serve(int argc, char **argv) {
         return r;
     }
     ctx_release(&c);
-    worker_register_periodic("jobs.close_expired", 300, jobs_close_expired);
+    cli_register_workers();
     struct server_opts o = {0};
     const char *v;
     o.bind = cli_opt(argc, argv, "bind");

@@ -199,6 +199,25 @@ test('job diary and recognition rounds: evaluation and counsellor override', asy
   assert.equal(r.body.override_reason, 'attended in person');
 });
 
+test('an application made on the platform appears in the claimant\'s job diary (outbox -> worker -> EI)', async () => {
+  s.cliOk('seed', '--vacancies', '3', '--seed', '9');
+  const list = await s.get('/api/v1/vacancies?page_size=1');
+  assert.equal(list.status, 200, list.text);
+  const ap = await s.post(`/api/v1/vacancies/${list.body.items[0].id}/applications`, {}, { token: tok.a });
+  assert.equal(ap.status, 201, ap.text);
+  let items = [];
+  for (let i = 0; i < 50; i++) { // the background worker polls every 200 ms
+    const d = await s.get(`/api/v1/claims/${claimA.id}/activities`, { token: tok.a });
+    items = d.body.items;
+    if (items.some((x) => x.source === 'platform')) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const platform = items.filter((x) => x.source === 'platform');
+  assert.equal(platform.length, 1, JSON.stringify(items));
+  assert.equal(platform[0].type, 'application');
+  assert.equal(platform[0].date, T(0));
+});
+
 test('employment detection: claim suspended, event queued, registration placed, duplicates idempotent', async () => {
   const reg = { national_id: NIDS.a, employer_brn: '222-33-44444', employer_name: 'NewCo', start_date: T(-30) };
   assertError(assert, await s.post('/api/v1/insurance/registrations', reg, { token: tok.other }), 403);

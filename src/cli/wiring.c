@@ -1,0 +1,31 @@
+/* wiring.c - what connects the modules at run time: event handlers and periodic tasks.
+ *
+ * Modules do not call each other through the outbox directly; the program registers here which
+ * module reacts to which event, so the lower layers (events) depend on none of them.  Both
+ * `openpes serve` (its background worker) and `openpes worker` use this one list. */
+#include <jansson.h>
+
+#include "cli/cli.h"
+#include "ei/ei.h"
+#include "events/outbox.h"
+#include "jobs/jobs.h"
+
+/* application.activity {person_id, date, type} (jobs/application.c) -> the claimant's job diary. */
+static op_code on_application_activity(ctx *c, long long id, const char *type, const char *subject, json_t *p) {
+    (void)id;
+    (void)type;
+    (void)subject;
+    const char *person = json_string_value(json_object_get(p, "person_id"));
+    const char *date = json_string_value(json_object_get(p, "date"));
+    const char *kind = json_string_value(json_object_get(p, "type"));
+    if (!person || !date || !kind) return op_fail(&c->err, OP_VALIDATION, NULL, "application.activity lacks person_id, date or type");
+    return ei_activity_from_application(c, person, date, kind);
+}
+
+void cli_register_workers(void) {
+    static int done;
+    if (done++) return;
+    event_register("application.activity", on_application_activity);
+    worker_register_periodic("jobs.close_expired", 300, jobs_close_expired);
+    worker_register_periodic("ei.evaluate_rounds", 3600, ei_periodic_evaluate);
+}
