@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
+#include "dci/registry.h"
 #include "ei/ei.h"
 #include "events/outbox.h"
 #include "jobs/jobs.h"
@@ -26,6 +27,7 @@ void cli_register_workers(void) {
     static int done;
     if (done++) return;
     event_register("application.activity", on_application_activity);
+    event_register("dci.", dci_async_on_event);
     worker_register_periodic("jobs.close_expired", 300, jobs_close_expired);
     worker_register_periodic("ei.evaluate_rounds", 3600, ei_periodic_evaluate);
 }

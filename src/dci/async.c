@@ -240,7 +240,7 @@ static op_code run_search(ctx *c, const char *corr, struct txn *t) {
     return store_begin(c->db, &c->err);
 }
 
-static op_code on_event(ctx *c, long long id, const char *type, const char *subject, json_t *payload) {
+op_code dci_async_on_event(ctx *c, long long id, const char *type, const char *subject, json_t *payload) {
     (void)id;
     (void)type;
     (void)subject;
@@ -300,4 +300,3 @@ static op_code on_event(ctx *c, long long id, const char *type, const char *subj
 
 /* The worker handler registers itself when the program starts (the DCI module is linked in
  * through h_dci.c); cmd_serve/cmd_worker need no change. */
-__attribute__((constructor)) static void dci_async_register(void) { event_register("dci.", on_event); }

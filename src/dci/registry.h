@@ -36,6 +36,10 @@ op_code dci_reply_signed(struct dci_call *k, const char *action, const char *sta
 json_t *dci_signed_envelope(ctx *c, const char *action, const char *status, int64_t total, int64_t completed,
                             const char *receiver, json_t *message);
 
+/* The worker's handler for "dci." events (async searches and their callbacks); registered by the
+ * program (src/cli/wiring.c). */
+op_code dci_async_on_event(ctx *c, long long id, const char *type, const char *subject, json_t *payload);
+
 /* Actions (search.c, enroll.c, async.c): write the response; return OP_OK. */
 op_code dci_sync_search(struct dci_call *k);
 op_code dci_check_enrollment(struct dci_call *k);
