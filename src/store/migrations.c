@@ -96,6 +96,7 @@ static const struct migration migrations[] = {
 
     {4, "auth: client token housekeeping index",
      "CREATE INDEX client_tokens_client ON client_tokens(client_id, expires_at);"},
+
     {5, "index job-seeker registrations by person (the partial unique index serves only open ones)",
      "CREATE INDEX jsr_person ON jobseeker_registrations(person_id, created_at);"},
 
@@ -148,9 +149,39 @@ static const struct migration migrations[] = {
      "CREATE INDEX vacancy_changes_at ON vacancy_changes(at, seq);"
      "CREATE TABLE vacancy_bigrams (gram TEXT NOT NULL, num BIGINT NOT NULL, PRIMARY KEY (gram, num));"
      "CREATE INDEX vacancy_bigrams_num ON vacancy_bigrams(num);"},
+
     {21, "jobs: vetting-queue index instead of (status, created_at), which misled search plans",
      "DROP INDEX vacancies_status;"
      "CREATE INDEX vacancies_queue ON vacancies(updated_at, num) WHERE status = 'held';"},
+
+    {22, "jobs: search indexes in index order (num) for filter-only and salary-sorted queries",
+     "CREATE INDEX vacancies_pub_region_num ON vacancies(region, num) WHERE status = 'published';"
+     "CREATE INDEX vacancies_pub_occ2_num ON vacancies(occ2, num) WHERE status = 'published';"
+     "CREATE INDEX vacancies_pub_occ2_region_num ON vacancies(occ2, region, num) WHERE status = 'published';"
+     "CREATE INDEX vacancies_pub_salary ON vacancies(salary_month_max, num) WHERE status = 'published';"
+     "CREATE INDEX vacancies_pub_region_salary ON vacancies(region, salary_month_max, num) WHERE status = 'published';"},
+
+    {23, "jobs: applications with their state log, job seekers' visibility to employers, match weights",
+     "CREATE TABLE applications ("
+     "  id TEXT PRIMARY KEY, vacancy_id TEXT NOT NULL, employer_id TEXT NOT NULL, person_id TEXT NOT NULL,"
+     "  status TEXT NOT NULL CHECK (status IN ('applied','viewed','interview','offer','hired','rejected','withdrawn')),"
+     "  note TEXT, applied_at TEXT NOT NULL, viewed_at TEXT, interview_at TEXT, offer_at TEXT, closed_at TEXT,"
+     "  updated_at TEXT NOT NULL, version INTEGER NOT NULL DEFAULT 1);"
+     "CREATE UNIQUE INDEX applications_one ON applications(vacancy_id, person_id);"
+     "CREATE INDEX applications_person ON applications(person_id, applied_at);"
+     "CREATE INDEX applications_employer ON applications(employer_id, person_id);"
+     "CREATE TABLE application_events ("
+     "  id @AUTOID@, application_id TEXT NOT NULL, at TEXT NOT NULL, from_status TEXT, to_status TEXT NOT NULL,"
+     "  actor_type TEXT NOT NULL, actor_id TEXT NOT NULL, note TEXT);"
+     "CREATE INDEX application_events_app ON application_events(application_id, id);"
+     "CREATE TABLE jobseeker_visibility ("
+     "  person_id TEXT PRIMARY KEY, findable INTEGER NOT NULL DEFAULT 0, fields INTEGER NOT NULL DEFAULT 0,"
+     "  updated_at TEXT NOT NULL);"
+     "CREATE INDEX jobseeker_visibility_findable ON jobseeker_visibility(findable, person_id);"
+     "CREATE TABLE match_weights ("
+     "  factor TEXT PRIMARY KEY, weight INTEGER NOT NULL, shown BIGINT NOT NULL DEFAULT 0,"
+     "  positive BIGINT NOT NULL DEFAULT 0, updated_at TEXT NOT NULL);"},
+
     {30, "employment insurance: insured history, claims, breaks, recognition rounds, activities, payments",
      "CREATE TABLE ei_employment ("
      "  id TEXT PRIMARY KEY, person_id TEXT NOT NULL REFERENCES persons(id), employer_key TEXT NOT NULL,"
@@ -192,6 +223,17 @@ static const struct migration migrations[] = {
      "  created_at TEXT NOT NULL);"
      "CREATE INDEX ei_payments_batch ON ei_payments(batch_date, id);"
      "CREATE INDEX ei_payments_claim ON ei_payments(claim_id, round);"},
+
+    {31, "employment insurance: sanctions with supervisor approval and appeals",
+     "CREATE TABLE ei_sanctions ("
+     "  id TEXT PRIMARY KEY, claim_id TEXT NOT NULL REFERENCES ei_claims(id), type TEXT NOT NULL, day TEXT NOT NULL,"
+     "  reason TEXT NOT NULL, status TEXT NOT NULL"
+     "    CHECK (status IN ('proposed','approved','rejected','appealed','upheld','revoked')),"
+     "  blocked_days INTEGER NOT NULL, reduction_days INTEGER NOT NULL, evaluation TEXT NOT NULL,"
+     "  proposed_by TEXT NOT NULL, decided_by TEXT, decision_reason TEXT, appeal_reason TEXT,"
+     "  appeal_decided_by TEXT, appeal_decision_reason TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
+     "CREATE INDEX ei_sanctions_claim ON ei_sanctions(claim_id, day);"},
+
     {40, "dci: partners, their keys, data-sharing agreements, seen message ids, our signing keys",
      "CREATE TABLE dci_partners ("
      "  client_id TEXT PRIMARY KEY REFERENCES clients(id), name TEXT NOT NULL,"
@@ -212,32 +254,7 @@ static const struct migration migrations[] = {
      "CREATE TABLE dci_signing_keys ("
      "  kid TEXT PRIMARY KEY, private_enc TEXT NOT NULL, public_key TEXT NOT NULL,"
      "  active INTEGER NOT NULL DEFAULT 1, created_at TEXT NOT NULL);"},
-    {22, "jobs: search indexes in index order (num) for filter-only and salary-sorted queries",
-     "CREATE INDEX vacancies_pub_region_num ON vacancies(region, num) WHERE status = 'published';"
-     "CREATE INDEX vacancies_pub_occ2_num ON vacancies(occ2, num) WHERE status = 'published';"
-     "CREATE INDEX vacancies_pub_occ2_region_num ON vacancies(occ2, region, num) WHERE status = 'published';"
-     "CREATE INDEX vacancies_pub_salary ON vacancies(salary_month_max, num) WHERE status = 'published';"
-     "CREATE INDEX vacancies_pub_region_salary ON vacancies(region, salary_month_max, num) WHERE status = 'published';"},
-    {23, "jobs: applications with their state log, job seekers' visibility to employers, match weights",
-     "CREATE TABLE applications ("
-     "  id TEXT PRIMARY KEY, vacancy_id TEXT NOT NULL, employer_id TEXT NOT NULL, person_id TEXT NOT NULL,"
-     "  status TEXT NOT NULL CHECK (status IN ('applied','viewed','interview','offer','hired','rejected','withdrawn')),"
-     "  note TEXT, applied_at TEXT NOT NULL, viewed_at TEXT, interview_at TEXT, offer_at TEXT, closed_at TEXT,"
-     "  updated_at TEXT NOT NULL, version INTEGER NOT NULL DEFAULT 1);"
-     "CREATE UNIQUE INDEX applications_one ON applications(vacancy_id, person_id);"
-     "CREATE INDEX applications_person ON applications(person_id, applied_at);"
-     "CREATE INDEX applications_employer ON applications(employer_id, person_id);"
-     "CREATE TABLE application_events ("
-     "  id @AUTOID@, application_id TEXT NOT NULL, at TEXT NOT NULL, from_status TEXT, to_status TEXT NOT NULL,"
-     "  actor_type TEXT NOT NULL, actor_id TEXT NOT NULL, note TEXT);"
-     "CREATE INDEX application_events_app ON application_events(application_id, id);"
-     "CREATE TABLE jobseeker_visibility ("
-     "  person_id TEXT PRIMARY KEY, findable INTEGER NOT NULL DEFAULT 0, fields INTEGER NOT NULL DEFAULT 0,"
-     "  updated_at TEXT NOT NULL);"
-     "CREATE INDEX jobseeker_visibility_findable ON jobseeker_visibility(findable, person_id);"
-     "CREATE TABLE match_weights ("
-     "  factor TEXT PRIMARY KEY, weight INTEGER NOT NULL, shown BIGINT NOT NULL DEFAULT 0,"
-     "  positive BIGINT NOT NULL DEFAULT 0, updated_at TEXT NOT NULL);"},
+
     {41, "dci: async transactions (search, txn-status) with their callback state",
      "CREATE TABLE dci_transactions ("
      "  correlation_id TEXT PRIMARY KEY, sender_id TEXT NOT NULL, transaction_id TEXT NOT NULL,"
@@ -248,15 +265,7 @@ static const struct migration migrations[] = {
      "  callback_attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT,"
      "  created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
      "CREATE INDEX dci_transactions_sender ON dci_transactions(sender_id, transaction_id, created_at);"},
-    {31, "employment insurance: sanctions with supervisor approval and appeals",
-     "CREATE TABLE ei_sanctions ("
-     "  id TEXT PRIMARY KEY, claim_id TEXT NOT NULL REFERENCES ei_claims(id), type TEXT NOT NULL, day TEXT NOT NULL,"
-     "  reason TEXT NOT NULL, status TEXT NOT NULL"
-     "    CHECK (status IN ('proposed','approved','rejected','appealed','upheld','revoked')),"
-     "  blocked_days INTEGER NOT NULL, reduction_days INTEGER NOT NULL, evaluation TEXT NOT NULL,"
-     "  proposed_by TEXT NOT NULL, decided_by TEXT, decision_reason TEXT, appeal_reason TEXT,"
-     "  appeal_decided_by TEXT, appeal_decision_reason TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
-     "CREATE INDEX ei_sanctions_claim ON ei_sanctions(claim_id, day);"},
+
     {42, "dci: async results paged into several callbacks",
      "ALTER TABLE dci_transactions ADD COLUMN pages TEXT;"
      "ALTER TABLE dci_transactions ADD COLUMN pages_sent INTEGER NOT NULL DEFAULT 0;"},
