@@ -5,9 +5,9 @@
  * It is R_OWN_TX: a batch is validated line by line first, then written in chunks of
  * REG_CHUNK lines per transaction; when a line fails inside a chunk, the chunk is rolled back and
  * redone one line per transaction, so accepted lines commit and a rejected line leaves nothing.
- * Partner systems (scope insurance.registrations) act through a system actor named after the
- * client ("system:insurance:<client>"): the access path refuses partners outright today
- * (docs/ACCESS.md) and the statutory report is the insurance agency's, not a person's request. */
+ * Partner systems (scope insurance.registrations: the social-insurance agency) report for the
+ * purpose benefit_administration; the access path lets them record employment and nothing else
+ * (decide_insurance_partner in src/privacy/access.c, docs/ACCESS.md). */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -42,13 +42,9 @@ static json_t *err_json(const op_err *e, op_code rc) {
     return o;
 }
 
-static void as_partner_system(ctx *c) {
-    if (c->who.type != ACTOR_PARTNER) return;
-    char id[sizeof c->who.id];
-    snprintf(id, sizeof id, "system:insurance:%.40s", c->who.id);
-    c->who.type = ACTOR_SYSTEM;
-    snprintf(c->who.id, sizeof c->who.id, "%s", id);
-    c->purpose = "benefit_administration";
+/* The agency's statutory report is declared as benefit administration. */
+static void partner_purpose(ctx *c) {
+    if (c->who.type == ACTOR_PARTNER) c->purpose = "benefit_administration";
 }
 
 /* One registration in its own transaction. */
@@ -65,7 +61,7 @@ static op_code reg_one(ctx *c, const json_t *in, json_t **out, bool *replay) {
 
 static op_code registrations(http_req *rq, http_res *rs) {
     ctx *c = rq->c;
-    as_partner_system(c);
+    partner_purpose(c);
     const char *ct = http_header(rq, "Content-Type");
     bool batch = ct && (strncasecmp(ct, "application/x-ndjson", 20) == 0 || strncasecmp(ct, "application/jsonl", 17) == 0);
     if (!batch) {

@@ -63,3 +63,16 @@ void ctx_release(ctx *c) {
     arena_free(c->a);
     c->a = NULL;
 }
+
+void ctx_begin_system(const ctx *c, const char *name, const char *purpose, ctx *sys) {
+    *sys = *c;
+    memset(&sys->who, 0, sizeof sys->who);
+    sys->who.type = ACTOR_SYSTEM;
+    snprintf(sys->who.id, sizeof sys->who.id, "system:%s", name);
+    sys->purpose = purpose;
+}
+
+void ctx_end_system(ctx *c, const ctx *sys) {
+    c->audit_wait = sys->audit_wait;
+    c->err = sys->err;
+}

@@ -68,6 +68,14 @@ bool ctx_init_system(ctx *c, const char *name, const char *purpose, op_err *e);
 /* Ends the context: rolls back an open transaction, writes queued audit records (waiting until
  * they are durable) and frees the arena. */
 void ctx_release(ctx *c);
+/* The system acting on its own account inside a request: a consequence the program derives from
+ * an authorised operation (e.g. a reported job start places the person's registration).  The
+ * derived context shares the database, transaction, arena and correlation id but acts and is
+ * audited as "system:<name>" for `purpose`.  ctx_end_system hands queued audit records and the
+ * error back to the request. */
+void ctx_begin_system(const ctx *c, const char *name, const char *purpose, ctx *sys);
+void ctx_end_system(ctx *c, const ctx *sys);
+
 /* ctx_fail: record an error on the context and return its code. */
 #define ctx_fail(c, code, hint, ...) op_fail(&(c)->err, (code), (hint), __VA_ARGS__)
 

@@ -37,7 +37,12 @@ static op_code set_registration(ctx *c, const char *person, const char *to, cons
         return OP_OK;
     }
     json_t *patch = json_pack("{s:s, s:s}", "status", to, "status_reason", reason), *out = NULL;
-    op_code rc = jobseeker_update(c, person, patch, &out);
+    /* The registration follows from the reported job: the system makes that change (audited as
+     * system:ei.detection), whoever reported the job. */
+    ctx sys;
+    ctx_begin_system(c, "ei.detection", "benefit_administration", &sys);
+    op_code rc = jobseeker_update(&sys, person, patch, &out);
+    ctx_end_system(c, &sys);
     json_decref(patch);
     json_decref(out);
     if (!rc) *now = arena_strdup(c->a, to);

@@ -151,6 +151,24 @@ static op_code decide_employer(ctx *c, enum pd_action act, const char *rtype, co
     return OP_OK;
 }
 
+/* Partners outside DCI: the social-insurance agency reports job starts and ends (statutory
+ * employment registrations, Employment Insurance Act) with scope insurance.registrations.  It may
+ * record employment for benefit administration and nothing else; DCI partners are decided by
+ * access_decide_partner() with their data-sharing agreement. */
+static void decide_insurance_partner(const actor *a, enum pd_action act, const char *rtype, access_decision *d) {
+    const char *sc = a->scopes, *want = "insurance.registrations";
+    bool has = false;
+    for (const char *p = sc; p && (p = strstr(p, want)); p += strlen(want))
+        if ((p == sc || p[-1] == ' ') && (p[strlen(want)] == 0 || p[strlen(want)] == ' ')) has = true;
+    if (has && strcmp(rtype, "ei_employment") == 0 && (act == PD_CREATE || act == PD_UPDATE) && d->purpose &&
+        strcmp(d->purpose, "benefit_administration") == 0) {
+        d->allow = true;
+        d->fields = F_IDENTITY;
+        return;
+    }
+    deny(d, "partner systems reach personal data through DCI and their data-sharing agreement%s", NULL);
+}
+
 op_code access_decide(ctx *c, enum pd_action act, const char *rtype, const char *person_id,
                       access_decision *d) {
     memset(d, 0, sizeof *d);
@@ -196,7 +214,7 @@ op_code access_decide(ctx *c, enum pd_action act, const char *rtype, const char 
         if (rc) return rc;
         break;
     case ACTOR_PARTNER:
-        deny(d, "partner systems reach personal data through DCI and their data-sharing agreement%s", NULL);
+        decide_insurance_partner(&c->who, act, rtype, d);
         break;
     default:
         deny(d, "not authenticated%s", NULL);

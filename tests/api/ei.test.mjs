@@ -239,6 +239,14 @@ test('employment detection: claim suspended, event queued, registration placed, 
   assert.equal(Number(sql(`SELECT COUNT(*) FROM events WHERE type = 'employment.started' AND subject = '${pid.a}'`)), events0 + 1);
   const jr = await s.get(`/api/v1/persons/${pid.a}/jobseeker-registration`, { token: tok.kim });
   assert.equal(jr.body.status, 'placed');
+  // Audited as the agency itself (a partner with a purpose, not a system alias); the registration
+  // change that follows from the report is the system's own, audited as such.
+  assert.equal(sql(`SELECT actor_type || '|' || actor_id || '|' || purpose FROM audit_log WHERE person_id = '${pid.a}'
+    AND resource_type = 'ei_employment' AND action = 'UPDATE' ORDER BY seq DESC LIMIT 1`), 'partner|ins-agency|benefit_administration');
+  assert.equal(sql(`SELECT actor_type || '|' || actor_id FROM audit_log WHERE person_id = '${pid.a}'
+    AND resource_type = 'jobseeker_registration' AND action = 'UPDATE' ORDER BY seq DESC LIMIT 1`), 'system|system:ei.detection');
+  // The agency's scope covers reporting jobs, not reading people's records.
+  assertError(assert, await s.get(`/api/v1/persons/${pid.a}`, { token: tok['ins-agency'] }), 403);
   // Duplicate: same answer, no second event.
   const d = await s.post('/api/v1/insurance/registrations', reg, { token: tok['ins-agency'] });
   assert.equal(d.status, 200, d.text);
