@@ -57,7 +57,7 @@ $(BUILD)/libopenpes.a: $(LIB_OBJ)
 $(BUILD)/openpes: $(MAIN_OBJ) $(BUILD)/libopenpes.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/testlib.h $(BUILD)/libopenpes.a
+$(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(BUILD)/libopenpes.a
 	@mkdir -p $(dir $@)
 	@echo "CC $<"
 	@$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libopenpes.a $(LDFLAGS) $(LIBS) -lcriterion

@@ -5,22 +5,9 @@
 #include "base/jsonx.h"
 #include "core/ctx.h"
 #include "jobs/jobs.h"
+#include "jobs_fixture.h"
 
-static ctx C;
-static char EMP[ID_LEN];
-
-static void setup(void) {
-    test_db_open();
-    op_err e = {0};
-    cr_assert(ctx_init_system(&C, "test", NULL, &e), "%s", e.detail);
-    json_t *in = json_pack("{s:s, s:s, s:s}", "name", "Acme", "brn", "220-81-62517", "size_class", "small"), *out;
-    cr_assert_eq(jobs_employer_create(&C, in, &out), OP_OK, "%s", C.err.detail);
-    snprintf(EMP, sizeof EMP, "%s", json_string_value(json_object_get(out, "id")));
-    json_decref(in);
-    json_decref(out);
-}
-static void teardown(void) { ctx_release(&C); }
-TestSuite(jobs_vetting, .init = setup, .fini = teardown);
+TestSuite(jobs_vetting, .init = jobs_fixture_setup, .fini = jobs_fixture_teardown);
 
 static char closing[11];
 /* A clean vacancy; `extra` (JSON text) overrides fields. */

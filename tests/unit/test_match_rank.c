@@ -6,23 +6,10 @@
 #include "core/ctx.h"
 #include "domain/person.h"
 #include "jobs/jobs.h"
+#include "jobs_fixture.h"
 #include "match/match.h"
 
-static ctx C;
-static char EMP[ID_LEN];
-
-static void setup(void) {
-    test_db_open();
-    op_err e = {0};
-    cr_assert(ctx_init_system(&C, "test", NULL, &e), "%s", e.detail);
-    json_t *in = json_pack("{s:s, s:s, s:s}", "name", "Acme", "brn", "220-81-62517", "size_class", "small"), *out;
-    cr_assert_eq(jobs_employer_create(&C, in, &out), OP_OK, "%s", C.err.detail);
-    snprintf(EMP, sizeof EMP, "%s", json_string_value(json_object_get(out, "id")));
-    json_decref(in);
-    json_decref(out);
-}
-static void teardown(void) { ctx_release(&C); }
-TestSuite(match, .init = setup, .fini = teardown);
+TestSuite(match, .init = jobs_fixture_setup, .fini = jobs_fixture_teardown);
 
 static const char *vac(const char *title, const char *occ, const char *region, int salary, const char *skill) {
     char closing[11];
