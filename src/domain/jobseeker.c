@@ -20,30 +20,27 @@
 
 static const char *const STATUSES[] = {"active", "suspended", "placed", "closed", NULL};
 
-#define JSR_SELECT                                                                                 \
-    "SELECT r.id, r.person_id, r.status, o.id, o.code, o.name, o.name_ko, o.region_code,"          \
-    " r.counsellor_id, r.registered_on, r.due_date, r.claim_id, r.status_reason, r.version,"       \
-    " r.created_at, r.updated_at"                                                                  \
-    " FROM jobseeker_registrations r JOIN offices o ON o.id = r.office_id"
-/* The open registration first, else the most recent. */
-#define JSR_CURRENT                                                                                \
-    JSR_SELECT " WHERE r.person_id = ?"                                                            \
-               " ORDER BY CASE WHEN r.status IN ('active','suspended') THEN 0 ELSE 1 END,"         \
-               " r.created_at DESC, r.id DESC LIMIT 1"
+#define JSR_SELECT "SELECT " JSR_COLS " FROM jobseeker_registrations r JOIN offices o ON o.id = r.office_id"
+/* The open registration first, else the most recent (the access facts use the same one). */
+#define JSR_CURRENT JSR_SELECT " WHERE r.id = " ACCESS_CURRENT_REG("?")
 
 static json_t *sn(store_stmt *st, int i) {
     return store_col_null(st, i) ? json_null() : json_string(store_col_text(st, i));
 }
 
-static json_t *row_json(store_stmt *st) {
-    json_t *office = json_pack("{s:o, s:o, s:o, s:o, s:o}", "id", sn(st, 3), "code", sn(st, 4), "name",
-                               sn(st, 5), "name_ko", sn(st, 6), "region_code", sn(st, 7));
-    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:o, s:o}", "id", sn(st, 0),
-                     "person_id", sn(st, 1), "status", sn(st, 2), "office", office, "counsellor_id",
-                     sn(st, 8), "registered_on", sn(st, 9), "due_date", sn(st, 10), "claim_id", sn(st, 11),
-                     "status_reason", sn(st, 12), "version", (json_int_t)store_col_int(st, 13),
-                     "created_at", sn(st, 14), "updated_at", sn(st, 15));
+json_t *jsr_row_json(store_stmt *st, int c) {
+    if (store_col_null(st, c)) return json_null();
+    json_t *office = json_pack("{s:o, s:o, s:o, s:o, s:o}", "id", sn(st, c + 3), "code", sn(st, c + 4), "name",
+                               sn(st, c + 5), "name_ko", sn(st, c + 6), "region_code", sn(st, c + 7));
+    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:o, s:o}", "id", sn(st, c),
+                     "person_id", sn(st, c + 1), "status", sn(st, c + 2), "office", office, "counsellor_id",
+                     sn(st, c + 8), "registered_on", sn(st, c + 9), "due_date", sn(st, c + 10), "claim_id",
+                     sn(st, c + 11), "status_reason", sn(st, c + 12), "version",
+                     (json_int_t)store_col_int(st, c + 13), "created_at", sn(st, c + 14), "updated_at",
+                     sn(st, c + 15));
 }
+
+static json_t *row_json(store_stmt *st) { return jsr_row_json(st, 0); }
 
 op_code jsr_current_json(ctx *c, const char *person_id, json_t **out) {
     store_stmt *st = store_query(c->db, &c->err, JSR_CURRENT, "s", person_id);

@@ -161,10 +161,8 @@ op_code person_get(ctx *c, const char *id, json_t **out) {
     *out = NULL;
     struct pdata p;
     access_decision d;
-    if (!id || !id_is_uuid(id)) return op_fail(&c->err, OP_NOT_FOUND, NULL, "the person does not exist");
-    op_code rc = access_person(c, PD_READ, "person", id, id, &d);
+    op_code rc = pr_get(c, PD_READ, "person", id, &p, &d);
     if (rc) return rc;
-    if ((rc = pr_load(c, id, &p))) return rc;
     if (!(*out = pr_json(c, &p, d.fields))) return c->err.code ? c->err.code : OP_INTERNAL;
     return OP_OK;
 }

@@ -27,6 +27,7 @@ struct pdata {
     json_t *qualifications, *work_history, *skills, *preferences;
     const char *nid_enc, *nid_hash, *nid_country;
     const char *created_at, *updated_at;
+    json_t *registration; /* the current registration when loaded with the row (pr_get), else NULL */
 };
 
 /* ---- person_validate.c ---- */
@@ -66,6 +67,19 @@ op_code pv_profile(ctx *c, const json_t *doc, struct pdata *p);
 
 /* Load a row; OP_NOT_FOUND when there is none. */
 op_code pr_load(ctx *c, const char *id, struct pdata *p);
+/* One query for a read: the access facts, the row and the current registration.  Decides and
+ * audits through access_person_facts(); OP_NOT_FOUND when there is no such person. */
+op_code pr_get(ctx *c, enum pd_action act, const char *rtype, const char *id, struct pdata *p,
+               access_decision *d);
+
+/* ---- jobseeker.c ---- */
+
+/* The columns of a registration r joined with its office o, and their JSON (from column col). */
+#define JSR_COLS                                                                                   \
+    "r.id, r.person_id, r.status, o.id, o.code, o.name, o.name_ko, o.region_code,"                 \
+    " r.counsellor_id, r.registered_on, r.due_date, r.claim_id, r.status_reason, r.version,"       \
+    " r.created_at, r.updated_at"
+json_t *jsr_row_json(store_stmt *st, int col);
 /* The API shape, restricted to the field groups in `fields`; F_REGISTRATION adds the current
  * registration (or null).  Returns NULL with c->err set on failure (e.g. a key mismatch). */
 json_t *pr_json(ctx *c, const struct pdata *p, unsigned fields);

@@ -7,9 +7,10 @@
 #include "sec/fieldcrypt.h"
 
 #define PERSON_COLS                                                                                \
-    "id, version, given_name, family_name, birth_date, sex, nationality, email, phone,"           \
-    " address_line, postal_code, region_code, education_level, education_major, disability,"      \
-    " profile, nid_enc, nid_hash, nid_country, created_at, updated_at"
+    "p.id, p.version, p.given_name, p.family_name, p.birth_date, p.sex, p.nationality, p.email,"    \
+    " p.phone, p.address_line, p.postal_code, p.region_code, p.education_level, p.education_major," \
+    " p.disability, p.profile, p.nid_enc, p.nid_hash, p.nid_country, p.created_at, p.updated_at"
+#define PERSON_NCOLS 21
 
 static const char *col(ctx *c, store_stmt *st, int i) {
     return store_col_null(st, i) ? NULL : arena_strdup(c->a, store_col_text(st, i));
@@ -24,44 +25,70 @@ static json_t *part(ctx *c, json_t *profile, const char *key, bool object) {
                                     "salary_min", "salary_period", "hours_per_week_max"));
 }
 
+/* The PERSON_COLS of a row, from column k, into p. */
+static void read_row(ctx *c, store_stmt *st, int k, struct pdata *p) {
+    snprintf(p->id, sizeof p->id, "%s", store_col_text(st, k));
+    p->version = store_col_int(st, k + 1);
+    p->given_name = col(c, st, k + 2);
+    p->family_name = col(c, st, k + 3);
+    p->birth_date = col(c, st, k + 4);
+    p->sex = col(c, st, k + 5);
+    p->nationality = col(c, st, k + 6);
+    p->email = col(c, st, k + 7);
+    p->phone = col(c, st, k + 8);
+    p->address_line = col(c, st, k + 9);
+    p->postal_code = col(c, st, k + 10);
+    p->region_code = col(c, st, k + 11);
+    p->education_level = col(c, st, k + 12);
+    p->education_major = col(c, st, k + 13);
+    p->disability = store_col_int(st, k + 14) != 0;
+    const char *profile = store_col_null(st, k + 15) ? NULL : store_col_text(st, k + 15);
+    p->nid_enc = col(c, st, k + 16);
+    p->nid_hash = col(c, st, k + 17);
+    p->nid_country = col(c, st, k + 18);
+    p->created_at = col(c, st, k + 19);
+    p->updated_at = col(c, st, k + 20);
+    json_t *pj = profile ? jx_arena(c->a, json_loads(profile, 0, NULL)) : NULL;
+    p->qualifications = part(c, pj, "qualifications", false);
+    p->work_history = part(c, pj, "work_history", false);
+    p->skills = part(c, pj, "skills", false);
+    p->preferences = part(c, pj, "preferences", true);
+}
+
 op_code pr_load(ctx *c, const char *id_in, struct pdata *p) {
     char id[ID_LEN];
     snprintf(id, sizeof id, "%s", id_in ? id_in : ""); /* id_in may point into *p */
     memset(p, 0, sizeof *p);
     if (!id_is_uuid(id))
         return op_fail(&c->err, OP_NOT_FOUND, NULL, "the person does not exist");
-    store_stmt *st = store_query(c->db, &c->err, "SELECT " PERSON_COLS " FROM persons WHERE id = ?", "s", id);
+    store_stmt *st = store_query(c->db, &c->err, "SELECT " PERSON_COLS " FROM persons p WHERE p.id = ?", "s", id);
     if (!st)
         return c->err.code ? c->err.code : op_fail(&c->err, OP_NOT_FOUND, NULL, "the person does not exist");
-    snprintf(p->id, sizeof p->id, "%s", store_col_text(st, 0));
-    p->version = store_col_int(st, 1);
-    p->given_name = col(c, st, 2);
-    p->family_name = col(c, st, 3);
-    p->birth_date = col(c, st, 4);
-    p->sex = col(c, st, 5);
-    p->nationality = col(c, st, 6);
-    p->email = col(c, st, 7);
-    p->phone = col(c, st, 8);
-    p->address_line = col(c, st, 9);
-    p->postal_code = col(c, st, 10);
-    p->region_code = col(c, st, 11);
-    p->education_level = col(c, st, 12);
-    p->education_major = col(c, st, 13);
-    p->disability = store_col_int(st, 14) != 0;
-    const char *profile = col(c, st, 15);
-    p->nid_enc = col(c, st, 16);
-    p->nid_hash = col(c, st, 17);
-    p->nid_country = col(c, st, 18);
-    p->created_at = col(c, st, 19);
-    p->updated_at = col(c, st, 20);
+    read_row(c, st, 0, p);
     store_reset(st);
-    json_t *pj = profile ? jx_arena(c->a, json_loads(profile, 0, NULL)) : NULL;
-    p->qualifications = part(c, pj, "qualifications", false);
-    p->work_history = part(c, pj, "work_history", false);
-    p->skills = part(c, pj, "skills", false);
-    p->preferences = part(c, pj, "preferences", true);
     return OP_OK;
 }
+
+op_code pr_get(ctx *c, enum pd_action act, const char *rtype, const char *id, struct pdata *p,
+               access_decision *d) {
+    memset(p, 0, sizeof *p);
+    if (!id || !id_is_uuid(id)) return op_fail(&c->err, OP_NOT_FOUND, NULL, "the person does not exist");
+    store_stmt *st = store_query(c->db, &c->err,
+                                 "SELECT " ACCESS_FACTS_COLS ", " PERSON_COLS ", " JSR_COLS " FROM " ACCESS_FACTS_FROM
+                                 " LEFT JOIN offices o ON o.id = r.office_id WHERE p.id = ?",
+                                 "ss", c->who.id, id);
+    if (!st && c->err.code) return c->err.code;
+    access_facts f = {0};
+    if (st) {
+        access_facts_read(st, 0, &f);
+        read_row(c, st, ACCESS_FACTS_NCOLS, p);
+        p->registration = jx_arena(c->a, jsr_row_json(st, ACCESS_FACTS_NCOLS + PERSON_NCOLS));
+        store_reset(st);
+    }
+    return access_person_facts(c, act, rtype, id, id, &f, d);
+}
+
+static json_t *take(json_t *v, bool share) { return share ? json_incref(v) : json_deep_copy(v); }
 
 static json_t *s_or_null(const char *s) { return s ? json_string(s) : json_null(); }
 
@@ -106,14 +133,16 @@ static json_t *build(ctx *c, const struct pdata *p, unsigned fields, bool api) {
     if (fields & F_EDUCATION)
         json_object_set_new(o, "education", json_pack("{s:o, s:o}", "level", s_or_null(p->education_level),
                                                       "major", s_or_null(p->education_major)));
-    if (fields & F_QUALIFICATIONS) json_object_set_new(o, "qualifications", json_deep_copy(p->qualifications));
-    if (fields & F_WORK_HISTORY) json_object_set_new(o, "work_history", json_deep_copy(p->work_history));
-    if (fields & F_SKILLS) json_object_set_new(o, "skills", json_deep_copy(p->skills));
-    if (fields & F_PREFERENCES) json_object_set_new(o, "preferences", json_deep_copy(p->preferences));
+    /* The API document shares the profile parts with p (read-only from here on); the document
+     * an update merges into (pr_doc) gets copies. */
+    if (fields & F_QUALIFICATIONS) json_object_set_new(o, "qualifications", take(p->qualifications, api));
+    if (fields & F_WORK_HISTORY) json_object_set_new(o, "work_history", take(p->work_history, api));
+    if (fields & F_SKILLS) json_object_set_new(o, "skills", take(p->skills, api));
+    if (fields & F_PREFERENCES) json_object_set_new(o, "preferences", take(p->preferences, api));
     if (fields & F_DISABILITY) json_object_set_new(o, "disability", json_boolean(p->disability));
     if (api && (fields & F_REGISTRATION)) {
-        json_t *r = NULL;
-        if (jsr_current_json(c, p->id, &r)) {
+        json_t *r = p->registration ? json_incref(p->registration) : NULL;
+        if (!r && jsr_current_json(c, p->id, &r)) {
             json_decref(o);
             return NULL;
         }

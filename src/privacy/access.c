@@ -12,34 +12,24 @@ const char *pd_action_name(enum pd_action a) {
     return a <= PD_SEARCH ? n[a] : "READ";
 }
 
-/* What the decision needs to know about the person. */
-struct facts {
-    bool exists;
-    char region[16];
-    char reg_office[ID_LEN];
-    char counsellor[ID_LEN];
-    bool case_member;
-    bool has_open_registration;
-};
-
-static op_code load_facts(ctx *c, const char *person_id, struct facts *f) {
+void access_facts_read(store_stmt *st, int col, access_facts *f) {
     memset(f, 0, sizeof *f);
-    static const char *sql =
-        "SELECT p.region_code, r.office_id, r.counsellor_id,"
-        " (SELECT COUNT(*) FROM case_members m WHERE m.person_id = p.id AND m.account_id = ?"
-        "   AND m.until_ts IS NULL)"
-        " FROM persons p LEFT JOIN jobseeker_registrations r"
-        "   ON r.person_id = p.id AND r.status IN ('active','suspended')"
-        " WHERE p.id = ?";
-    store_stmt *st = store_query(c->db, &c->err, sql, "ss", c->who.id, person_id);
-    if (!st) return c->err.code;
     f->exists = true;
-    snprintf(f->region, sizeof f->region, "%s", store_col_text(st, 0) ? store_col_text(st, 0) : "");
-    const char *o = store_col_text(st, 1), *k = store_col_text(st, 2);
+    const char *region = store_col_text(st, col), *o = store_col_text(st, col + 1), *k = store_col_text(st, col + 2);
+    snprintf(f->region, sizeof f->region, "%s", region ? region : "");
     f->has_open_registration = o != NULL;
     snprintf(f->reg_office, sizeof f->reg_office, "%s", o ? o : "");
     snprintf(f->counsellor, sizeof f->counsellor, "%s", k ? k : "");
-    f->case_member = store_col_int(st, 3) > 0;
+    f->case_member = store_col_int(st, col + 3) > 0;
+}
+
+static op_code load_facts(ctx *c, const char *person_id, access_facts *f) {
+    memset(f, 0, sizeof *f);
+    store_stmt *st = store_query(c->db, &c->err,
+                                 "SELECT " ACCESS_FACTS_COLS " FROM " ACCESS_FACTS_FROM " WHERE p.id = ?", "ss",
+                                 c->who.id, person_id);
+    if (!st) return c->err.code;
+    access_facts_read(st, 0, f);
     store_reset(st);
     return OP_OK;
 }
@@ -51,13 +41,13 @@ static void deny(access_decision *d, const char *fmt, const char *arg) {
 }
 
 /* Office-level relation: registered here, or not registered anywhere and living in our region. */
-static bool office_scope(const actor *a, const struct facts *f) {
+static bool office_scope(const actor *a, const access_facts *f) {
     if (f->has_open_registration) return strcmp(f->reg_office, a->office_id) == 0;
     return f->region[0] && a->region[0] && strncmp(f->region, a->region, strlen(a->region)) == 0;
 }
 
 static void decide_staff(const actor *a, enum pd_action act, const char *rtype,
-                         const struct facts *f, access_decision *d) {
+                         const access_facts *f, access_decision *d) {
     bool assigned = f->case_member || (f->counsellor[0] && strcmp(f->counsellor, a->id) == 0);
     switch (a->role) {
     case ROLE_AUDITOR:
@@ -169,8 +159,8 @@ static void decide_insurance_partner(const actor *a, enum pd_action act, const c
     deny(d, "partner systems reach personal data through DCI and their data-sharing agreement%s", NULL);
 }
 
-op_code access_decide(ctx *c, enum pd_action act, const char *rtype, const char *person_id,
-                      access_decision *d) {
+static op_code decide(ctx *c, enum pd_action act, const char *rtype, const char *person_id,
+                      const access_facts *known, access_decision *d) {
     memset(d, 0, sizeof *d);
     op_code rc = access_purpose(c, &d->purpose, &d->legal_basis);
     if (rc == OP_FORBIDDEN) {
@@ -182,8 +172,11 @@ op_code access_decide(ctx *c, enum pd_action act, const char *rtype, const char 
         return OP_OK;
     }
     if (rc) return rc;
-    struct facts f = {0};
-    if (act != PD_CREATE) {
+    access_facts f = {0};
+    if (known) {
+        f = *known;
+        if (!f.exists) return op_fail(&c->err, OP_NOT_FOUND, NULL, "person \"%s\" does not exist", person_id);
+    } else if (act != PD_CREATE) {
         rc = load_facts(c, person_id, &f);
         if (rc) return rc;
         if (!f.exists)
@@ -240,9 +233,14 @@ op_code access_audit(ctx *c, enum pd_action act, const char *rtype, const char *
     return audit_record(c, &r);
 }
 
-op_code access_person(ctx *c, enum pd_action act, const char *rtype, const char *resource_id,
-                      const char *person_id, access_decision *d) {
-    op_code rc = access_decide(c, act, rtype, person_id, d);
+op_code access_decide(ctx *c, enum pd_action act, const char *rtype, const char *person_id,
+                      access_decision *d) {
+    return decide(c, act, rtype, person_id, NULL, d);
+}
+
+op_code access_person_facts(ctx *c, enum pd_action act, const char *rtype, const char *resource_id,
+                            const char *person_id, const access_facts *f, access_decision *d) {
+    op_code rc = decide(c, act, rtype, person_id, f, d);
     if (rc) return rc;
     rc = access_audit(c, act, rtype, resource_id, person_id, d);
     if (rc) return rc;
@@ -250,6 +248,11 @@ op_code access_person(ctx *c, enum pd_action act, const char *rtype, const char 
         return op_fail(&c->err, OP_FORBIDDEN, "ask the person's office or your supervisor for access",
                        "%s", d->reason);
     return OP_OK;
+}
+
+op_code access_person(ctx *c, enum pd_action act, const char *rtype, const char *resource_id,
+                      const char *person_id, access_decision *d) {
+    return access_person_facts(c, act, rtype, resource_id, person_id, NULL, d);
 }
 
 /* ---- partner systems: data-sharing agreements (docs/ACCESS.md, "Partner systems") ---- */

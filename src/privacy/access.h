@@ -43,6 +43,40 @@ typedef struct access_decision {
  * OP_NOT_FOUND (no such person; nothing to audit), or a validation/store error. */
 op_code access_person(ctx *c, enum pd_action act, const char *resource_type,
                       const char *resource_id, const char *person_id, access_decision *d);
+/* ---- the facts a decision needs, loaded with the caller's own row ----
+ * A read that loads the person anyway (GET /persons/{id}) selects the facts in the same query:
+ * ACCESS_FACTS_COLS over ACCESS_FACTS_FROM (persons p and the current registration r: the open
+ * one, else the most recent), binding the actor's account id once, then access_facts_read() the
+ * columns and access_person_facts() instead of access_person().  load_facts() in access.c uses
+ * the same text, so there is one definition of what a decision knows. */
+#define ACCESS_CURRENT_REG(person_expr)                                                            \
+    "(SELECT r2.id FROM jobseeker_registrations r2 WHERE r2.person_id = " person_expr              \
+    " ORDER BY CASE WHEN r2.status IN ('active','suspended') THEN 0 ELSE 1 END,"                    \
+    " r2.created_at DESC, r2.id DESC LIMIT 1)"
+#define ACCESS_FACTS_FROM                                                                          \
+    "persons p LEFT JOIN jobseeker_registrations r ON r.id = " ACCESS_CURRENT_REG("p.id")
+#define ACCESS_FACTS_COLS                                                                          \
+    "p.region_code, CASE WHEN r.status IN ('active','suspended') THEN r.office_id END,"           \
+    " CASE WHEN r.status IN ('active','suspended') THEN r.counsellor_id END,"                      \
+    " (SELECT COUNT(*) FROM case_members m WHERE m.person_id = p.id AND m.account_id = ?"         \
+    "   AND m.until_ts IS NULL)"
+#define ACCESS_FACTS_NCOLS 4
+
+typedef struct access_facts {
+    bool exists;
+    char region[16];
+    char reg_office[ID_LEN];
+    char counsellor[ID_LEN];
+    bool case_member;
+    bool has_open_registration;
+} access_facts;
+
+/* Read ACCESS_FACTS_COLS starting at column `col` of a row. */
+void access_facts_read(store_stmt *st, int col, access_facts *f);
+/* access_person() with facts the caller loaded (f->exists false: OP_NOT_FOUND). */
+op_code access_person_facts(ctx *c, enum pd_action act, const char *resource_type, const char *resource_id,
+                            const char *person_id, const access_facts *f, access_decision *d);
+
 /* Decide without auditing (to filter search candidates; audit what you return with
  * access_audit). */
 op_code access_decide(ctx *c, enum pd_action act, const char *resource_type,
