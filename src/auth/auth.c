@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "auth/authcache.h"
 #include "auth/session.h"
 #include "base/clock.h"
 
@@ -26,7 +27,8 @@ static op_code bad_token(op_err *e, const char *why) {
     return op_fail(e, OP_TOKEN_INVALID, "log in again (POST /api/v1/auth/login) or request a new token", "%s", why);
 }
 
-static op_code user_session(http_req *rq, const char *hash, bool cookie, actor *who, op_err *e) {
+static op_code user_session(http_req *rq, const char *hash, bool cookie, actor *who, char exp[CLOCK_TS_LEN],
+                            op_err *e) {
     store_stmt *q = store_query(rq->c->db, e,
                                 "SELECT s.account_id, s.kind, s.csrf_token, s.expires_at, s.revoked_at,"
                                 " a.kind, a.role, a.office_id, a.person_id, a.employer_id, a.disabled, o.region_code"
@@ -60,12 +62,13 @@ static op_code user_session(http_req *rq, const char *hash, bool cookie, actor *
         who->via_cookie = cookie;
         if (cookie) copy(who->csrf, sizeof who->csrf, store_col_text(q, 2));
         copy(who->session_hash, sizeof who->session_hash, hash);
+        copy(exp, CLOCK_TS_LEN, store_col_text(q, 3));
     }
     store_reset(q);
     return rc;
 }
 
-static op_code client_session(http_req *rq, const char *hash, actor *who, op_err *e) {
+static op_code client_session(http_req *rq, const char *hash, actor *who, char exp[CLOCK_TS_LEN], op_err *e) {
     store_stmt *q = store_query(rq->c->db, e,
                                 "SELECT t.client_id, t.scopes, t.expires_at, c.disabled"
                                 " FROM client_tokens t JOIN clients c ON c.id = t.client_id WHERE t.token_hash = ?",
@@ -84,6 +87,7 @@ static op_code client_session(http_req *rq, const char *hash, actor *who, op_err
         copy(who->id, sizeof who->id, store_col_text(q, 0));
         copy(who->scopes, sizeof who->scopes, store_col_text(q, 1));
         copy(who->session_hash, sizeof who->session_hash, hash);
+        copy(exp, CLOCK_TS_LEN, store_col_text(q, 2));
     }
     store_reset(q);
     return rc;
@@ -109,7 +113,11 @@ static op_code authenticate(http_req *rq, actor *who, op_err *e) {
         return bad_token(e, "the token is malformed");
     char hash[TOKEN_HASH_LEN];
     token_hash(token, hash);
-    return is_client ? client_session(rq, hash, who, e) : user_session(rq, hash, cookie, who, e);
+    if (authcache_get(hash, cookie, who)) return OP_OK;
+    char exp[CLOCK_TS_LEN] = "";
+    op_code rc = is_client ? client_session(rq, hash, who, exp, e) : user_session(rq, hash, cookie, who, exp, e);
+    if (rc == OP_OK) authcache_put(hash, cookie, who, exp);
+    return rc;
 }
 
 op_code auth_authenticate(http_req *rq, actor *who, op_err *e) {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "auth/auth.h"
+#include "auth/authcache.h"
 #include "base/log.h"
 #include "sec/password.h"
 
@@ -83,6 +84,7 @@ op_code session_create(ctx *c, const char *account_id, bool cookie, struct sessi
 op_code session_revoke(ctx *c, const char *hash) {
     char now[CLOCK_TS_LEN];
     clock_now_ts(now);
+    authcache_forget(hash);
     return store_exec(c->db, &c->err, NULL, "UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL",
                       "ss", now, hash);
 }

@@ -60,6 +60,9 @@ typedef struct ctx {
     op_err err;
     /* Read-audit records queued for group commit (audit.h); the answer waits for it. */
     struct audit_ticket *audit_wait;
+    /* An account's links changed (person or employer): cached credentials are dropped again
+     * once the request's transaction has ended (auth/authcache.h). */
+    bool auth_changed;
 } ctx;
 
 /* A context for CLI commands and workers: actor "system:<name>", its own arena, the thread's

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "auth/authcache.h"
 #include "auth/session.h"
 #include "base/clock.h"
 #include "base/jsonx.h"
@@ -219,6 +220,7 @@ op_code account_link_person(ctx *c, const char *account_id, const char *person_i
     if ((rc = person_free(c, person_id, account_id))) return fail_tx(c, rc);
     rc = store_exec(c->db, e, NULL, "UPDATE accounts SET person_id = ? WHERE id = ? AND person_id IS NULL", "ss",
                     person_id, account_id);
+    if (!rc) authcache_account_changed(c);
     if (rc || (rc = store_commit(c->db, e))) return fail_tx(c, rc);
     return OP_OK;
 }

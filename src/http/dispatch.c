@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "audit/audit.h"
+#include "auth/authcache.h"
 #include "auth/auth.h"
 #include "base/clock.h"
 #include "base/jsonx.h"
@@ -233,6 +234,7 @@ void dispatch_request(struct conn_state *st, const char *method, const char *url
             }
         }
     }
+    if (c->auth_changed) authcache_clear();
     st->rs.wait = audit_submit(c);
 }
 

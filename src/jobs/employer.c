@@ -1,6 +1,7 @@
 /* employer.c - employer records: Korean business registration number, size class, verification. */
 #include <string.h>
 
+#include "auth/authcache.h"
 #include "base/clock.h"
 #include "base/jsonx.h"
 #include "jobs/jobs.h"
@@ -94,6 +95,7 @@ op_code jobs_employer_create(ctx *c, const json_t *in, json_t **out) {
                         id, c->who.id);
         if (!rc && ch != 1) rc = op_fail(e, OP_CONFLICT, NULL, "your account was linked to an employer meanwhile");
         if (!rc) snprintf(c->who.employer_id, sizeof c->who.employer_id, "%s", id);
+        if (!rc) authcache_account_changed(c);
     }
     if (!rc) rc = store_commit(c->db, e);
     if (rc) {
