@@ -49,6 +49,8 @@ void audit_start(void);
 void audit_stop(void);
 
 /* Group-commit statistics for /metrics: batches committed, records in them, failed batches. */
+/* How long a batch that is not full waits for more records before committing (µs; 0 = none). */
+extern int audit_commit_delay_us;
 void audit_stats(uint64_t *batches, uint64_t *records, uint64_t *failures);
 
 /* Verify the chain.  Returns OP_OK when intact; otherwise OP_CONFLICT with e->detail naming the

@@ -46,6 +46,12 @@ struct store_stmt_hdr {
 };
 
 extern const struct store_ops store_sqlite_ops;
+
+/* sqlite_checkpoint.c: WAL checkpoints on a background thread once the WAL holds this many
+ * pages (replaces SQLite's automatic checkpoint inside a commit). */
+extern int store_sqlite_checkpoint_pages;
+struct sqlite3;
+void sq_checkpoint_attach(struct sqlite3 *db);
 extern const struct store_ops store_pg_ops;
 
 #endif

@@ -60,6 +60,7 @@ static op_code sq_open(store *s, const char *path, op_err *e) {
         sqlite3_close(db);
         return OP_STORE;
     }
+    sq_checkpoint_attach(db);
     return OP_OK;
 }
 
