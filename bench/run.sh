@@ -52,14 +52,17 @@ trap cleanup EXIT
 # ---- 1. the seeded database (cached) ----
 CACHE=$OUT/persons-n$N-s$SEED
 KEYS=$CACHE.keys.json
-if [ ! -f "$CACHE.db" ] || [ ! -f "$CACHE.ids" ]; then
+# A database and its audit log file (<db>.audit) go together.
+if [ ! -f "$CACHE.db" ] || [ ! -f "$CACHE.db.audit" ] || [ ! -f "$CACHE.ids" ]; then
   echo "bench: seeding $N people (seed $SEED) into $CACHE.db (cached for later runs)"
-  rm -f "$CACHE.tmp.db" "$CACHE.tmp.db-wal" "$CACHE.tmp.db-shm" "$CACHE.tmp.ids"
+  rm -f "$CACHE".tmp.db* "$CACHE.tmp.ids"
   "$BIN" --db "$CACHE.tmp.db" --keys "$KEYS" --log-level warn \
     seed --persons "$N" --seed "$SEED" --offices 1 --ids-file "$CACHE.tmp.ids" | tee "$CACHE.seed.log"
   sqlite3 "$CACHE.tmp.db" 'PRAGMA wal_checkpoint(TRUNCATE);' >/dev/null
+  sqlite3 "$CACHE.tmp.db.audit" 'PRAGMA wal_checkpoint(TRUNCATE);' >/dev/null
   mv "$CACHE.tmp.db" "$CACHE.db"
-  rm -f "$CACHE.tmp.db-wal" "$CACHE.tmp.db-shm"
+  mv "$CACHE.tmp.db.audit" "$CACHE.db.audit"
+  rm -f "$CACHE".tmp.db*
   mv "$CACHE.tmp.ids" "$CACHE.ids"
 else
   echo "bench: using cached $CACHE.db"
@@ -68,8 +71,9 @@ SEED_LINE=$(grep '^seeded' "$CACHE.seed.log" 2>/dev/null | tail -1 || true)
 
 # ---- 2. a fresh copy, an account, the server ----
 RUN=$OUT/run.db
-rm -f "$RUN" "$RUN-wal" "$RUN-shm"
+rm -f "$RUN" "$RUN"-* "$RUN".audit*
 cp "$CACHE.db" "$RUN"
+cp "$CACHE.db.audit" "$RUN.audit"
 IDS=$CACHE.ids
 "$BIN" --db "$RUN" --keys "$KEYS" --log-level warn user add --username "$USER_NAME" --password "$USER_PASS" \
   --kind staff --role counsellor --office SYN-01 --name "Bench Counsellor" >/dev/null
@@ -113,7 +117,7 @@ check_sample() { # base-url prefix auth-header
 check_sample "$OP_URL" /api/v1/persons/ "Authorization: Bearer $TOKEN" || { echo "bench: openpes sample reads failed" >&2; exit 1; }
 check_sample "$FL_URL" /persons/ "X-Bench: floor" || { echo "bench: floor sample reads failed" >&2; exit 1; }
 
-audit_seq() { sqlite3 "$RUN" 'SELECT seq FROM audit_head;'; }
+audit_seq() { sqlite3 "$RUN.audit" 'SELECT seq FROM audit_head;'; }
 log_lines() { wc -l <"$OUT/openpes.log"; }
 answered_2xx() {
   curl -sS "$OP_URL/metrics" | grep '^openpes_http_requests_total{' | grep 'route="/api/v1/persons/{id}"' |
@@ -146,7 +150,7 @@ sleep 1 # let requests that were in flight when wrk stopped finish
 S1=$(audit_seq) L1=$(log_lines) M1=$(answered_2xx) OC1=$(cpu_ticks "$OP_PID") FC1=$(cpu_ticks "$FL_PID")
 # Reconcile by correlation id: each answered read (request log, status 200) against the audit
 # records written in the same window (the floor writes none).
-sqlite3 "$RUN" "SELECT correlation_id FROM audit_log WHERE seq > $S0 AND seq <= $S1
+sqlite3 "$RUN.audit" "SELECT correlation_id FROM audit_log WHERE seq > $S0 AND seq <= $S1
                 AND action = 'READ' AND resource_type = 'person' AND outcome = 'allow';" | sort >"$OUT/audited.ids"
 tail -n +"$((L0 + 1))" "$OUT/openpes.log" | head -n "$((L1 - L0))" | grep '"route":"/api/v1/persons/{id}"' |
   grep '"status":200' | sed -n 's/.*"correlation_id":"\([^"]*\)".*/\1/p' | sort >"$OUT/answered.ids"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Build, create a demo database (once) and serve it at http://127.0.0.1:8080.
-# OPENPES_DEMO_DB overrides the database file (default var/demo.db); remove it to start over.
+# OPENPES_DEMO_DB overrides the database file (default var/demo.db); remove var/demo.db* (the
+# database, its WAL and its audit log file demo.db.audit) to start over.
 # PORT overrides the port.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -19,6 +19,7 @@
 struct qrec {
     struct qrec *next;
     char ts[CLOCK_TS_LEN];
+    char record_id[ID_LEN]; /* a write's record moved from audit_pending; "" for queued records */
     char *f[15]; /* actor_type actor_id actor_role actor_office actor_region action resource_type
                     resource_id person_id purpose legal_basis outcome correlation_id detail */
 };
@@ -31,6 +32,7 @@ struct audit_ticket {
     void (*resume)(void *);
     void *arg;
     struct qrec *recs;
+    bool flush;                /* records of writes wait in audit_pending: chain them first */
     struct audit_ticket *next; /* queue link */
     struct holder *holder;     /* arena-owned back pointer until submitted */
 };
@@ -116,9 +118,20 @@ static const char *HEAD_SQL_PG = "SELECT seq, hash FROM audit_head WHERE id = 1 
 static const char *INSERT_SQL =
     "INSERT INTO audit_log (seq, ts, actor_type, actor_id, actor_role, actor_office, actor_region,"
     " action, resource_type, resource_id, person_id, purpose, legal_basis, outcome,"
-    " correlation_id, detail, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    " correlation_id, detail, prev_hash, hash, record_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+#define FIELD_COLS                                                                                 \
+    "actor_type, actor_id, actor_role, actor_office, actor_region, action, resource_type,"         \
+    " resource_id, person_id, purpose, legal_basis, outcome, correlation_id, detail"
 
-/* Append records (linked list) in the caller's open transaction. */
+/* A pending record already in the chain (a committer died between chaining it and deleting it
+ * from audit_pending, or another process's committer took it first). */
+static bool chained(store *s, const char *record_id, op_err *e) {
+    store_stmt *st = store_query(s, e, "SELECT 1 FROM audit_log WHERE record_id = ?", "s", record_id);
+    if (!st) return false;
+    store_reset(st);
+    return true;
+}
+
 /* Append the records of `n` lists to the chain: the head is read once and written once. */
 static op_code append_lists(store *s, struct qrec *const *lists, size_t n, op_err *e) {
     store_stmt *st = store_query(s, e, store_dialect(s, HEAD_SQL_SQLITE, HEAD_SQL_PG), "");
@@ -130,6 +143,8 @@ static op_code append_lists(store *s, struct qrec *const *lists, size_t n, op_er
     for (size_t i = 0; i < n; i++) {
         for (struct qrec *q = lists[i]; q; q = q->next) {
             char h[65];
+            if (q->record_id[0] && chained(s, q->record_id, e)) continue;
+            if (e && e->code) return e->code;
             seq++;
             rec_hash(seq, q->ts, q->f, prev, h);
             store_stmt *ins = store_prepare(s, INSERT_SQL, e);
@@ -139,6 +154,8 @@ static op_code append_lists(store *s, struct qrec *const *lists, size_t n, op_er
             for (int k = 0; k < 14; k++) store_bind_text(ins, 3 + k, q->f[k]);
             store_bind_text(ins, 17, prev);
             store_bind_text(ins, 18, h);
+            if (q->record_id[0]) store_bind_text(ins, 19, q->record_id);
+            else store_bind_null(ins, 19);
             int r = store_step(ins, e);
             store_reset(ins);
             if (r != STORE_DONE) return e ? e->code : OP_STORE;
@@ -147,8 +164,6 @@ static op_code append_lists(store *s, struct qrec *const *lists, size_t n, op_er
     }
     return store_exec(s, e, NULL, "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", "is", seq, prev);
 }
-
-static op_code append_chain(store *s, struct qrec *list, op_err *e) { return append_lists(s, &list, 1, e); }
 
 static struct qrec *make_rec(const ctx *c, const struct audit_rec *r) {
     struct qrec *q = calloc(1, sizeof *q);
@@ -190,10 +205,18 @@ static void ctx_cleanup(void *p) {
 
 op_code audit_record(ctx *c, const struct audit_rec *r) {
     bool deny = r->outcome && strcmp(r->outcome, "allow") != 0;
-    if (!deny && c->db && store_in_tx(c->db)) {
+    if (!deny && c->db && store_in_tx(c->db)) { /* commits or rolls back with the data */
         struct qrec *q = make_rec(c, r);
-        op_code rc = append_chain(c->db, q, &c->err);
+        char rid[ID_LEN];
+        id_uuid7(rid);
+        op_code rc = store_exec(c->db, &c->err, NULL,
+                                "INSERT INTO audit_pending (record_id, ts, " FIELD_COLS ")"
+                                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                                "ssssssssssssssss", rid, q->ts, q->f[0], q->f[1], q->f[2], q->f[3], q->f[4],
+                                q->f[5], q->f[6], q->f[7], q->f[8], q->f[9], q->f[10], q->f[11], q->f[12],
+                                q->f[13]);
         free_rec(q);
+        c->audit_flush = true; /* the answer waits until the committer has chained it */
         return rc;
     }
     audit_ticket *t = c->audit_wait;
@@ -239,10 +262,16 @@ void audit_stop(void) {
 
 audit_ticket *audit_submit(ctx *c) {
     audit_ticket *t = c->audit_wait;
-    if (!t) return NULL;
-    c->audit_wait = NULL;
-    t->holder->t = NULL;
-    t->holder = NULL;
+    if (!t && !c->audit_flush) return NULL;
+    if (t) {
+        c->audit_wait = NULL;
+        t->holder->t = NULL;
+        t->holder = NULL;
+    } else {
+        t = ticket_new();
+    }
+    t->flush = c->audit_flush;
+    c->audit_flush = false;
     /* restore insertion order */
     struct qrec *rev = NULL;
     for (struct qrec *q = t->recs; q;) {
@@ -275,6 +304,106 @@ static void complete(audit_ticket *t, bool ok) {
     ticket_release(t);
 }
 
+#define PENDING_CHUNK 500
+
+/* Up to PENDING_CHUNK records of writes waiting in audit_pending, oldest first. */
+static op_code load_pending(store *s, struct qrec **out, size_t *n, op_err *e) {
+    *out = NULL;
+    *n = 0;
+    store_stmt *st = store_prepare(s, "SELECT id, record_id, ts, " FIELD_COLS " FROM audit_pending ORDER BY id LIMIT 500", e);
+    if (!st) return e->code;
+    struct qrec **tail = out;
+    int r;
+    while ((r = store_step(st, e)) == STORE_ROW) {
+        struct qrec *q = calloc(1, sizeof *q);
+        snprintf(q->record_id, sizeof q->record_id, "%s", store_col_text(st, 1));
+        snprintf(q->ts, sizeof q->ts, "%s", store_col_text(st, 2));
+        for (int i = 0; i < 14; i++) q->f[i] = store_col_null(st, 3 + i) ? NULL : dupz(store_col_text(st, 3 + i));
+        *tail = q;
+        tail = &q->next;
+        (*n)++;
+    }
+    store_reset(st);
+    return r == STORE_ERROR ? e->code : OP_OK;
+}
+
+static void free_list(struct qrec *q) {
+    while (q) {
+        struct qrec *n = q->next;
+        free_rec(q);
+        q = n;
+    }
+}
+
+/* Delete the pending rows just chained - by record id, not by an id range: on PostgreSQL ids
+ * are handed out at insert and committed in any order, so a row with a lower id can appear
+ * after a higher one was read. */
+static op_code drop_pending(store *s, struct qrec *list, op_err *e) {
+    op_code rc = store_begin(s, e);
+    for (struct qrec *q = list; !rc && q; q = q->next)
+        rc = store_exec(s, e, NULL, "DELETE FROM audit_pending WHERE record_id = ?", "s", q->record_id);
+    if (!rc) return store_commit(s, e);
+    store_rollback(s);
+    return rc;
+}
+
+/* One batch: the tickets' records, and - when a ticket asks for it - every record of a write
+ * waiting in audit_pending.  The chain is committed first and the pending rows deleted after,
+ * in a transaction of their own (on SQLite they live in another file); a crash in between leaves
+ * rows that are already chained, which the next flush recognises by record_id and drops. */
+static op_code commit_batch(store *s, audit_ticket *batch, op_err *e) {
+    bool flush = false;
+    size_t nt = 1;
+    for (audit_ticket *t = batch; t; t = t->next) {
+        flush |= t->flush;
+        nt++;
+    }
+    struct qrec **lists = malloc(nt * sizeof *lists);
+    op_code rc = OP_OK;
+    bool first = true, more;
+    do {
+        struct qrec *pending = NULL;
+        size_t np = 0;
+        if (flush && (rc = load_pending(s, &pending, &np, e))) break;
+        size_t n = 0;
+        lists[n++] = pending;
+        for (audit_ticket *t = batch; first && t; t = t->next) lists[n++] = t->recs;
+        if (!(rc = store_begin(s, e))) {
+            rc = append_lists(s, lists, n, e);
+            if (!rc) rc = store_commit(s, e);
+            if (rc) store_rollback(s);
+        }
+        if (!rc && np) rc = drop_pending(s, pending, e);
+        if (!rc) {
+            uint64_t recs = 0;
+            for (size_t i = 0; i < n; i++)
+                for (struct qrec *q = lists[i]; q; q = q->next) recs++;
+            st_batches++;
+            st_records += recs;
+        }
+        free_list(pending);
+        more = !rc && np == PENDING_CHUNK;
+        first = false;
+    } while (more);
+    free(lists);
+    return rc;
+}
+
+void audit_flush(void) {
+    audit_ticket *t = ticket_new();
+    t->flush = true;
+    audit_start();
+    pthread_mutex_lock(&q_mu);
+    bool first = !q_head;
+    if (q_tail) q_tail->next = t;
+    else q_head = t;
+    q_tail = t;
+    q_n = first ? 1 : q_n + 1;
+    pthread_cond_signal(&q_cv);
+    pthread_mutex_unlock(&q_mu);
+    if (!audit_ticket_wait(t)) log_error("could not move the records of writes into the audit chain");
+}
+
 static void *committer_main(void *arg) {
     (void)arg;
     for (;;) {
@@ -298,25 +427,10 @@ static void *committer_main(void *arg) {
         op_err e = {0};
         store *s = store_thread(&e);
         bool ok = s != NULL;
-        if (ok && store_begin(s, &e)) ok = false;
-        size_t nt = 0;
-        for (audit_ticket *t = batch; t; t = t->next) nt++;
-        struct qrec **lists = malloc(nt * sizeof *lists);
-        nt = 0;
-        for (audit_ticket *t = batch; t; t = t->next) lists[nt++] = t->recs;
-        if (ok && append_lists(s, lists, nt, &e)) ok = false;
-        free(lists);
-        if (ok && store_commit(s, &e)) ok = false;
+        if (ok) ok = commit_batch(s, batch, &e) == OP_OK;
         if (!ok) {
-            if (s) store_rollback(s);
             log_error("audit group commit failed: %s", e.detail);
             st_failures++;
-        } else {
-            uint64_t n = 0;
-            for (audit_ticket *t = batch; t; t = t->next)
-                for (struct qrec *q = t->recs; q; q = q->next) n++;
-            st_batches++;
-            st_records += n;
         }
         for (audit_ticket *t = batch; t;) {
             audit_ticket *n = t->next;

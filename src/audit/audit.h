@@ -4,8 +4,11 @@
  * over all its fields; audit_head holds the newest (seq, hash) so deleting the tail shows too.
  *
  * Where a record goes:
- *  - an allowed action inside an open write transaction is appended in that transaction, so the
- *    record commits or rolls back with the data it describes;
+ *  - an allowed action inside an open write transaction is inserted into audit_pending in that
+ *    transaction, so the record commits or rolls back with the data it describes; the group
+ *    committer then appends it to the chain (on SQLite the chain lives in its own file,
+ *    <db>.audit, which cannot join the data's transaction - docs/DECISIONS.md 9) and the answer
+ *    waits for that like a read's;
  *  - everything else (reads, and every refusal, which must survive the rollback of the refused
  *    request) is queued on the request context and handed to the group committer by
  *    audit_submit(): one transaction and one fsync for many requests.  The caller answers only
@@ -49,6 +52,9 @@ void audit_start(void);
 void audit_stop(void);
 
 /* Group-commit statistics for /metrics: batches committed, records in them, failed batches. */
+/* Chain every record of a write still waiting in audit_pending (left by a crash) and wait for
+ * it: at server start and before verification. */
+void audit_flush(void);
 /* How long a batch that is not full waits for more records before committing (µs; 0 = none). */
 extern int audit_commit_delay_us;
 void audit_stats(uint64_t *batches, uint64_t *records, uint64_t *failures);

@@ -15,6 +15,7 @@ int cmd_audit(int argc, char **argv) {
     if (!cli_open_db(true)) return 1;
     op_err e = {0};
     int64_t n = 0;
+    audit_flush(); /* records of writes still waiting to be chained are verified too */
     store *s = store_thread(&e);
     op_code rc = audit_verify(s, &n, &e);
     if (rc == OP_CONFLICT) {

@@ -56,7 +56,7 @@ void ctx_release(ctx *c) {
     /* Read and refusal audit records still queued (CLI commands, worker jobs) are written before
      * the context goes: an access is never left unrecorded.  (HTTP requests submit them in the
      * dispatcher and answer only once they are durable.) */
-    if (c->audit_wait) {
+    if (c->audit_wait || c->audit_flush) {
         audit_ticket *t = audit_submit(c);
         if (t && !audit_ticket_wait(t)) log_error("could not record %s's accesses in the audit log", c->who.id);
     }
@@ -74,5 +74,6 @@ void ctx_begin_system(const ctx *c, const char *name, const char *purpose, ctx *
 
 void ctx_end_system(ctx *c, const ctx *sys) {
     c->audit_wait = sys->audit_wait;
+    c->audit_flush |= sys->audit_flush;
     c->err = sys->err;
 }

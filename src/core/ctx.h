@@ -60,6 +60,8 @@ typedef struct ctx {
     op_err err;
     /* Read-audit records queued for group commit (audit.h); the answer waits for it. */
     struct audit_ticket *audit_wait;
+    /* A write's audit record waits in audit_pending: the answer waits until it is chained. */
+    bool audit_flush;
     /* An account's links changed (person or employer): cached credentials are dropped again
      * once the request's transaction has ended (auth/authcache.h). */
     bool auth_changed;

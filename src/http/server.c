@@ -163,6 +163,7 @@ int server_run(const struct server_opts *o) {
     server_secure_cookies = o->secure_cookies;
     routes_all();
     audit_start();
+    audit_flush(); /* records of writes a crash left unchained */
     struct MHD_Daemon *d[64] = {0};
     int port = o->port;
     for (int i = 0; i < n; i++) {

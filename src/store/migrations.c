@@ -8,12 +8,30 @@
 
 #include "base/clock.h"
 #include "store/store.h"
+#include "store/store_int.h"
 
 struct migration {
     int version;
     const char *name;
-    const char *sql;
+    const char *sql; /* portable SQL, run in one transaction */
 };
+
+/* Migrations that differ by backend: PostgreSQL's own text instead of sql, and/or SQLite's own
+ * step instead of sql (it checks and records its version itself). */
+static const struct variant {
+    int version;
+    const char *sql_pg;
+    op_code (*sqlite_fn)(store *s, int version, const char *name, op_err *e);
+} variants[] = {
+    {7, "ALTER TABLE audit_log ADD COLUMN record_id TEXT; CREATE UNIQUE INDEX audit_record ON audit_log(record_id);",
+     sq_move_audit},
+};
+
+static const struct variant *variant_of(int version) {
+    for (size_t i = 0; i < sizeof variants / sizeof variants[0]; i++)
+        if (variants[i].version == version) return &variants[i];
+    return NULL;
+}
 
 static const struct migration migrations[] = {
     {1, "core: offices, accounts, sessions, partner clients",
@@ -99,6 +117,17 @@ static const struct migration migrations[] = {
 
     {5, "index job-seeker registrations by person (the partial unique index serves only open ones)",
      "CREATE INDEX jsr_person ON jobseeker_registrations(person_id, created_at);"},
+
+    {6, "audit: records of writes wait in audit_pending (same transaction as the data) for the chain",
+     "CREATE TABLE audit_pending ("
+     "  id @AUTOID@, record_id TEXT NOT NULL UNIQUE, ts TEXT NOT NULL,"
+     "  actor_type TEXT NOT NULL, actor_id TEXT, actor_role TEXT, actor_office TEXT, actor_region TEXT,"
+     "  action TEXT NOT NULL, resource_type TEXT NOT NULL, resource_id TEXT, person_id TEXT,"
+     "  purpose TEXT NOT NULL, legal_basis TEXT NOT NULL, outcome TEXT NOT NULL,"
+     "  correlation_id TEXT, detail TEXT);"},
+
+    {7, "audit: the chain records which pending record it took (SQLite: the log moves to <db>.audit)",
+     NULL /* per backend: see variants */},
 
     {20, "jobs: occupations, crosswalks, employers, vacancies, vetting, change feed, title bigrams",
      "CREATE TABLE occupations ("
@@ -307,6 +336,11 @@ op_code store_migrate(store *s, op_err *e) {
     if (c) return c;
     for (int i = 0; i < NMIGRATIONS; i++) {
         const struct migration *m = &migrations[i];
+        const struct variant *v = variant_of(m->version);
+        if (v && v->sqlite_fn && store_kind(s) == STORE_SQLITE) {
+            if ((c = v->sqlite_fn(s, m->version, m->name, e))) return c;
+            continue;
+        }
         if ((c = store_begin(s, e))) return c;
         if (store_kind(s) == STORE_PG &&
             (c = store_exec_script(s, "SELECT pg_advisory_xact_lock(7210001)", e)))
@@ -322,7 +356,7 @@ op_code store_migrate(store *s, op_err *e) {
             c = e->code;
             goto fail;
         }
-        char *sql = expand(s, m->sql);
+        char *sql = expand(s, store_kind(s) == STORE_PG && v && v->sql_pg ? v->sql_pg : m->sql);
         c = store_exec_script(s, sql, e);
         free(sql);
         if (c) {
@@ -338,6 +372,7 @@ op_code store_migrate(store *s, op_err *e) {
             goto fail;
         if ((c = store_commit(s, e))) return c;
     }
+    if (store_kind(s) == STORE_SQLITE) return sq_check_audit(s, e);
     return OP_OK;
 fail:
     store_rollback(s);

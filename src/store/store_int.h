@@ -52,6 +52,13 @@ extern const struct store_ops store_sqlite_ops;
 extern int store_sqlite_checkpoint_pages;
 struct sqlite3;
 void sq_checkpoint_attach(struct sqlite3 *db);
+
+/* audit_file.c: attach <path>.audit as schema "audit" (an SQLite result code), and migration 7,
+ * which moves an existing audit log there. */
+int sq_attach_audit(struct sqlite3 *db, const char *path);
+op_code sq_move_audit(store *s, int version, const char *name, op_err *e);
+/* After migrating: OP_STORE when the audit log file is missing (someone deleted <db>.audit). */
+op_code sq_check_audit(store *s, op_err *e);
 extern const struct store_ops store_pg_ops;
 
 #endif

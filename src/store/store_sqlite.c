@@ -60,6 +60,12 @@ static op_code sq_open(store *s, const char *path, op_err *e) {
         sqlite3_close(db);
         return OP_STORE;
     }
+    if (sq_attach_audit(db, path) != SQLITE_OK) {
+        op_fail(e, OP_STORE, "check that the audit log file (<db>.audit) is writable",
+                "could not attach the audit log file of \"%s\": %s", path, sqlite3_errmsg(db));
+        sqlite3_close(db);
+        return OP_STORE;
+    }
     sq_checkpoint_attach(db);
     return OP_OK;
 }

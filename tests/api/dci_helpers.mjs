@@ -1,7 +1,6 @@
 // dci_helpers.mjs - a tiny DCI client for the tests: JCS, the contract's Ed25519 + BLAKE2b-512
 // signature profile, envelopes, tokens and direct SQL on the test database.
 import crypto from 'node:crypto';
-import { spawnSync } from 'node:child_process';
 
 export function jcs(v) {
   if (v === null || typeof v !== 'object') return JSON.stringify(v);
@@ -64,8 +63,5 @@ export async function token(s, id, secret, scope) {
 
 // Run SQL on the server's database (SQLite file or PostgreSQL URL); returns stdout rows.
 export function sql(s, stmt) {
-  const pg = process.env.OPENPES_TEST_DB === 'postgres';
-  const r = pg ? spawnSync('psql', [s.db, '-qAtc', stmt], { encoding: 'utf8' }) : spawnSync('sqlite3', [s.db, stmt], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error('sql failed: ' + r.stderr);
-  return r.stdout.split('\n').filter(Boolean);
+  return s.sql(stmt).split('\n').filter(Boolean);
 }

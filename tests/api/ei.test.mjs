@@ -26,10 +26,7 @@ const T = (n) => day(n); // T(-70) = 70 days ago
 
 // Direct look at the database (events are not exposed over the API).
 function sql(q) {
-  const pg = process.env.OPENPES_TEST_DB === 'postgres';
-  const r = pg ? spawnSync('psql', [s.db, '-qAtc', q], { encoding: 'utf8' }) : spawnSync('sqlite3', [s.db, q], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(r.stderr);
-  return r.stdout.trim();
+  return s.sql(q).trim();
 }
 
 const NIDS = { a: '800101-1234567', b: '810202-2345678', c: '820303-1456789', d: '830404-2567890' };

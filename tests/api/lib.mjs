@@ -41,6 +41,17 @@ export class Server {
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };
   }
 
+  // Run SQL on the server's database (PostgreSQL URL, or the SQLite file with its audit log file
+  // attached as "audit", as the server does); returns stdout.
+  sql(stmt) {
+    const pg = process.env.OPENPES_TEST_DB === 'postgres';
+    const r = pg
+      ? spawnSync('psql', [this.db, '-qAtc', stmt], { encoding: 'utf8' })
+      : spawnSync('sqlite3', ['-cmd', `ATTACH '${this.db}.audit' AS audit`, this.db, stmt], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error('sql failed: ' + r.stderr);
+    return r.stdout;
+  }
+
   cliOk(...args) {
     const r = this.cli(...args);
     if (r.status !== 0) throw new Error(`openpes ${args.join(' ')} failed (${r.status}): ${r.stderr}${r.stdout}`);

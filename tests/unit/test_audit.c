@@ -95,3 +95,78 @@ Test(audit, ctx_release_writes_queued_records) {
     cr_assert_eq(n, 2, "both queued reads are in the log");
     audit_stop();
 }
+
+static int64_t count(store *s, const char *sql) {
+    op_err e = {0};
+    store_stmt *st = store_query(s, &e, sql, "");
+    cr_assert(st, "%s: %s", sql, e.detail);
+    int64_t n = store_col_int(st, 0);
+    store_reset(st);
+    return n;
+}
+
+static const struct audit_rec WRITE = {.action = "UPDATE", .resource_type = "person", .resource_id = "p",
+                                       .person_id = "p", .purpose = "system_operation", .legal_basis = "test",
+                                       .outcome = "allow"};
+
+Test(audit, a_write_record_commits_with_the_data_and_is_chained_before_the_context_ends) {
+    store *s = test_db_open();
+    op_err e = {0};
+    ctx c;
+    cr_assert(ctx_init_system(&c, "test", "system_operation", &e));
+    cr_assert_eq(store_begin(c.db, &e), OP_OK);
+    cr_assert_eq(audit_record(&c, &WRITE), OP_OK, "%s", c.err.detail);
+    cr_assert_eq(store_commit(c.db, &e), OP_OK);
+    cr_assert_eq(count(s, "SELECT COUNT(*) FROM audit_pending"), 1, "committed with the data");
+    cr_assert_eq(count(s, "SELECT COUNT(*) FROM audit_log"), 0, "not chained inside the data's transaction");
+    ctx_release(&c);
+    cr_assert_eq(count(s, "SELECT COUNT(*) FROM audit_pending"), 0);
+    cr_assert_eq(count(s, "SELECT COUNT(*) FROM audit_log WHERE action = 'UPDATE' AND record_id IS NOT NULL"), 1,
+                 "chained by the time the context is released");
+    audit_stop();
+}
+
+Test(audit, a_rolled_back_write_leaves_no_record) {
+    store *s = test_db_open();
+    op_err e = {0};
+    ctx c;
+    cr_assert(ctx_init_system(&c, "test", "system_operation", &e));
+    cr_assert_eq(store_begin(c.db, &e), OP_OK);
+    cr_assert_eq(audit_record(&c, &WRITE), OP_OK);
+    store_rollback(c.db);
+    ctx_release(&c);
+    cr_assert_eq(count(s, "SELECT COUNT(*) FROM audit_pending"), 0);
+    cr_assert_eq(count(s, "SELECT COUNT(*) FROM audit_log"), 0);
+    audit_stop();
+}
+
+Test(audit, a_pending_record_already_in_the_chain_is_not_chained_twice) {
+    /* A committer that dies after committing the chain and before deleting the pending rows
+     * leaves them behind; the next flush must recognise them. */
+    store *s = test_db_open();
+    add_records(2, true);
+    op_err e = {0};
+    cr_assert_eq(store_exec(s, &e, NULL,
+                            "INSERT INTO audit_pending (record_id, ts, actor_type, action, resource_type, purpose,"
+                            " legal_basis, outcome) SELECT record_id, ts, actor_type, action, resource_type,"
+                            " purpose, legal_basis, outcome FROM audit_log WHERE seq = 1",
+                            ""),
+                 OP_OK, "%s", e.detail);
+    cr_assert_eq(count(s, "SELECT COUNT(*) FROM audit_pending"), 1);
+    audit_flush();
+    cr_assert_eq(count(s, "SELECT COUNT(*) FROM audit_pending"), 0, "the leftover is dropped");
+    int64_t n = 0;
+    cr_assert_eq(audit_verify(s, &n, &e), OP_OK, "%s", e.detail);
+    cr_assert_eq(n, 2, "and not appended again");
+    audit_stop();
+}
+
+Test(audit, on_sqlite_the_log_lives_in_its_own_file) {
+    store *s = test_db_open();
+    if (store_kind(s) == STORE_PG) cr_skip_test("PostgreSQL keeps the log in the one database");
+    cr_assert_eq(count(s, "SELECT COUNT(*) FROM main.sqlite_master WHERE name IN ('audit_log', 'audit_head')"), 0);
+    cr_assert_eq(count(s, "SELECT COUNT(*) FROM audit.sqlite_master WHERE name IN ('audit_log', 'audit_head')"), 2);
+    cr_assert_eq(count(s, "PRAGMA audit.page_size"), 1024, "small pages: each record dirties a random index leaf");
+    cr_assert_eq(count(s, "SELECT COUNT(*) FROM main.sqlite_master WHERE name = 'audit_pending'"), 1,
+                 "records of writes wait in the data's file, in the data's transaction");
+}
