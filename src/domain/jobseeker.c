@@ -43,7 +43,7 @@ json_t *jsr_row_json(store_stmt *st, int c) {
 static json_t *row_json(store_stmt *st) { return jsr_row_json(st, 0); }
 
 op_code jsr_current_json(ctx *c, const char *person_id, json_t **out) {
-    store_stmt *st = store_query(c->db, &c->err, JSR_CURRENT, "s", person_id);
+    store_stmt *st = store_query(c->db, &c->err, JSR_CURRENT, "ss", person_id, person_id);
     if (!st) {
         *out = c->err.code ? NULL : json_null();
         return c->err.code;

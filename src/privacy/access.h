@@ -49,10 +49,13 @@ op_code access_person(ctx *c, enum pd_action act, const char *resource_type,
  * one, else the most recent), binding the actor's account id once, then access_facts_read() the
  * columns and access_person_facts() instead of access_person().  load_facts() in access.c uses
  * the same text, so there is one definition of what a decision knows. */
+/* The open registration (at most one: index jsr_one_open), else the most recent (jsr_person, read
+ * backwards): two index lookups and no sort.  person_expr appears twice. */
 #define ACCESS_CURRENT_REG(person_expr)                                                            \
-    "(SELECT r2.id FROM jobseeker_registrations r2 WHERE r2.person_id = " person_expr              \
-    " ORDER BY CASE WHEN r2.status IN ('active','suspended') THEN 0 ELSE 1 END,"                    \
-    " r2.created_at DESC, r2.id DESC LIMIT 1)"
+    "COALESCE((SELECT r2.id FROM jobseeker_registrations r2 WHERE r2.person_id = " person_expr     \
+    " AND r2.status IN ('active','suspended')),"                                                   \
+    " (SELECT r3.id FROM jobseeker_registrations r3 WHERE r3.person_id = " person_expr            \
+    " ORDER BY r3.created_at DESC LIMIT 1))"
 #define ACCESS_FACTS_FROM                                                                          \
     "persons p LEFT JOIN jobseeker_registrations r ON r.id = " ACCESS_CURRENT_REG("p.id")
 #define ACCESS_FACTS_COLS                                                                          \

@@ -23,7 +23,7 @@ static const struct variant {
     const char *sql_pg;
     op_code (*sqlite_fn)(store *s, int version, const char *name, op_err *e);
 } variants[] = {
-    {7, "ALTER TABLE audit_log ADD COLUMN record_id TEXT; CREATE UNIQUE INDEX audit_record ON audit_log(record_id);",
+    {7, "ALTER TABLE audit_log ADD COLUMN record_id TEXT; CREATE UNIQUE INDEX audit_record ON audit_log(record_id) WHERE record_id IS NOT NULL;",
      sq_move_audit},
 };
 

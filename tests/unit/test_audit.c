@@ -39,7 +39,7 @@ Test(audit, altered_record_is_reported) {
     store *s = test_db_open();
     add_records(5, true);
     op_err e = {0};
-    store_exec(s, &e, NULL, "UPDATE audit_log SET purpose = 'statistics' WHERE seq = 3", "");
+    cr_assert_eq(store_exec(s, &e, NULL, "UPDATE audit_log SET purpose = 'statistics' WHERE seq = 3", ""), OP_OK, "%s", e.detail);
     int64_t n = 0;
     cr_assert_eq(audit_verify(s, &n, &e), OP_CONFLICT);
     cr_assert(strstr(e.detail, "record 3 was altered"), "%s", e.detail);
@@ -50,7 +50,7 @@ Test(audit, deleted_record_is_reported) {
     store *s = test_db_open();
     add_records(5, true);
     op_err e = {0};
-    store_exec(s, &e, NULL, "DELETE FROM audit_log WHERE seq = 2", "");
+    cr_assert_eq(store_exec(s, &e, NULL, "DELETE FROM audit_log WHERE seq = 2", ""), OP_OK, "%s", e.detail);
     cr_assert_eq(audit_verify(s, NULL, &e), OP_CONFLICT);
     cr_assert(strstr(e.detail, "record 2 is missing"), "%s", e.detail);
 }
@@ -59,7 +59,7 @@ Test(audit, truncated_tail_is_reported) {
     store *s = test_db_open();
     add_records(4, true);
     op_err e = {0};
-    store_exec(s, &e, NULL, "DELETE FROM audit_log WHERE seq = 4", "");
+    cr_assert_eq(store_exec(s, &e, NULL, "DELETE FROM audit_log WHERE seq = 4", ""), OP_OK, "%s", e.detail);
     cr_assert_eq(audit_verify(s, NULL, &e), OP_CONFLICT);
     cr_assert(strstr(e.detail, "head says 4"), "%s", e.detail);
 }
@@ -69,13 +69,18 @@ Test(audit, inserted_record_is_reported) {
     add_records(3, true);
     op_err e = {0};
     /* Shift record 3 to 4 and forge a record 3 that links to 2 but breaks the link of the next. */
-    store_exec(s, &e, NULL, "UPDATE audit_log SET seq = 4 WHERE seq = 3", "");
-    store_exec(s, &e, NULL,
-               "INSERT INTO audit_log SELECT 3, ts, actor_type, actor_id, actor_role, actor_office, actor_region,"
-               " action, resource_type, resource_id, person_id, purpose, legal_basis, outcome, correlation_id,"
-               " detail, hash, hash FROM audit_log WHERE seq = 2", "");
+    cr_assert_eq(store_exec(s, &e, NULL, "UPDATE audit_log SET seq = 4 WHERE seq = 3", ""), OP_OK, "%s", e.detail);
+    cr_assert_eq(store_exec(s, &e, NULL,
+                            "INSERT INTO audit_log (seq, ts, actor_type, actor_id, actor_role, actor_office,"
+                            " actor_region, action, resource_type, resource_id, person_id, purpose, legal_basis,"
+                            " outcome, correlation_id, detail, prev_hash, hash) SELECT 3, ts, actor_type, actor_id,"
+                            " actor_role, actor_office, actor_region, action, resource_type, resource_id, person_id,"
+                            " purpose, legal_basis, outcome, correlation_id, detail, hash, hash FROM audit_log"
+                            " WHERE seq = 2",
+                            ""),
+                 OP_OK, "%s", e.detail);
     cr_assert_eq(audit_verify(s, NULL, &e), OP_CONFLICT);
-    cr_assert(strstr(e.detail, "record 3"), "%s", e.detail);
+    cr_assert(strstr(e.detail, "record 3 was altered"), "the forged record is named: %s", e.detail);
 }
 
 Test(audit, ctx_release_writes_queued_records) {
