@@ -4,6 +4,8 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/id.h"
@@ -49,6 +51,54 @@ out:
     return rc;
 }
 
+/* One decryption context per thread keeps the expanded key between calls (every read of a
+ * person decrypts the national id); only the nonce is set per value.  The key is compared by
+ * value, so a key file loaded later is picked up. */
+struct dctx {
+    EVP_CIPHER_CTX *x;
+    unsigned char key[32];
+    bool ready;
+};
+static pthread_key_t dctx_key;
+static pthread_once_t dctx_once = PTHREAD_ONCE_INIT;
+
+static void dctx_free(void *p) {
+    struct dctx *d = p;
+    EVP_CIPHER_CTX_free(d->x);
+    OPENSSL_cleanse(d->key, sizeof d->key);
+    free(d);
+}
+
+static void dctx_init(void) { pthread_key_create(&dctx_key, dctx_free); }
+
+static EVP_CIPHER_CTX *decrypt_ctx(const unsigned char *nonce) {
+    pthread_once(&dctx_once, dctx_init);
+    struct dctx *d = pthread_getspecific(dctx_key);
+    if (!d) {
+        if (!(d = calloc(1, sizeof *d))) return NULL;
+        if (!(d->x = EVP_CIPHER_CTX_new())) {
+            free(d);
+            return NULL;
+        }
+        pthread_setspecific(dctx_key, d);
+    }
+    const unsigned char *key = keys_field_key();
+    if (!d->ready || CRYPTO_memcmp(d->key, key, sizeof d->key) != 0) {
+        d->ready = false;
+        if (EVP_DecryptInit_ex(d->x, EVP_aes_256_gcm(), NULL, NULL, NULL) != 1 ||
+            EVP_CIPHER_CTX_ctrl(d->x, EVP_CTRL_GCM_SET_IVLEN, NONCE_LEN, NULL) != 1 ||
+            EVP_DecryptInit_ex(d->x, NULL, NULL, key, NULL) != 1)
+            return NULL;
+        memcpy(d->key, key, sizeof d->key);
+        d->ready = true;
+    }
+    if (EVP_DecryptInit_ex(d->x, NULL, NULL, NULL, nonce) != 1) {
+        d->ready = false;
+        return NULL;
+    }
+    return d->x;
+}
+
 op_code fieldcrypt_decrypt(arena *a, const char *enc, const char *aad, char **out, size_t *len,
                            op_err *e) {
     *out = NULL;
@@ -73,11 +123,7 @@ op_code fieldcrypt_decrypt(arena *a, const char *enc, const char *aad, char **ou
     plen = (size_t)ctlen - TAG_LEN;
     pt = arena_alloc(a, plen + 1);
     bad = "encrypted field could not be decrypted (wrong key or altered value)";
-    if (!(x = EVP_CIPHER_CTX_new())) goto out;
-    if (EVP_DecryptInit_ex(x, EVP_aes_256_gcm(), NULL, NULL, NULL) != 1 ||
-        EVP_CIPHER_CTX_ctrl(x, EVP_CTRL_GCM_SET_IVLEN, NONCE_LEN, NULL) != 1 ||
-        EVP_DecryptInit_ex(x, NULL, NULL, keys_field_key(), nonce) != 1)
-        goto out;
+    if (!(x = decrypt_ctx(nonce))) goto out;
     if (aad && EVP_DecryptUpdate(x, NULL, &n, (const unsigned char *)aad, (int)strlen(aad)) != 1)
         goto out;
     if (EVP_DecryptUpdate(x, pt, &n, ct, (int)plen) != 1) goto out;
@@ -89,7 +135,6 @@ op_code fieldcrypt_decrypt(arena *a, const char *enc, const char *aad, char **ou
     if (len) *len = plen;
     rc = OP_OK;
 out:
-    EVP_CIPHER_CTX_free(x);
     if (rc) {
         if (pt) OPENSSL_cleanse(pt, plen);
         op_fail(e, rc, "check that the key file belongs to this database", "%s", bad);

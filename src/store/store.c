@@ -126,10 +126,19 @@ static uint64_t fnv1a(const char *s) {
 }
 
 store_stmt *store_prepare(store *s, const char *sql, op_err *e) {
+    unsigned p = (unsigned)(((uintptr_t)sql >> 4) % STORE_PTR_SLOTS);
+    if (s->by_ptr[p].sql == sql) {
+        struct stmt_slot *hit = &s->cache[s->by_ptr[p].slot];
+        if (hit->st && strcmp(hit->sql, sql) == 0) return hit->st;
+    }
     uint64_t h = fnv1a(sql);
     unsigned idx = (unsigned)(h % STORE_CACHE_SLOTS);
     struct stmt_slot *slot = &s->cache[idx];
-    if (slot->st && slot->hash == h && strcmp(slot->sql, sql) == 0) return slot->st;
+    if (slot->st && slot->hash == h && strcmp(slot->sql, sql) == 0) {
+        s->by_ptr[p].sql = sql;
+        s->by_ptr[p].slot = idx;
+        return slot->st;
+    }
     store_stmt *st = s->ops->prepare(s, sql, e);
     if (!st) return NULL;
     if (!slot->st) {
@@ -137,6 +146,8 @@ store_stmt *store_prepare(store *s, const char *sql, op_err *e) {
         slot->hash = h;
         slot->st = st;
         HDR(st)->cached = true;
+        s->by_ptr[p].sql = sql;
+        s->by_ptr[p].slot = idx;
     } else {
         HDR(st)->cached = false; /* slot taken: transient statement, finalized on reset */
     }

@@ -31,12 +31,20 @@ struct stmt_slot {
     store_stmt *st;
 };
 
+/* Most SQL is a string literal, so its address finds its slot without hashing the text
+ * (which for the longer queries cost more than the lookup); the text is still compared. */
+#define STORE_PTR_SLOTS 256
+
 struct store {
     const struct store_ops *ops;
     enum store_kind kind;
     void *conn;
     int tx_depth;
     struct stmt_slot cache[STORE_CACHE_SLOTS];
+    struct {
+        const char *sql;
+        unsigned slot;
+    } by_ptr[STORE_PTR_SLOTS];
 };
 
 /* Common header of every backend statement. */

@@ -104,3 +104,14 @@ Test(fieldcrypt, lookup_hash_is_keyed_hmac) {
     hex_encode(s, 32, want);
     cr_assert_str_neq(h1, want);
 }
+
+Test(fieldcrypt, a_failed_decryption_does_not_spoil_the_next_one) {
+    /* The decryption context is kept per thread; a refused value must leave it usable. */
+    op_err e = {0};
+    char *enc, *dec = NULL;
+    cr_assert_eq(fieldcrypt_encrypt(a, "9001011234567", 13, "aad-1", &enc, &e), OP_OK);
+    cr_assert_eq(fieldcrypt_decrypt(a, enc, "aad-2", &dec, NULL, &e), OP_INTERNAL);
+    op_clear(&e);
+    cr_assert_eq(fieldcrypt_decrypt(a, enc, "aad-1", &dec, NULL, &e), OP_OK, "%s", e.detail);
+    cr_assert_str_eq(dec, "9001011234567");
+}
