@@ -125,7 +125,7 @@ int main(int argc, char **argv) {
         sa.sin_port = htons((uint16_t)port);
         d[i] = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL, (uint16_t)port, NULL, NULL, on_request,
                                 NULL, MHD_OPTION_SOCK_ADDR, &sa, MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1,
-                                MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_CONNECTION_TIMEOUT,
+                                MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(16 * 1024), MHD_OPTION_CONNECTION_TIMEOUT,
                                 (unsigned int)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)4000, MHD_OPTION_END);
         if (!d[i]) {
             fprintf(stderr, "bench-floor: cannot listen on 127.0.0.1:%d\n", port);

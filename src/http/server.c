@@ -19,29 +19,44 @@
 const char *server_web_dir = "web";
 bool server_secure_cookies = false;
 
-/* One spare arena per listener thread: requests reuse it instead of allocating a new one.
- * A thread-specific key (not _Thread_local) so the spare is freed when the thread exits. */
+/* Spare arenas per listener thread: a request takes one and gives it back reset, instead of
+ * allocating and freeing its first block.  Up to SPARES are kept: with suspended connections a
+ * thread has many requests in flight at once.  A thread-specific key (not _Thread_local) so the
+ * spares are freed when the thread exits. */
+#define SPARES 64
+struct spares {
+    int n;
+    arena *a[SPARES];
+};
 static pthread_key_t spare_key;
 static pthread_once_t spare_once = PTHREAD_ONCE_INIT;
-static void spare_free(void *p) { arena_free(p); }
+static void spare_free(void *p) {
+    struct spares *s = p;
+    for (int i = 0; i < s->n; i++) arena_free(s->a[i]);
+    free(s);
+}
 static void spare_init(void) { pthread_key_create(&spare_key, spare_free); }
 
-static arena *arena_take(void) {
+static struct spares *spares(void) {
     pthread_once(&spare_once, spare_init);
-    arena *a = pthread_getspecific(spare_key);
-    if (!a) return arena_new(16384);
-    pthread_setspecific(spare_key, NULL);
-    return a;
+    struct spares *s = pthread_getspecific(spare_key);
+    if (!s && (s = calloc(1, sizeof *s))) pthread_setspecific(spare_key, s);
+    return s;
+}
+
+static arena *arena_take(void) {
+    struct spares *s = spares();
+    return s && s->n ? s->a[--s->n] : arena_new(16384);
 }
 
 static void arena_give(arena *a) {
-    pthread_once(&spare_once, spare_init);
-    if (pthread_getspecific(spare_key)) {
+    struct spares *s = spares();
+    if (!s || s->n == SPARES) {
         arena_free(a);
         return;
     }
     arena_reset(a);
-    pthread_setspecific(spare_key, a);
+    s->a[s->n++] = a;
 }
 
 static void park_cb(void *arg) { MHD_suspend_connection(((struct conn_state *)arg)->mc); }
@@ -138,6 +153,8 @@ static void on_signal(int sig) {
     stop_flag = 1;
 }
 
+#define SERVER_CONN_MEMORY (16 * 1024)
+
 static struct MHD_Daemon *start_daemon(const struct server_opts *o, int port, int pool) {
     struct sockaddr_in sa;
     memset(&sa, 0, sizeof sa);
@@ -145,10 +162,13 @@ static struct MHD_Daemon *start_daemon(const struct server_opts *o, int port, in
     sa.sin_port = htons((uint16_t)port);
     if (inet_pton(AF_INET, o->bind ? o->bind : "127.0.0.1", &sa.sin_addr) != 1) return NULL;
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME;
+    /* The per-connection pool holds the request line, the headers and the read buffer (bodies
+     * are copied out chunk by chunk); libmicrohttpd zeroes all of it between keep-alive requests,
+     * so it is no bigger than that needs: 16 KiB (larger headers get 431). */
     return MHD_start_daemon(
         flags, (uint16_t)port, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, &sa,
         MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1, MHD_OPTION_NOTIFY_COMPLETED,
-        on_completed, NULL, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+        on_completed, NULL, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SERVER_CONN_MEMORY,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30, MHD_OPTION_CONNECTION_LIMIT,
         (unsigned int)4000, MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)(pool > 1 ? pool : 0),
         MHD_OPTION_END);

@@ -45,6 +45,9 @@
     "seq, ts, actor_type, actor_id, actor_role, actor_office, actor_region, action, resource_type," \
     " resource_id, person_id, purpose, legal_basis, outcome, correlation_id, detail, prev_hash, hash"
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
 int sq_attach_audit(sqlite3 *db, const char *path) {
     bool memory = strcmp(path, ":memory:") == 0 || strncmp(path, "file:", 5) == 0;
     char *apath = memory ? sqlite3_mprintf(":memory:") : sqlite3_mprintf("%s.audit", path);
@@ -56,7 +59,8 @@ int sq_attach_audit(sqlite3 *db, const char *path) {
     sqlite3_free(apath);
     if (rc != SQLITE_OK) return rc;
     return sqlite3_exec(db,
-                        "PRAGMA audit.page_size=1024; PRAGMA audit.journal_mode=WAL; PRAGMA audit.synchronous=FULL;"
+                        "PRAGMA audit.page_size=" STR(SQ_AUDIT_PAGE) "; PRAGMA audit.journal_mode=WAL;"
+                        " PRAGMA audit.synchronous=FULL;"
                         " PRAGMA audit.cache_size=-2048;",
                         NULL, NULL, NULL);
 }

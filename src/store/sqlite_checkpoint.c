@@ -19,7 +19,7 @@
 #include "base/log.h"
 #include "store/store_int.h"
 
-int store_sqlite_checkpoint_pages = 8000; /* ~32 MiB of WAL at 4 KiB pages */
+long store_sqlite_checkpoint_bytes = 32L << 20; /* of WAL, whatever the page size */
 
 #define MAX_PENDING 8
 
@@ -87,7 +87,10 @@ static bool request(const char *path) {
 
 static int wal_hook(void *arg, sqlite3 *db, const char *schema, int pages) {
     (void)arg;
-    if (pages < store_sqlite_checkpoint_pages) return SQLITE_OK;
+    /* The threshold is in bytes: the audit file has smaller pages than the main file.  Readers
+     * never read the audit file, so its WAL may grow as large as the main file's. */
+    long page_size = strcmp(schema, "audit") == 0 ? SQ_AUDIT_PAGE : SQ_MAIN_PAGE;
+    if (pages * page_size < store_sqlite_checkpoint_bytes) return SQLITE_OK;
     const char *path = sqlite3_db_filename(db, schema);
     if (!path || !path[0]) return SQLITE_OK; /* in-memory or temporary: nothing to copy to */
     if (!request(path)) /* no thread to do it: do it here, as SQLite would have */

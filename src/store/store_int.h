@@ -55,9 +55,11 @@ struct store_stmt_hdr {
 
 extern const struct store_ops store_sqlite_ops;
 
-/* sqlite_checkpoint.c: WAL checkpoints on a background thread once the WAL holds this many
- * pages (replaces SQLite's automatic checkpoint inside a commit). */
-extern int store_sqlite_checkpoint_pages;
+/* sqlite_checkpoint.c: WAL checkpoints on a background thread once a WAL holds this many
+ * bytes (replaces SQLite's automatic checkpoint inside a commit). */
+extern long store_sqlite_checkpoint_bytes;
+#define SQ_MAIN_PAGE 4096  /* SQLite's default, used by the main file */
+#define SQ_AUDIT_PAGE 1024 /* the audit file's (audit_file.c) */
 struct sqlite3;
 void sq_checkpoint_attach(struct sqlite3 *db);
 
