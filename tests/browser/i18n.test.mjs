@@ -7,8 +7,12 @@ import { join } from 'node:path';
 import { launch, newPage, startWorld, login, makeCitizen, nid, SEOUL, ROOT } from './helpers.mjs';
 
 const WEB = join(ROOT, 'web');
-const ko = JSON.parse(readFileSync(join(WEB, 'i18n/ko.json'), 'utf8'));
-const en = JSON.parse(readFileSync(join(WEB, 'i18n/en.json'), 'utf8'));
+// The core catalogue and every module's (web/i18n/<module>.<lang>.json), merged as the portal does.
+const catalogue = (lang) => Object.assign({}, ...readdirSync(join(WEB, 'i18n'))
+  .filter((f) => f === `${lang}.json` || f.endsWith(`.${lang}.json`))
+  .map((f) => JSON.parse(readFileSync(join(WEB, 'i18n', f), 'utf8'))));
+const ko = catalogue('ko');
+const en = catalogue('en');
 
 let s, browser, page;
 before(async () => {

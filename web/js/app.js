@@ -7,6 +7,7 @@ import * as auth from './views/auth.js';
 import * as citizen from './views/citizen.js';
 import * as staff from './views/staff.js';
 import * as home from './views/home.js';
+import { modules } from './modules.js';
 
 // Who is signed in: the account from /auth/login or /auth/session, or null.
 export const session = { account: null };
@@ -29,17 +30,23 @@ const routes = [
   { re: /^\/persons$/, view: staff.search, who: isCaseworker },
   { re: /^\/persons\/([0-9A-Za-z-]{8,64})$/, view: staff.person, who: isCaseworker },
   { re: /^\/audit$/, view: home.auditLookup, who: isAuditor },
+  ...modules.flatMap((m) => m.routes),
 ];
 
 // The account's start page.
 export function homePath(a) {
   if (!a) return '/login';
+  for (const m of modules) { const p = m.home?.(a); if (p) return p; }
   if (isCitizen(a)) return '/me';
   if (isCaseworker(a)) return '/persons';
   return '/home';
 }
 
 function navItems(a) {
+  return [...coreNav(a), ...modules.flatMap((m) => m.nav(a))];
+}
+
+function coreNav(a) {
   if (!a) return [['/login', 'nav.login'], ['/signup', 'nav.signup']];
   if (isCitizen(a)) return [['/me', 'nav.profile'], ['/me/registration', 'nav.registration'], ['/me/access-log', 'nav.access_log']];
   if (isCaseworker(a)) return [['/persons', 'nav.search']];

@@ -6,10 +6,15 @@ const STORE_KEY = 'openpes.lang';
 const catalogs = {};
 let lang = 'ko';
 
+// The core catalogue plus one per feature module (js/modules.js), merged.
 export async function loadMessages() {
+  const { MODULES } = await import('./modules.js');
   await Promise.all(LANGS.map(async (l) => {
-    const r = await fetch(`/i18n/${l}.json`, { cache: 'no-cache' });
-    catalogs[l] = r.ok ? await r.json() : {};
+    const parts = await Promise.all([`/i18n/${l}.json`, ...MODULES.map((m) => `/i18n/${m}.${l}.json`)].map(async (u) => {
+      const r = await fetch(u, { cache: 'no-cache' });
+      return r.ok ? r.json() : {};
+    }));
+    catalogs[l] = Object.assign({}, ...parts);
   }));
   let stored = null;
   try { stored = localStorage.getItem(STORE_KEY); } catch { /* storage disabled */ }
