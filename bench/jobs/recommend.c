@@ -72,7 +72,8 @@ int main(int argc, char **argv) {
         clock_now_ts(ts);
         if (store_exec(c.db, &c.err, NULL,
                        "INSERT INTO jobseeker_visibility (person_id, findable, fields, updated_at) VALUES (?, 1, 1173, ?)",
-                       "ss", ids[i], ts))
+                       "ss", ids[i], ts) ||
+            jobs_seeker_index(&c, ids[i]))
             return fprintf(stderr, "visibility: %s\n", c.err.detail), 1;
         json_decref(p);
         json_decref(out);

@@ -2,7 +2,9 @@
  *   match fit                                      re-fit the factor weights from application outcomes
  *   match evaluate [--seekers N] [--seed S] [--vacancies N]
  *                                                  hit rate at 10 of later hires on seeded data
- *                                                  (--vacancies seeds that many first) */
+ *                                                  (--vacancies seeds that many first)
+ *   match reindex                                  rebuild the index of findable job seekers by
+ *                                                  occupation group (candidate lists) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,10 +14,11 @@
 #include "match/match.h"
 
 static const char usage[] = "usage: openpes match fit\n"
-                            "       openpes match evaluate [--seekers N] [--seed S] [--vacancies N]\n";
+                            "       openpes match evaluate [--seekers N] [--seed S] [--vacancies N]\n"
+                            "       openpes match reindex\n";
 
 int cmd_match(int argc, char **argv) {
-    if (argc < 2 || (strcmp(argv[1], "fit") && strcmp(argv[1], "evaluate"))) {
+    if (argc < 2 || (strcmp(argv[1], "fit") && strcmp(argv[1], "evaluate") && strcmp(argv[1], "reindex"))) {
         fprintf(stderr, "%s", usage);
         return 2;
     }
@@ -24,7 +27,11 @@ int cmd_match(int argc, char **argv) {
     op_err e = {0};
     if (!ctx_init_system(&c, "match", "statistics", &e)) return cli_fail(&e);
     int ret = 0;
-    if (strcmp(argv[1], "fit") == 0) {
+    if (strcmp(argv[1], "reindex") == 0) {
+        long n = 0;
+        if (jobs_seeker_reindex(&c, &n)) ret = cli_fail(&c.err);
+        else printf("%ld job seekers indexed\n", n);
+    } else if (strcmp(argv[1], "fit") == 0) {
         struct match_weights w;
         long used = 0;
         if (match_fit(&c, &w, &used)) ret = cli_fail(&c.err);

@@ -143,4 +143,12 @@ op_code jobs_vacancy_applications(ctx *c, const char *vacancy_id, const char *st
 op_code jobs_visibility_get(ctx *c, json_t **out);
 op_code jobs_visibility_set(ctx *c, const json_t *in, json_t **out);
 
+/* ---- the index of findable job seekers by occupation group (seeker_index.c) ---- */
+/* Recompute one person's entries (in the caller's transaction). */
+op_code jobs_seeker_index(ctx *c, const char *person_id);
+/* person.updated handler: re-index a person who has a visibility setting. */
+op_code jobs_on_person_updated(ctx *c, long long id, const char *type, const char *subject, json_t *payload);
+/* Rebuild for everyone with a visibility setting; *count = people indexed. */
+op_code jobs_seeker_reindex(ctx *c, long *count);
+
 #endif

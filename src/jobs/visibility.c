@@ -84,6 +84,7 @@ op_code jobs_visibility_set(ctx *c, const json_t *in, json_t **out) {
                         " ON CONFLICT (person_id) DO UPDATE SET findable = excluded.findable, fields = excluded.fields,"
                         " updated_at = excluded.updated_at",
                         "siis", c->who.person_id, (int64_t)findable, (int64_t)f, ts);
+    if (!rc) rc = jobs_seeker_index(c, c->who.person_id);
     if (!rc) rc = store_commit(c->db, &c->err);
     if (rc) {
         store_rollback(c->db);

@@ -178,6 +178,26 @@ op_code match_recommend_vacancies(ctx *c, const char *person_id, int limit, json
     return OP_OK;
 }
 
+/* Candidate pool bounds (people scored per request). */
+#define CAND_OWN_GROUP 1500
+#define CAND_LINKED_GROUP 300
+#define CAND_NO_GROUP 200
+#define CAND_MAX 2000
+
+/* One group's findable people, newest index entry first (a prepared statement to step through). */
+static store_stmt *group_rows(ctx *c, const char *group, int limit) {
+    store_stmt *st = store_prepare(c->db,
+                                   "SELECT p.id, p.region_code, p.education_level, p.education_major, p.profile, j.fields"
+                                   " FROM seeker_occ s JOIN jobseeker_visibility j ON j.person_id = s.person_id"
+                                   " AND j.findable = 1 JOIN persons p ON p.id = s.person_id"
+                                   " WHERE s.occ2 = ? ORDER BY s.updated_at DESC, s.person_id LIMIT ?",
+                                   &c->err);
+    if (!st) return NULL;
+    store_bind_text(st, 1, group);
+    store_bind_int(st, 2, limit);
+    return st;
+}
+
 op_code match_recommend_candidates(ctx *c, const char *vacancy_id, int limit, json_t **out) {
     op_code rc = jobs_ensure(c);
     if (rc) return rc;
@@ -197,46 +217,70 @@ op_code match_recommend_candidates(ctx *c, const char *vacancy_id, int limit, js
     const char *xrel[MATCH_MAX_CODES];
     int xw[MATCH_MAX_CODES], nx = 0;
     if ((rc = match_crosswalk(c, v.occupation, xrel, xw, &nx, MATCH_MAX_CODES))) return rc;
-    /* The pool: people who agreed to be found, newest setting first. */
-    st = store_prepare(c->db,
-                       "SELECT p.id, p.region_code, p.education_level, p.education_major, p.profile, j.fields"
-                       " FROM jobseeker_visibility j JOIN persons p ON p.id = j.person_id"
-                       " WHERE j.findable = 1 ORDER BY j.updated_at DESC, j.person_id LIMIT 2000",
-                       &c->err);
-    if (!st) return c->err.code;
+    /* The pool: people who agreed to be found, from the index of their occupation groups
+     * (jobs/seeker_index.c): the vacancy's own sub-major group, the groups linked to it through
+     * crosswalks, and people who show no occupation; newest first, bounded per group. */
+    const char *grp[MATCH_MAX_CODES + 2];
+    int per[MATCH_MAX_CODES + 2], ng = 0;
+    grp[ng] = arena_strndup(c->a, v.occupation ? v.occupation : "", 2);
+    per[ng++] = CAND_OWN_GROUP;
+    for (int x = 0; x < nx; x++) {
+        const char *g = arena_strndup(c->a, xrel[x], 2);
+        bool dup = false;
+        for (int k = 0; k < ng; k++) dup |= strcmp(grp[k], g) == 0;
+        if (!dup && ng < MATCH_MAX_CODES + 1) grp[ng] = g, per[ng++] = CAND_LINKED_GROUP;
+    }
+    grp[ng] = "";
+    per[ng++] = CAND_NO_GROUP;
     struct cand {
         const char *id;
         int score;
         unsigned fields;
-    } *cs = arena_alloc(c->a, sizeof *cs * 2000);
-    int n = 0, r;
-    while ((r = store_step(st, &c->err)) == STORE_ROW) {
-        unsigned fl = (unsigned)store_col_int(st, 5);
-        json_t *prof = json_loads(store_col_text(st, 4) ? store_col_text(st, 4) : "{}", 0, NULL);
-        jx_arena(c->a, prof);
-        struct match_seeker s;
-        /* Score only on what the person agreed to show. */
-        if ((rc = match_seeker_from(c, (fl & F_ADDRESS) ? store_col_text(st, 1) : NULL,
-                                    (fl & F_EDUCATION) ? store_col_text(st, 2) : NULL,
-                                    (fl & F_EDUCATION) ? store_col_text(st, 3) : NULL,
-                                    (fl & F_SKILLS) ? json_object_get(prof, "skills") : NULL,
-                                    (fl & F_WORK_HISTORY) ? json_object_get(prof, "work_history") : NULL,
-                                    (fl & F_PREFERENCES) ? json_object_get(prof, "preferences") : NULL, false, &s)))
+    } *cs = arena_alloc(c->a, sizeof *cs * CAND_MAX);
+    const char **seen = arena_alloc(c->a, sizeof *seen * 2 * CAND_MAX); /* open addressing on the id */
+    int n = 0, r = STORE_DONE;
+    for (int g = 0; !rc && g < ng && n < CAND_MAX; g++) {
+        st = group_rows(c, grp[g], per[g]);
+        if (!st) {
+            rc = c->err.code;
             break;
-        /* The crosswalk is symmetric: look it up once from the vacancy's side. */
-        for (int k = 0; k < s.nocc; k++)
-            for (int x = 0; x < nx; x++)
-                if (strcmp(s.occ[k], xrel[x]) == 0 && s.nrel < MATCH_MAX_CODES)
-                    s.rel[s.nrel] = v.occupation, s.relw[s.nrel++] = xw[x];
-        double f[MATCH_NF];
-        match_factors(c->a, &s, &v, f, NULL);
-        cs[n].id = arena_strdup(c->a, store_col_text(st, 0));
-        cs[n].fields = fl;
-        cs[n++].score = match_score(&w, f);
+        }
+        while (n < CAND_MAX && (r = store_step(st, &c->err)) == STORE_ROW) {
+            const char *pid = store_col_text(st, 0);
+            size_t h = 0;
+            for (const char *q = pid; *q; q++) h = h * 31 + (unsigned char)*q;
+            size_t slot = h % (2 * CAND_MAX);
+            bool dup = false;
+            while (seen[slot] && !(dup = strcmp(seen[slot], pid) == 0)) slot = (slot + 1) % (2 * CAND_MAX);
+            if (dup) continue;
+            seen[slot] = arena_strdup(c->a, pid);
+            unsigned fl = (unsigned)store_col_int(st, 5);
+            json_t *prof = json_loads(store_col_text(st, 4) ? store_col_text(st, 4) : "{}", 0, NULL);
+            jx_arena(c->a, prof);
+            struct match_seeker s;
+            /* Score only on what the person agreed to show. */
+            if ((rc = match_seeker_from(c, (fl & F_ADDRESS) ? store_col_text(st, 1) : NULL,
+                                        (fl & F_EDUCATION) ? store_col_text(st, 2) : NULL,
+                                        (fl & F_EDUCATION) ? store_col_text(st, 3) : NULL,
+                                        (fl & F_SKILLS) ? json_object_get(prof, "skills") : NULL,
+                                        (fl & F_WORK_HISTORY) ? json_object_get(prof, "work_history") : NULL,
+                                        (fl & F_PREFERENCES) ? json_object_get(prof, "preferences") : NULL, false, &s)))
+                break;
+            /* The crosswalk is symmetric: look it up once from the vacancy's side. */
+            for (int k = 0; k < s.nocc; k++)
+                for (int x = 0; x < nx; x++)
+                    if (strcmp(s.occ[k], xrel[x]) == 0 && s.nrel < MATCH_MAX_CODES)
+                        s.rel[s.nrel] = v.occupation, s.relw[s.nrel++] = xw[x];
+            double f[MATCH_NF];
+            match_factors(c->a, &s, &v, f, NULL);
+            cs[n].id = seen[slot];
+            cs[n].fields = fl;
+            cs[n++].score = match_score(&w, f);
+        }
+        if (!rc && r == STORE_ERROR) rc = c->err.code;
+        store_reset(st);
     }
-    store_reset(st);
     if (rc) return rc;
-    if (r == STORE_ERROR) return c->err.code;
     /* best first; ties by person id, for a stable order */
     struct scored *order = arena_alloc(c->a, sizeof *order * (size_t)(n ? n : 1));
     for (int i = 0; i < n; i++) order[i] = (struct scored){cs[i].score, 0, i};

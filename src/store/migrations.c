@@ -211,6 +211,12 @@ static const struct migration migrations[] = {
      "  factor TEXT PRIMARY KEY, weight INTEGER NOT NULL, shown BIGINT NOT NULL DEFAULT 0,"
      "  positive BIGINT NOT NULL DEFAULT 0, updated_at TEXT NOT NULL);"},
 
+    {24, "jobs: findable job seekers by occupation group, the source of candidate lists",
+     "CREATE TABLE seeker_occ ("
+     "  occ2 TEXT NOT NULL, person_id TEXT NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (occ2, person_id));"
+     "CREATE INDEX seeker_occ_person ON seeker_occ(person_id);"
+     "CREATE INDEX seeker_occ_recent ON seeker_occ(occ2, updated_at);"},
+
     {30, "employment insurance: insured history, claims, breaks, recognition rounds, activities, payments",
      "CREATE TABLE ei_employment ("
      "  id TEXT PRIMARY KEY, person_id TEXT NOT NULL REFERENCES persons(id), employer_key TEXT NOT NULL,"

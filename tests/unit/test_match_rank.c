@@ -126,6 +126,7 @@ Test(match, candidates_only_with_consent_and_allowed_fields) {
                             "INSERT INTO jobseeker_visibility (person_id, findable, fields, updated_at) VALUES (?, 1, ?, ?)",
                             "sis", a, (int64_t)((1u << 0) | (1u << 7)), "2026-01-01T00:00:00Z"),
                  OP_OK, "%s", C.err.detail);
+    cr_assert_eq(jobs_seeker_index(&C, a), OP_OK, "%s", C.err.detail);
     json_t *out;
     cr_assert_eq(match_recommend_candidates(&C, v, 10, &out), OP_OK, "%s", C.err.detail);
     json_t *items = json_object_get(out, "items");
@@ -191,7 +192,50 @@ Test(match, crosswalks_link_occupations_both_ways) {
                             "INSERT INTO jobseeker_visibility (person_id, findable, fields, updated_at) VALUES (?, 1, ?, ?)",
                             "sis", p, (int64_t)0x1ff, "2026-01-01T00:00:00Z"),
                  OP_OK);
+    cr_assert_eq(jobs_seeker_index(&C, p), OP_OK, "%s", C.err.detail);
     cr_assert_eq(match_recommend_candidates(&C, v, 5, &out), OP_OK, "%s", C.err.detail);
     cr_assert_float_eq(occ_value(json_array_get(json_object_get(out, "items"), 0)), 0.48, 1e-9, "the same from the vacancy's side");
     json_decref(out);
+}
+
+static void findable(const char *pid) {
+    cr_assert_eq(store_exec(C.db, &C.err, NULL,
+                            "INSERT INTO jobseeker_visibility (person_id, findable, fields, updated_at) VALUES (?, 1, ?, ?)",
+                            "sis", pid, (int64_t)0x1ff, "2026-01-01T00:00:00Z"),
+                 OP_OK, "%s", C.err.detail);
+    cr_assert_eq(jobs_seeker_index(&C, pid), OP_OK, "%s", C.err.detail);
+}
+
+static int considered(const char *vacancy) {
+    json_t *out;
+    cr_assert_eq(match_recommend_candidates(&C, vacancy, 10, &out), OP_OK, "%s", C.err.detail);
+    int n = (int)json_integer_value(json_object_get(out, "considered"));
+    json_decref(out);
+    return n;
+}
+
+Test(match, candidates_come_from_the_occupation_index_and_follow_profile_changes) {
+    const char *dev = vac("Software developer", "2512", "KR-11", 4000000, "SQL");
+    const char *cook = vac("Cook", "5120", "KR-11", 2500000, "Knife");
+    const char *a = seeker("880808-2567890"), *b = seeker("900101-1234567"); /* both seek 2512 */
+    findable(a);
+    findable(b);
+    cr_assert_eq(considered(dev), 2, "both are in the developers' group");
+    cr_assert_eq(considered(cook), 0, "nobody is in the cooks' group");
+    /* b turns to cooking: the person.updated handler moves b to group 51 */
+    json_t *patch = json_pack("{s:i, s:{s:[s]}}", "version", 1, "preferences", "occupations", "5120"), *out;
+    cr_assert_eq(person_update(&C, b, patch, &out), OP_OK, "%s", C.err.detail);
+    json_decref(patch);
+    json_decref(out);
+    cr_assert_eq(jobs_on_person_updated(&C, 0, "person.updated", b, NULL), OP_OK, "%s", C.err.detail);
+    cr_assert_eq(considered(dev), 1);
+    cr_assert_eq(considered(cook), 1);
+    json_t *list;
+    cr_assert_eq(match_recommend_candidates(&C, cook, 10, &list), OP_OK);
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(json_array_get(json_object_get(list, "items"), 0), "person"), "id")), b);
+    json_decref(list);
+    /* turning findability off empties the person's entries */
+    cr_assert_eq(store_exec(C.db, &C.err, NULL, "UPDATE jobseeker_visibility SET findable = 0 WHERE person_id = ?", "s", b), OP_OK);
+    cr_assert_eq(jobs_seeker_index(&C, b), OP_OK);
+    cr_assert_eq(considered(cook), 0);
 }
