@@ -11,8 +11,8 @@
 #include "jobs/vacancy_int.h"
 
 const char *const match_factor_names[MATCH_NF] = {"occupation", "skills", "education", "experience",
-                                                  "region",     "salary", "hours"};
-const int match_default_weights[MATCH_NF] = {350, 200, 100, 100, 150, 60, 40};
+                                                  "region",     "salary", "hours",     "training"};
+const int match_default_weights[MATCH_NF] = {350, 200, 100, 100, 150, 60, 40, 50};
 
 int match_person_edu_rank(const char *level) {
     static const struct {
@@ -104,6 +104,25 @@ void match_factors(arena *a, const struct match_seeker *s, const struct match_va
             f[MF_REGION] = 1;
             why[MF_REGION] = RS(a, "in %s", v->region);
         }
+    /* commute: a region bordering one sought (regions.c) */
+    for (int i = 0; f[MF_REGION] < 0.5 && i < s->nregions; i++)
+        if (match_regions_border(s->regions[i], v->region)) {
+            f[MF_REGION] = 0.5;
+            why[MF_REGION] = RS(a, "%s borders %s (commuting reach)", v->region, s->regions[i]);
+        }
+    /* completed training and qualifications named by the vacancy (skills or title) */
+    f[MF_TRAINING] = s->nquals ? 0.3 : 0;
+    why[MF_TRAINING] = s->nquals ? RS(a, "%d qualifications, none named by the vacancy", s->nquals)
+                                 : "no completed training or qualification recorded";
+    for (int k = 0; k < s->nquals && f[MF_TRAINING] < 1; k++) {
+        bool named = v->title_norm && strstr(v->title_norm, s->quals[k]);
+        for (int i = 0; !named && i < v->nskills; i++)
+            named = strstr(v->skills[i], s->quals[k]) || strstr(s->quals[k], v->skills[i]);
+        if (named) {
+            f[MF_TRAINING] = 1;
+            why[MF_TRAINING] = RS(a, "holds %s, named by the vacancy", s->quals[k]);
+        }
+    }
     /* salary */
     if (!s->salary_month_min) f[MF_SALARY] = 1, why[MF_SALARY] = "no salary expectation";
     else if (v->salary_month_max >= s->salary_month_min) f[MF_SALARY] = 1, why[MF_SALARY] = "pays the expected salary";
@@ -195,6 +214,16 @@ op_code match_crosswalk(ctx *c, const char *code, const char **rel, int *relw, i
     }
     store_reset(st);
     return r == STORE_ERROR ? c->err.code : OP_OK;
+}
+
+void match_seeker_qualifications(arena *a, struct match_seeker *s, const json_t *qualifications) {
+    size_t i;
+    json_t *it;
+    json_array_foreach(qualifications, i, it) {
+        const char *name = json_string_value(json_object_get(it, "name"));
+        char *norm = name ? jobs_norm(a, name) : NULL;
+        if (norm && strlen(norm) >= 2 && s->nquals < MATCH_MAX_CODES) s->quals[s->nquals++] = norm;
+    }
 }
 
 op_code match_seeker_from(ctx *c, const char *region, const char *edu_level, const char *major, const json_t *skills,

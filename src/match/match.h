@@ -1,8 +1,9 @@
 /* match.h - explainable two-way recommendations between job seekers and vacancies, and the
  * weights that learn from outcomes.  Design notes: docs/MATCHING.md.
  *
- * A (seeker, vacancy) pair gets seven factor values in [0, 1] (occupation through the ISCO
- * hierarchy and crosswalks, skills, education and major, experience, region, salary, hours); the
+ * A (seeker, vacancy) pair gets eight factor values in [0, 1] (occupation through the ISCO
+ * hierarchy and crosswalks, skills, education and major, experience, region and commute, salary,
+ * hours, completed training and qualifications); the
  * score is their weighted mean x 1000 with per-mille weights from `match_weights` (defaults below
  * until `match_fit` has run).  Every result carries the factor values, weights and a reason. */
 #ifndef OPENPES_MATCH_H
@@ -13,7 +14,17 @@
 
 #include "core/ctx.h"
 
-enum match_factor { MF_OCCUPATION, MF_SKILLS, MF_EDUCATION, MF_EXPERIENCE, MF_REGION, MF_SALARY, MF_HOURS, MATCH_NF };
+enum match_factor {
+    MF_OCCUPATION,
+    MF_SKILLS,
+    MF_EDUCATION,
+    MF_EXPERIENCE,
+    MF_REGION,
+    MF_SALARY,
+    MF_HOURS,
+    MF_TRAINING,
+    MATCH_NF
+};
 extern const char *const match_factor_names[MATCH_NF];
 extern const int match_default_weights[MATCH_NF]; /* per mille */
 
@@ -37,6 +48,8 @@ struct match_seeker {
     int nregions;
     int64_t salary_month_min; /* 0 = none */
     int hours_max;            /* 0 = none */
+    const char *quals[MATCH_MAX_CODES]; /* completed training and qualifications, normalised names */
+    int nquals;
 };
 
 struct match_vacancy {
@@ -66,6 +79,11 @@ int match_person_edu_rank(const char *level);
  * crosswalk: look up the crosswalk-linked ISCO codes (one query per occupation). */
 op_code match_seeker_from(ctx *c, const char *region, const char *edu_level, const char *major, const json_t *skills,
                           const json_t *work_history, const json_t *preferences, bool crosswalk, struct match_seeker *s);
+/* Add the person's qualifications (profile "qualifications": certificates, licences, completed
+ * courses) to s; call only when the person shows that field group. */
+void match_seeker_qualifications(arena *a, struct match_seeker *s, const json_t *qualifications);
+/* regions.c: whether two first-level regions share a border (commuting reach). */
+bool match_regions_border(const char *a, const char *b);
 /* ISCO unit groups linked to `code` through a national scheme's crosswalk, with weights (per mille). */
 op_code match_crosswalk(ctx *c, const char *code, const char **rel, int *relw, int *nrel, int max);
 

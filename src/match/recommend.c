@@ -107,11 +107,13 @@ static op_code seeker_of(ctx *c, const char *person_id, unsigned fields, struct 
     struct pdata p;
     op_code rc = pr_load(c, person_id, &p);
     if (rc) return rc;
-    return match_seeker_from(c, (fields & F_ADDRESS) ? p.region_code : NULL,
-                             (fields & F_EDUCATION) ? p.education_level : NULL,
-                             (fields & F_EDUCATION) ? p.education_major : NULL, (fields & F_SKILLS) ? p.skills : NULL,
-                             (fields & F_WORK_HISTORY) ? p.work_history : NULL,
-                             (fields & F_PREFERENCES) ? p.preferences : NULL, true, s);
+    rc = match_seeker_from(c, (fields & F_ADDRESS) ? p.region_code : NULL,
+                           (fields & F_EDUCATION) ? p.education_level : NULL,
+                           (fields & F_EDUCATION) ? p.education_major : NULL, (fields & F_SKILLS) ? p.skills : NULL,
+                           (fields & F_WORK_HISTORY) ? p.work_history : NULL,
+                           (fields & F_PREFERENCES) ? p.preferences : NULL, true, s);
+    if (!rc && (fields & F_QUALIFICATIONS)) match_seeker_qualifications(c->a, s, p.qualifications);
+    return rc;
 }
 
 /* Rank the pool for a seeker: fills order[] (best first), returns the pool size. */
@@ -266,6 +268,7 @@ op_code match_recommend_candidates(ctx *c, const char *vacancy_id, int limit, js
                                         (fl & F_WORK_HISTORY) ? json_object_get(prof, "work_history") : NULL,
                                         (fl & F_PREFERENCES) ? json_object_get(prof, "preferences") : NULL, false, &s)))
                 break;
+            if (fl & F_QUALIFICATIONS) match_seeker_qualifications(c->a, &s, json_object_get(prof, "qualifications"));
             /* The crosswalk is symmetric: look it up once from the vacancy's side. */
             for (int k = 0; k < s.nocc; k++)
                 for (int x = 0; x < nx; x++)

@@ -57,7 +57,7 @@ test('recommended for me: scores ordered, every factor explained', async () => {
   assert.equal(r.body.items[0].vacancy.id, vacId);
   for (let i = 1; i < r.body.items.length; i++) assert.ok(r.body.items[i - 1].score >= r.body.items[i].score);
   const names = r.body.items[0].factors.map((f) => f.factor);
-  assert.deepEqual(names, ['occupation', 'skills', 'education', 'experience', 'region', 'salary', 'hours']);
+  assert.deepEqual(names, ['occupation', 'skills', 'education', 'experience', 'region', 'salary', 'hours', 'training']);
   assert.ok(r.body.items[0].factors.every((f) => typeof f.reason === 'string' && f.value >= 0 && f.value <= 1));
   assertError(assert, await s.get('/api/v1/me/recommendations?limit=0', { token: citizen }), 400);
   assertError(assert, await s.get('/api/v1/me/recommendations?limit=abc', { token: citizen }), 400);
@@ -79,7 +79,7 @@ test('candidates: only people who agreed, only the fields they chose, each one a
   assert.equal(p.contact, undefined);
   assert.equal(p.address, undefined);
   assert.equal(p.national_id, undefined);
-  assert.equal(r.body.items[0].factors.length, 7);
+  assert.equal(r.body.items[0].factors.length, 8);
   assertError(assert, await s.get(`/api/v1/vacancies/${vacId}/candidates`, { token: employer2 }), 403);
   assertError(assert, await s.get(`/api/v1/vacancies/${vacId}/candidates?limit=500`, { token: employer }), 400);
   const log = await s.get(`/api/v1/audit?person_id=${leeId}&limit=500`, { token: auditor });

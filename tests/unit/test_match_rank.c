@@ -239,3 +239,56 @@ Test(match, candidates_come_from_the_occupation_index_and_follow_profile_changes
     cr_assert_eq(jobs_seeker_index(&C, b), OP_OK);
     cr_assert_eq(considered(cook), 0);
 }
+
+static struct match_vacancy plain_vacancy(const char *region, const char *skill) {
+    struct match_vacancy v = {0};
+    v.id = "v";
+    v.title = v.title_norm = "software developer";
+    v.occupation = "2512";
+    v.region = region;
+    v.salary_month_max = 4000000;
+    v.hours = 40;
+    v.edu_rank = -1;
+    if (skill) v.skills[v.nskills++] = jobs_norm(C.a, skill);
+    return v;
+}
+
+Test(match, a_bordering_region_is_within_commuting_reach) {
+    json_t *pref = json_pack("{s:[s]}", "regions", "KR-11");
+    struct match_seeker s;
+    cr_assert_eq(match_seeker_from(&C, NULL, NULL, NULL, NULL, NULL, pref, false, &s), OP_OK);
+    json_decref(pref);
+    double f[MATCH_NF];
+    const char *why[MATCH_NF];
+    struct match_vacancy seoul = plain_vacancy("KR-11", NULL), gyeonggi = plain_vacancy("KR-41", NULL),
+                         busan = plain_vacancy("KR-26", NULL);
+    match_factors(C.a, &s, &seoul, f, why);
+    cr_assert_float_eq(f[MF_REGION], 1.0, 1e-9);
+    match_factors(C.a, &s, &gyeonggi, f, why);
+    cr_assert_float_eq(f[MF_REGION], 0.5, 1e-9, "Gyeonggi borders Seoul");
+    cr_assert(strstr(why[MF_REGION], "commuting"), "%s", why[MF_REGION]);
+    match_factors(C.a, &s, &busan, f, why);
+    cr_assert_float_eq(f[MF_REGION], 0.0, 1e-9, "Busan is not within reach of Seoul");
+    cr_assert(match_regions_border("KR-41", "KR-11") && match_regions_border("KR-11-680", "KR-41"));
+    cr_assert_not(match_regions_border("KR-49", "KR-46"), "Jeju borders nothing by land");
+}
+
+Test(match, completed_training_named_by_the_vacancy_counts) {
+    struct match_seeker none, holder;
+    cr_assert_eq(match_seeker_from(&C, NULL, NULL, NULL, NULL, NULL, NULL, false, &none), OP_OK);
+    cr_assert_eq(match_seeker_from(&C, NULL, NULL, NULL, NULL, NULL, NULL, false, &holder), OP_OK);
+    json_t *q = json_pack("[{s:s}, {s:s}]", "name", "정보처리기사", "name", "SQLD");
+    match_seeker_qualifications(C.a, &holder, q);
+    json_decref(q);
+    cr_assert_eq(holder.nquals, 2);
+    double f[MATCH_NF];
+    const char *why[MATCH_NF];
+    struct match_vacancy named = plain_vacancy("KR-11", "정보처리기사"), other = plain_vacancy("KR-11", "Java");
+    match_factors(C.a, &holder, &named, f, why);
+    cr_assert_float_eq(f[MF_TRAINING], 1.0, 1e-9);
+    cr_assert(strstr(why[MF_TRAINING], "정보처리기사"), "%s", why[MF_TRAINING]);
+    match_factors(C.a, &holder, &other, f, why);
+    cr_assert_float_eq(f[MF_TRAINING], 0.3, 1e-9, "qualified, but not in what the vacancy names");
+    match_factors(C.a, &none, &named, f, why);
+    cr_assert_float_eq(f[MF_TRAINING], 0.0, 1e-9);
+}
