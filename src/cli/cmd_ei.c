@@ -1,5 +1,5 @@
 /* cmd_ei.c - `openpes ei ...`: employment-insurance batch work.
- *   ei import-employment FILE [--report FILE]   insured history, JSONL or CSV (`import employment` should alias it)
+ *   ei import-employment FILE [--report FILE]   insured history, JSONL or CSV (also `import employment`)
  *   ei evaluate --date D                         evaluate every recognition round due on D
  *   ei pay-batch --date D --out FILE             evaluate due rounds, pay recognised ones, write the bank export */
 #include <stdio.h>

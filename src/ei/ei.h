@@ -47,7 +47,6 @@ op_code ei_claim_get(ctx *c, const char *claim_id, json_t **out);
 op_code ei_claims_of(ctx *c, const char *person_id, json_t **out);
 
 /* ---- recognition (rounds.c) ---- */
-#define EI_FIRST_ROUND_DAYS 14 /* first recognition day after the report (see docs/EI.md) */
 /* Write the round schedule of a new eligible claim (inside the caller's transaction). */
 op_code ei_rounds_schedule(ctx *c, const char *claim_id, int64_t report, int64_t window_end,
                            const char *country);

@@ -1,7 +1,7 @@
 /* rounds.c - unemployment recognition (실업인정): the round schedule, the job diary, the
  * platform hook, evaluation with the pack's activity rules (recognition calculator) and the
  * counsellor override.  Round 1 covers the report day up to the day before the first recognition
- * day (EI_FIRST_ROUND_DAYS after the report); each later round covers the pack's cycle
+ * day (the pack's kr.ei.recognition.first_round_days after the report); each later round covers the pack's cycle
  * (kr.ei.recognition.cycle_days) up to the day before its recognition day. */
 #include <string.h>
 
@@ -16,28 +16,37 @@
 static const char *const ACTIVITY_TYPES[] = {"application", "interview", "training", "counselling", "job_fair",
                                              "lecture", "startup_prep", "other", NULL};
 
-static int64_t cycle_days(const char *country, int64_t day) {
+/* A recognition schedule parameter of the country's pack (<cc>.ei.recognition.<what>) in force on
+ * `day`; a pack without it is an error, not a default in code. */
+static op_code schedule_days(ctx *c, const char *country, const char *what, int64_t day, int64_t *out) {
     const pol_pack *p;
-    op_err e = {0};
     pol_value v;
     char name[64];
-    snprintf(name, sizeof name, "%c%c.ei.recognition.cycle_days", country[0] | 0x20, country[1] | 0x20);
-    if (pol_pack_get(country, &p, &e) == OP_OK && pol_param_at(p, name, day, &v) && json_is_integer(v.value))
-        return json_integer_value(v.value);
-    return 28;
+    snprintf(name, sizeof name, "%c%c.ei.recognition.%s", country[0] | 0x20, country[1] | 0x20, what);
+    op_code rc = pol_pack_get(country, &p, &c->err);
+    if (rc) return rc;
+    if (!pol_param_at(p, name, day, &v) || !json_is_integer(v.value) || json_integer_value(v.value) < 1)
+        return op_fail(&c->err, OP_INTERNAL, "add the parameter to the policy pack", "the %s policy pack has no %s in force",
+                       country, name);
+    *out = json_integer_value(v.value);
+    return OP_OK;
 }
 
 op_code ei_rounds_schedule(ctx *c, const char *claim_id, int64_t report, int64_t window_end, const char *country) {
-    int64_t from = report, rdate = report + EI_FIRST_ROUND_DAYS, cycle = cycle_days(country, report);
+    int64_t first, cycle;
+    op_code rc = schedule_days(c, country, "first_round_days", report, &first);
+    if (!rc) rc = schedule_days(c, country, "cycle_days", report, &cycle);
+    if (rc) return rc;
+    int64_t from = report, rdate = report + first;
     for (int n = 1; n <= 60; n++) {
         char f[11], t[11], r[11];
         date_format(from, f);
         date_format(rdate - 1, t);
         date_format(rdate, r);
-        op_code rc = store_exec(c->db, &c->err, NULL,
-                                "INSERT INTO ei_rounds (claim_id, round, period_from, period_to, recognition_date, status)"
-                                " VALUES (?,?,?,?,?,'scheduled')",
-                                "sisss", claim_id, (int64_t)n, f, t, r);
+        rc = store_exec(c->db, &c->err, NULL,
+                        "INSERT INTO ei_rounds (claim_id, round, period_from, period_to, recognition_date, status)"
+                        " VALUES (?,?,?,?,?,'scheduled')",
+                        "sisss", claim_id, (int64_t)n, f, t, r);
         if (rc) return rc;
         if (rdate - 1 >= window_end) break;
         from = rdate;

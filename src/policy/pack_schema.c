@@ -29,6 +29,7 @@ static const pol_schema_row schema[] = {
     {"KR", "ei", "kr.ei.repeated_recipient.reductions", "reduction_table"},
     /* KR ei/recognition (recognition.c) */
     {"KR", "ei_recognition", "kr.ei.recognition.table", "recognition_table"},
+    {"KR", "ei_recognition", "kr.ei.recognition.first_round_days", "days"},
     {"KR", "ei_recognition", "kr.ei.recognition.cycle_days", "days"},
     {"KR", "ei_recognition", "kr.ei.recognition.in_person_rounds", "int_list"},
     /* KR ei/early-reemployment (reemploy.c) */
