@@ -369,6 +369,8 @@ op_code ei_claim_render(ctx *c, const char *claim_id, json_t **out) {
                      "s", claim_id);
     json_object_set_new(o, "registration_due_date", st ? ei_sn(st, 0) : json_null());
     if (st) store_reset(st);
+    json_t *early = NULL;
+    if (!c->err.code && !ei_reemploy_of_claim(c, claim_id, &early)) json_object_set_new(o, "early_reemployment", early);
     *out = o;
     return c->err.code;
 }

@@ -93,8 +93,9 @@ static json_t *early_reemployment(ctx *c, const char *claim, const struct ei_spe
     op_err e = {0};
     if (pol_run("ei-early-reemployment", c->a, req, &res, &e) == OP_OK) {
         json_decref(o);
-        o = json_pack("{s:O, s:O, s:O}", "eligible", json_object_get(res, "eligible"), "amount",
-                      json_object_get(res, "amount"), "reasons", json_object_get(res, "reasons"));
+        o = json_pack("{s:O, s:O, s:O, s:O}", "eligible", json_object_get(res, "eligible"), "amount",
+                      json_object_get(res, "amount"), "remaining_days", json_object_get(res, "remaining_days"), "reasons",
+                      json_object_get(res, "reasons"));
     }
     json_decref(req);
     json_decref(res);
@@ -133,7 +134,9 @@ static op_code job_start(ctx *c, const struct ei_spell *s, const char *vacancy, 
         json_object_set_new(res, "claim_id", json_string(claim));
         json_object_set_new(res, "claim_status", json_string("suspended"));
         json_object_set_new(res, "payments_withheld_from", json_string(s->start_date));
-        json_object_set_new(res, "early_reemployment", early_reemployment(c, claim, s));
+        json_t *early = early_reemployment(c, claim, s);
+        json_object_set_new(res, "early_reemployment", early);
+        if ((rc = ei_reemploy_record(c, claim, s->person_id, id, s->start_date, early))) goto fail;
     } else if (c->err.code) {
         rc = c->err.code;
         goto fail;

@@ -81,6 +81,7 @@ op_code ei_sanction_step(ctx *c, const char *claim_id, const char *sanction_id, 
 /* ---- payments (payment.c) ---- */
 struct ei_batch_result {
     long evaluated, paid, withheld, rows_in_file;
+    long reemployment, lapsed; /* early re-employment allowances paid (counted in paid too) / lapsed */
     int64_t amount;
 };
 /* Pay every recognised round due on `day` that has no ledger row: one row and one commit per

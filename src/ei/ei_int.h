@@ -9,6 +9,15 @@
 op_code ei_tx_begin(ctx *c, bool *outer);
 op_code ei_tx_end(ctx *c, bool outer, op_code rc);
 json_t *ei_sn(store_stmt *st, int i); /* text column or null */
+
+/* reemploy.c: the early re-employment allowance - recorded as pending when an eligible claimant
+ * starts a job (in the caller's transaction), paid by the batch once the job has lasted the
+ * pack's tenure, or lapsed. */
+op_code ei_reemploy_record(ctx *c, const char *claim_id, const char *person_id, const char *employment_id,
+                           const char *start_date, const json_t *decision);
+struct ei_batch_result;
+op_code ei_reemploy_pay_due(ctx *c, const char *batch, struct ei_batch_result *res);
+op_code ei_reemploy_of_claim(ctx *c, const char *claim_id, json_t **out); /* null when none */
 /* Access check + audit for an ei resource of a person. */
 op_code ei_access(ctx *c, enum pd_action act, const char *rtype, const char *rid, const char *person_id);
 /* Load a claim's person id and status (OP_NOT_FOUND without detail otherwise). */

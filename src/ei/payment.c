@@ -190,11 +190,14 @@ op_code ei_pay_batch(ctx *c, int64_t day, const char *out_path, struct ei_batch_
             }
         }
     }
+    op_code rc = ei_reemploy_pay_due(c, batch, res);
+    if (rc) return rc;
     return out_path ? write_export(c, batch, out_path, &res->rows_in_file) : OP_OK;
 }
 
 static json_t *pay_row(store_stmt *st) {
-    return json_pack("{s:o, s:o, s:I, s:o, s:o, s:I, s:I, s:I, s:o, s:o, s:s}", "id", ei_sn(st, 0), "idempotency_key",
+    return json_pack("{s:o, s:o, s:o, s:I, s:o, s:o, s:I, s:I, s:I, s:o, s:o, s:s}", "id", ei_sn(st, 0), "kind", ei_sn(st, 10),
+                     "idempotency_key",
                      ei_sn(st, 1), "round", (json_int_t)store_col_int(st, 2), "period_from", ei_sn(st, 3), "period_to",
                      ei_sn(st, 4), "days", (json_int_t)store_col_int(st, 5), "withheld_days",
                      (json_int_t)store_col_int(st, 6), "amount", (json_int_t)store_col_int(st, 7), "status",
@@ -209,7 +212,7 @@ op_code ei_payments_of_claim(ctx *c, const char *claim_id, json_t **out) {
     if (rc || (rc = ei_access(c, PD_READ, "ei_payment", claim_id, person))) return rc;
     store_stmt *st = store_prepare(c->db,
                                    "SELECT id, idem_key, round, period_from, period_to, days, withheld_days, amount, status,"
-                                   " batch_date FROM ei_payments WHERE claim_id = ? ORDER BY round",
+                                   " batch_date, kind FROM ei_payments WHERE claim_id = ? ORDER BY round = 0, round",
                                    &c->err);
     if (!st) return c->err.code;
     store_bind_text(st, 1, claim_id);

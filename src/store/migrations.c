@@ -269,6 +269,15 @@ static const struct migration migrations[] = {
      "  appeal_decided_by TEXT, appeal_decision_reason TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
      "CREATE INDEX ei_sanctions_claim ON ei_sanctions(claim_id, day);"},
 
+    {32, "employment insurance: early re-employment allowances, paid once the new job has lasted the tenure",
+     "CREATE TABLE ei_reemploy ("
+     "  claim_id TEXT PRIMARY KEY REFERENCES ei_claims(id), person_id TEXT NOT NULL, employment_id TEXT NOT NULL,"
+     "  reemployment_date TEXT NOT NULL, due_date TEXT NOT NULL, remaining_days INTEGER NOT NULL,"
+     "  amount INTEGER NOT NULL, status TEXT NOT NULL CHECK (status IN ('pending','paid','lapsed')),"
+     "  reason TEXT, payment_id TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
+     "CREATE INDEX ei_reemploy_due ON ei_reemploy(status, due_date);"
+     "ALTER TABLE ei_payments ADD COLUMN kind TEXT NOT NULL DEFAULT 'benefit';"},
+
     {40, "dci: partners, their keys, data-sharing agreements, seen message ids, our signing keys",
      "CREATE TABLE dci_partners ("
      "  client_id TEXT PRIMARY KEY REFERENCES clients(id), name TEXT NOT NULL,"

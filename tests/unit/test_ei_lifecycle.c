@@ -272,3 +272,69 @@ Test(ei, sanction_approval_appeal_and_back_payment) {
     json_decref(rev);
     ctx_release(&c);
 }
+
+/* A claimant starts a job early: the allowance is decided at once, paid only when the job has
+ * lasted the pack's tenure (12 months), once, whatever the number of batch runs. */
+Test(ei, early_reemployment_allowance_paid_after_the_tenure_once) {
+    ctx c;
+    sys_ctx(&c);
+    char claim[ID_LEN], start[11];
+    file_claim(&c, claim);
+    day(-30, start); /* 35 days after the report, almost all payable days unpaid */
+    json_t *in = json_pack("{s:s, s:s, s:s}", "national_id", NID, "employer_brn", "222-33-44444", "start_date", start), *out;
+    bool replay;
+    cr_assert_eq(ei_registration(&c, in, &out, &replay), OP_OK, "%s", c.err.detail);
+    json_t *early = json_object_get(out, "early_reemployment");
+    cr_assert(json_is_true(json_object_get(early, "eligible")), "%s", jx_dump(c.a, early));
+    int64_t amount = json_integer_value(json_object_get(early, "amount"));
+    cr_assert_gt(amount, 0);
+    json_decref(out);
+    json_decref(in);
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_reemploy WHERE status = 'pending'"), 1);
+    struct ei_batch_result r;
+    cr_assert_eq(ei_pay_batch(&c, date_today(), NULL, &r), OP_OK, "%s", c.err.detail);
+    cr_assert_eq(r.reemployment, 0, "not before the job has lasted 12 months");
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_payments WHERE kind = 'early_reemployment'"), 0);
+    int64_t due = date_today() - 30 + 366;
+    cr_assert_eq(ei_pay_batch(&c, due, NULL, &r), OP_OK, "%s", c.err.detail);
+    cr_assert_eq(r.reemployment, 1);
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_payments WHERE kind = 'early_reemployment' AND round = 0"), 1);
+    op_err e = {0};
+    store_stmt *st = store_query(db, &e, "SELECT amount FROM ei_payments WHERE kind = 'early_reemployment'", "");
+    cr_assert(st);
+    cr_assert_eq(store_col_int(st, 0), amount, "the amount decided at the job start");
+    store_reset(st);
+    cr_assert_eq(ei_pay_batch(&c, due + 1, NULL, &r), OP_OK);
+    cr_assert_eq(r.reemployment, 0, "paid once");
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_payments WHERE kind = 'early_reemployment'"), 1);
+    json_t *cl;
+    cr_assert_eq(ei_claim_get(&c, claim, &cl), OP_OK);
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(cl, "early_reemployment"), "status")), "paid");
+    json_decref(cl);
+    ctx_release(&c);
+}
+
+Test(ei, early_reemployment_allowance_lapses_when_the_job_ends_early) {
+    ctx c;
+    sys_ctx(&c);
+    char claim[ID_LEN], start[11], end[11];
+    file_claim(&c, claim);
+    day(-30, start);
+    day(-5, end);
+    json_t *in = json_pack("{s:s, s:s, s:s}", "national_id", NID, "employer_brn", "222-33-44444", "start_date", start), *out;
+    bool replay;
+    cr_assert_eq(ei_registration(&c, in, &out, &replay), OP_OK, "%s", c.err.detail);
+    json_decref(out);
+    json_object_set_new(in, "event", json_string("end"));
+    json_object_set_new(in, "end_date", json_string(end));
+    cr_assert_eq(ei_registration(&c, in, &out, &replay), OP_OK, "%s", c.err.detail);
+    json_decref(out);
+    json_decref(in);
+    struct ei_batch_result r;
+    cr_assert_eq(ei_pay_batch(&c, date_today() - 30 + 366, NULL, &r), OP_OK, "%s", c.err.detail);
+    cr_assert_eq(r.reemployment, 0);
+    cr_assert_eq(r.lapsed, 1);
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_reemploy WHERE status = 'lapsed' AND reason LIKE 'the job ended on %'"), 1);
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_payments WHERE kind = 'early_reemployment'"), 0);
+    ctx_release(&c);
+}
