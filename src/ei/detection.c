@@ -134,6 +134,16 @@ static op_code job_start(ctx *c, const struct ei_spell *s, const char *vacancy, 
         json_object_set_new(res, "claim_id", json_string(claim));
         json_object_set_new(res, "claim_status", json_string("suspended"));
         json_object_set_new(res, "payments_withheld_from", json_string(s->start_date));
+        /* Rounds covering days from the start may have been paid before the registration came. */
+        struct ei_recovery rq = {claim, s->person_id, s->start, id, "overpayment", arena_printf(c->a, "overpaid:%s", id),
+                                 NULL, 0, arena_printf(c->a, "employment from %s registered after payment", s->start_date)};
+        json_t *order;
+        if ((rc = ei_recovery_open(c, &rq, &order))) goto fail;
+        json_object_set_new(res, "recovery", order);
+        if (json_is_object(order) &&
+            (rc = store_exec(c->db, &c->err, NULL, "UPDATE ei_claims SET days_paid = days_paid - ? WHERE id = ?", "is",
+                             (int64_t)json_integer_value(json_object_get(order, "days")), claim)))
+            goto fail;
         json_t *early = early_reemployment(c, claim, s);
         json_object_set_new(res, "early_reemployment", early);
         if ((rc = ei_reemploy_record(c, claim, s->person_id, id, s->start_date, early))) goto fail;

@@ -18,6 +18,22 @@ op_code ei_reemploy_record(ctx *c, const char *claim_id, const char *person_id, 
 struct ei_batch_result;
 op_code ei_reemploy_pay_due(ctx *c, const char *batch, struct ei_batch_result *res);
 op_code ei_reemploy_of_claim(ctx *c, const char *claim_id, json_t **out); /* null when none */
+
+/* recovery.c: recovery orders for days paid that were not payable (in the caller's transaction). */
+struct ei_recovery {
+    const char *claim_id, *person_id;
+    int64_t from_day;           /* days paid from this day are recovered */
+    const char *except_break;   /* the break that causes the recovery (its days count as paid days) */
+    const char *kind;           /* overpayment | fraud */
+    const char *idem_key;       /* one order per source */
+    const char *sanction_id;    /* fraud: the sanction, else NULL */
+    double levy_multiplier;     /* fraud: additional levy x amount; 0 otherwise */
+    const char *reason;
+};
+/* *order: the new order, or null when nothing was paid for those days (or ordered before). */
+op_code ei_recovery_open(ctx *c, const struct ei_recovery *in, json_t **order);
+op_code ei_recovery_cancel(ctx *c, const char *sanction_id, const char *reason);
+op_code ei_recoveries_of_claim(ctx *c, const char *claim_id, json_t **out);
 /* Access check + audit for an ei resource of a person. */
 op_code ei_access(ctx *c, enum pd_action act, const char *rtype, const char *rid, const char *person_id);
 /* Load a claim's person id and status (OP_NOT_FOUND without detail otherwise). */

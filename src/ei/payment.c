@@ -224,6 +224,12 @@ op_code ei_payments_of_claim(ctx *c, const char *claim_id, json_t **out) {
         json_decref(items);
         return c->err.code;
     }
-    *out = json_pack("{s:s, s:o}", "claim_id", claim_id, "items", items);
+    json_t *rec;
+    if ((rc = ei_recoveries_of_claim(c, claim_id, &rec))) {
+        json_decref(items);
+        json_decref(rec);
+        return rc;
+    }
+    *out = json_pack("{s:s, s:o, s:o}", "claim_id", claim_id, "items", items, "recoveries", rec);
     return OP_OK;
 }

@@ -7,7 +7,14 @@
  * reduction comes off payable_days.  The claimant (or a counsellor for them) appeals an approved
  * sanction; a supervisor decides: upheld keeps it, revoked removes the break, restores the days
  * and pays, as adjustment rows (key claim:round:revoked:<id>), what was withheld because of it in
- * rounds already paid. */
+ * rounds already paid.
+ *
+ * A fraud finding (부정수급, 고용보험법 제61조/제62조) is not a calculator event: it blocks every
+ * day from the day of the fraudulent receipt or attempt to the end of the benefit window, takes
+ * the remaining entitlement away when approved, and opens a recovery order for the days already
+ * paid from that day plus the additional levy the approving supervisor sets (recovery.c), at most
+ * the pack's kr.ei.fraud.levy_max (levy_max_collusion with the employer's collusion).  Revoking it
+ * on appeal cancels the order and restores the entitlement like any sanction. */
 #include <string.h>
 
 #include "base/clock.h"
@@ -16,7 +23,8 @@
 #include "events/outbox.h"
 #include "policy/policy.h"
 
-static const char *const TYPES[] = {"refusal_job", "refusal_training", "insufficient_search", "missed_appointment", NULL};
+static const char *const TYPES[] = {"refusal_job", "refusal_training", "insufficient_search", "missed_appointment",
+                                    "fraud", NULL};
 #define IN_FORCE "('approved','appealed','upheld')"
 
 json_t *ei_sanction_row(store_stmt *st) {
@@ -74,13 +82,27 @@ op_code ei_sanction_propose(ctx *c, const char *claim_id, const json_t *in, json
         json_array_append_new(events, json_pack("{s:s, s:s}", "type", store_col_text(st, 0), "date", store_col_text(st, 1)));
     store_reset(st);
     if (r == STORE_ERROR) { rc = c->err.code; goto out; }
-    json_array_append_new(events, json_pack("{s:s, s:s}", "type", type, "date", day));
-    req = json_pack("{s:s, s:I, s:O}", "country", EI_COUNTRY, "entitlement_days", (json_int_t)payable, "events", events);
-    if ((rc = pol_run("ei-sanction", c->a, req, &res, &c->err))) goto out;
-    json_t *pe = json_object_get(res, "per_event");
-    json_t *mine = json_array_get(pe, json_array_size(pe) - 1);
-    int64_t blocked = json_integer_value(json_object_get(mine, "blocked_days"));
-    int64_t reduction = json_integer_value(json_object_get(mine, "reduction_days"));
+    int64_t blocked, reduction;
+    if (strcmp(type, "fraud") == 0) {
+        int64_t wend = d;
+        if ((st = store_query(c->db, &c->err, "SELECT benefit_window_end FROM ei_claims WHERE id = ?", "s", claim_id))) {
+            if (!store_col_null(st, 0)) date_parse(store_col_text(st, 0), &wend);
+            store_reset(st);
+        }
+        blocked = wend >= d ? wend - d + 1 : 0;
+        reduction = 0; /* the remaining entitlement, taken at approval */
+        res = json_pack("{s:s, s:s, s:I}", "rule", "fraud", "source",
+                        "고용보험법 제61조 (no benefit from the day of the fraud), 제62조 (repayment and additional levy)",
+                        "blocked_days", (json_int_t)blocked);
+    } else {
+        json_array_append_new(events, json_pack("{s:s, s:s}", "type", type, "date", day));
+        req = json_pack("{s:s, s:I, s:O}", "country", EI_COUNTRY, "entitlement_days", (json_int_t)payable, "events", events);
+        if ((rc = pol_run("ei-sanction", c->a, req, &res, &c->err))) goto out;
+        json_t *pe = json_object_get(res, "per_event");
+        json_t *mine = json_array_get(pe, json_array_size(pe) - 1);
+        blocked = json_integer_value(json_object_get(mine, "blocked_days"));
+        reduction = json_integer_value(json_object_get(mine, "reduction_days"));
+    }
     id_uuid7(sid);
     clock_now_ts(ts);
     if ((rc = store_exec(c->db, &c->err, NULL,
@@ -101,14 +123,14 @@ out:
 }
 
 struct sanction {
-    char claim[ID_LEN], status[16], day[11], proposer[64];
+    char claim[ID_LEN], status[16], day[11], proposer[64], type[24];
     int64_t blocked, reduction;
 };
 
 static op_code load(ctx *c, const char *claim_id, const char *sid, struct sanction *s) {
     if (!sid || !id_is_uuid(sid)) return op_fail(&c->err, OP_NOT_FOUND, NULL, "the sanction does not exist");
     store_stmt *st = store_query(c->db, &c->err,
-                                 "SELECT claim_id, status, day, blocked_days, reduction_days, proposed_by FROM ei_sanctions"
+                                 "SELECT claim_id, status, day, blocked_days, reduction_days, proposed_by, type FROM ei_sanctions"
                                  " WHERE id = ? AND claim_id = ?",
                                  "ss", sid, claim_id);
     if (!st) return c->err.code ? c->err.code : op_fail(&c->err, OP_NOT_FOUND, NULL, "the sanction does not exist");
@@ -118,6 +140,7 @@ static op_code load(ctx *c, const char *claim_id, const char *sid, struct sancti
     s->blocked = store_col_int(st, 3);
     s->reduction = store_col_int(st, 4);
     snprintf(s->proposer, 64, "%s", store_col_text(st, 5));
+    snprintf(s->type, sizeof s->type, "%s", store_col_text(st, 6));
     store_reset(st);
     return OP_OK;
 }
@@ -181,11 +204,54 @@ static op_code repay(ctx *c, const char *claim_id, const char *person, const cha
     return OP_OK;
 }
 
-/* kind: "decision" {approve, reason} (supervisor), "appeal" {reason}, "appeal-decision" {upheld, reason}. */
+/* The levy terms of a fraud approval: levy_multiplier (required) within the pack's maximum. */
+static op_code fraud_terms(ctx *c, const json_t *in, bool approving_fraud, double *levy) {
+    bool collusion = false, has_levy = json_object_get(in, "levy_multiplier") != NULL;
+    if (!approving_fraud) {
+        if (has_levy || json_object_get(in, "collusion"))
+            return op_fail_field(&c->err, OP_VALIDATION, has_levy ? "levy_multiplier" : "collusion", NULL,
+                                 "only the approval of a fraud finding sets a levy");
+        return OP_OK;
+    }
+    const pol_pack *p;
+    pol_value v;
+    op_code rc = jx_bool(in, "collusion", false, &collusion, NULL, &c->err);
+    if (!rc) rc = pol_pack_get(EI_COUNTRY, &p, &c->err);
+    if (rc) return rc;
+    const char *name = collusion ? "kr.ei.fraud.levy_max_collusion" : "kr.ei.fraud.levy_max";
+    if (!pol_param_at(p, name, date_today(), &v) || !json_is_number(v.value))
+        return op_fail(&c->err, OP_INTERNAL, "add the parameter to the policy pack", "the KR pack has no %s in force", name);
+    return jx_num(in, "levy_multiplier", true, 0, json_number_value(v.value), levy, NULL, &c->err);
+}
+
+/* An approved fraud finding: the remaining entitlement goes (recorded as the sanction's
+ * reduction, so that a revocation gives it back) and the days paid from the fraud date are
+ * ordered back with the levy. */
+static op_code fraud_approved(ctx *c, const char *claim_id, const char *person, const char *sid, const char *day,
+                              double levy, const char *reason, struct sanction *s) {
+    store_stmt *st = store_query(c->db, &c->err, "SELECT payable_days - days_paid FROM ei_claims WHERE id = ?", "s", claim_id);
+    if (!st) return c->err.code ? c->err.code : OP_INTERNAL;
+    s->reduction = store_col_int(st, 0) > 0 ? store_col_int(st, 0) : 0;
+    store_reset(st);
+    op_code rc = store_exec(c->db, &c->err, NULL, "UPDATE ei_sanctions SET reduction_days = ? WHERE id = ?", "is",
+                            s->reduction, sid);
+    if (rc) return rc;
+    int64_t from;
+    date_parse(day, &from);
+    struct ei_recovery rq = {claim_id, person, from, arena_printf(c->a, "sanction:%s", sid), "fraud",
+                             arena_printf(c->a, "fraud:%s", sid), sid, levy, reason};
+    json_t *order;
+    rc = ei_recovery_open(c, &rq, &order);
+    json_decref(order);
+    return rc;
+}
+
+/* kind: "decision" {approve, reason; fraud: levy_multiplier, collusion?} (supervisor), "appeal" {reason},
+ * "appeal-decision" {upheld, reason}. */
 op_code ei_sanction_step(ctx *c, const char *claim_id, const char *sid, const char *kind, const json_t *in, json_t **out) {
     op_clear(&c->err); /* a reused context may carry an old error */
-    static const char *const dkeys[] = {"approve", "reason", NULL}, *const akeys[] = {"reason", NULL},
-                             *const ukeys[] = {"upheld", "reason", NULL};
+    static const char *const dkeys[] = {"approve", "reason", "levy_multiplier", "collusion", NULL},
+                             *const akeys[] = {"reason", NULL}, *const ukeys[] = {"upheld", "reason", NULL};
     char person[ID_LEN], ts[CLOCK_TS_LEN];
     const char *reason;
     bool flag = false, outer;
@@ -209,6 +275,9 @@ op_code ei_sanction_step(ctx *c, const char *claim_id, const char *sid, const ch
         rc = op_fail(&c->err, OP_FORBIDDEN, "another supervisor decides", "you proposed this sanction");
         goto out;
     }
+    bool fraud = strcmp(s.type, "fraud") == 0;
+    double levy = 0;
+    if (decision && (rc = fraud_terms(c, in, fraud && flag, &levy))) goto out;
     clock_now_ts(ts);
     int64_t from, to;
     date_parse(s.day, &from);
@@ -225,6 +294,7 @@ op_code ei_sanction_step(ctx *c, const char *claim_id, const char *sid, const ch
             rc = store_exec(c->db, &c->err, NULL,
                             "INSERT INTO ei_breaks (claim_id, employment_id, from_date, to_date) VALUES (?,?,?,?)", "ssss",
                             claim_id, arena_printf(c->a, "sanction:%s", sid), s.day, tday);
+        if (!rc && flag && fraud) rc = fraud_approved(c, claim_id, person, sid, s.day, levy, reason, &s);
         if (!rc && flag && s.reduction > 0)
             rc = store_exec(c->db, &c->err, NULL, "UPDATE ei_claims SET payable_days = payable_days - ? WHERE id = ?", "is",
                             s.reduction, claim_id);
@@ -241,6 +311,7 @@ op_code ei_sanction_step(ctx *c, const char *claim_id, const char *sid, const ch
         if (!rc && !flag) {
             rc = store_exec(c->db, &c->err, NULL, "DELETE FROM ei_breaks WHERE claim_id = ? AND employment_id = ?", "ss",
                             claim_id, arena_printf(c->a, "sanction:%s", sid));
+            if (!rc && fraud) rc = ei_recovery_cancel(c, sid, arena_printf(c->a, "sanction revoked on appeal: %s", reason));
             if (!rc && s.reduction > 0)
                 rc = store_exec(c->db, &c->err, NULL, "UPDATE ei_claims SET payable_days = payable_days + ? WHERE id = ?",
                                 "is", s.reduction, claim_id);

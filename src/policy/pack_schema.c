@@ -42,6 +42,8 @@ static const pol_schema_row schema[] = {
     {"KR", "ei_reemploy", "kr.ei.reemploy.rounding", "rounding"},
     /* KR ei/sanction (sanction.c) */
     {"KR", "ei_sanction", "kr.ei.sanction.table", "sanction_table"},
+    {"KR", "ei_sanction", "kr.ei.fraud.levy_max", "number"},
+    {"KR", "ei_sanction", "kr.ei.fraud.levy_max_collusion", "number"},
     /* KR nesp (nesp.c, nesp_allowance.c) */
     {"KR", "nesp", "kr.nesp.age_min", "int"},
     {"KR", "nesp", "kr.nesp.age_max", "int"},

@@ -278,6 +278,16 @@ static const struct migration migrations[] = {
      "CREATE INDEX ei_reemploy_due ON ei_reemploy(status, due_date);"
      "ALTER TABLE ei_payments ADD COLUMN kind TEXT NOT NULL DEFAULT 'benefit';"},
 
+    {33, "employment insurance: recovery orders (overpayment after a late job registration, fraud with levy)",
+     "CREATE TABLE ei_recoveries ("
+     "  id TEXT PRIMARY KEY, idem_key TEXT NOT NULL UNIQUE, claim_id TEXT NOT NULL REFERENCES ei_claims(id),"
+     "  person_id TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('overpayment','fraud')), sanction_id TEXT,"
+     "  from_date TEXT NOT NULL, days INTEGER NOT NULL, amount INTEGER NOT NULL, levy INTEGER NOT NULL,"
+     "  status TEXT NOT NULL CHECK (status IN ('open','settled','cancelled')), reason TEXT,"
+     "  created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
+     "CREATE INDEX ei_recoveries_claim ON ei_recoveries(claim_id, created_at);"
+     "CREATE INDEX ei_recoveries_sanction ON ei_recoveries(sanction_id);"},
+
     {40, "dci: partners, their keys, data-sharing agreements, seen message ids, our signing keys",
      "CREATE TABLE dci_partners ("
      "  client_id TEXT PRIMARY KEY REFERENCES clients(id), name TEXT NOT NULL,"

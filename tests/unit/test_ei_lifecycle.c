@@ -7,6 +7,8 @@
 #include "base/jsonx.h"
 #include "domain/person.h"
 #include "ei/ei.h"
+#include <math.h>
+
 #include "testlib.h"
 
 static store *db;
@@ -336,5 +338,87 @@ Test(ei, early_reemployment_allowance_lapses_when_the_job_ends_early) {
     cr_assert_eq(r.lapsed, 1);
     cr_assert_eq(count("SELECT COUNT(*) FROM ei_reemploy WHERE status = 'lapsed' AND reason LIKE 'the job ended on %'"), 1);
     cr_assert_eq(count("SELECT COUNT(*) FROM ei_payments WHERE kind = 'early_reemployment'"), 0);
+    ctx_release(&c);
+}
+
+static void pay_two_rounds(ctx *c, char claim[ID_LEN]) {
+    char d[11];
+    file_claim(c, claim);
+    day(-40, d);
+    cr_assert_eq(ei_activity_from_application(c, person_id, d, "interview"), OP_OK);
+    struct ei_batch_result r;
+    cr_assert_eq(ei_pay_batch(c, date_today(), NULL, &r), OP_OK, "%s", c->err.detail);
+    cr_assert_eq(count("SELECT days_paid FROM ei_claims"), 35, "rounds 1 and 2 paid, up to 24 days ago");
+}
+
+static int64_t daily_amount(void) { return count("SELECT daily_amount FROM ei_claims"); }
+
+Test(ei, a_job_registered_after_payment_opens_a_recovery_order_once) {
+    ctx c;
+    sys_ctx(&c);
+    char claim[ID_LEN], start[11];
+    pay_two_rounds(&c, claim);
+    day(-30, start); /* 7 paid days (-30 .. -24) were days of work */
+    json_t *in = json_pack("{s:s, s:s, s:s}", "national_id", NID, "employer_brn", "222-33-44444", "start_date", start), *out;
+    bool replay;
+    cr_assert_eq(ei_registration(&c, in, &out, &replay), OP_OK, "%s", c.err.detail);
+    json_t *rec = json_object_get(out, "recovery");
+    cr_assert_eq(json_integer_value(json_object_get(rec, "days")), 7, "%s", jx_dump(c.a, out));
+    cr_assert_eq(json_integer_value(json_object_get(rec, "amount")), 7 * daily_amount());
+    cr_assert_eq(json_integer_value(json_object_get(rec, "levy")), 0);
+    json_decref(out);
+    cr_assert_eq(count("SELECT days_paid FROM ei_claims"), 28, "the recovered days are not used entitlement");
+    cr_assert_eq(ei_registration(&c, in, &out, &replay), OP_OK);
+    cr_assert(replay);
+    json_decref(out);
+    json_decref(in);
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_recoveries WHERE kind = 'overpayment' AND status = 'open'"), 1, "once");
+    ctx_release(&c);
+}
+
+Test(ei, fraud_takes_the_entitlement_and_orders_repayment_with_a_levy_until_revoked) {
+    ctx c;
+    sys_ctx(&c);
+    char claim[ID_LEN], d[11], sid[ID_LEN];
+    pay_two_rounds(&c, claim);
+    day(-30, d);
+    staff(&c, "01900000-0000-7000-8000-00000000000a", ROLE_SUPERVISOR);
+    json_t *in = json_pack("{s:s, s:s, s:s}", "type", "fraud", "date", d, "reason", "worked while claiming"), *out;
+    cr_assert_eq(ei_sanction_propose(&c, claim, in, &out), OP_OK, "%s", c.err.detail);
+    snprintf(sid, sizeof sid, "%s", json_string_value(json_object_get(out, "id")));
+    json_decref(out);
+    json_decref(in);
+    staff(&c, "01900000-0000-7000-8000-00000000000b", ROLE_SUPERVISOR);
+    json_t *bad = json_pack("{s:b, s:s, s:f}", "approve", 1, "reason", "proven", "levy_multiplier", 3.0),
+           *none = json_pack("{s:b, s:s}", "approve", 1, "reason", "proven"),
+           *yes = json_pack("{s:b, s:s, s:f}", "approve", 1, "reason", "proven", "levy_multiplier", 1.5);
+    cr_assert_eq(ei_sanction_step(&c, claim, sid, "decision", bad, &out), OP_VALIDATION, "above the pack's maximum of 2");
+    cr_assert_str_eq(c.err.field, "levy_multiplier");
+    op_clear(&c.err);
+    cr_assert_eq(ei_sanction_step(&c, claim, sid, "decision", none, &out), OP_VALIDATION, "the levy is decided with it");
+    op_clear(&c.err);
+    cr_assert_eq(ei_sanction_step(&c, claim, sid, "decision", yes, &out), OP_OK, "%s", c.err.detail);
+    json_decref(out);
+    int64_t daily = daily_amount();
+    cr_assert_eq(count("SELECT days FROM ei_recoveries WHERE kind = 'fraud' AND status = 'open'"), 7);
+    cr_assert_eq(count("SELECT amount FROM ei_recoveries WHERE kind = 'fraud'"), 7 * daily);
+    cr_assert_eq(count("SELECT levy FROM ei_recoveries WHERE kind = 'fraud'"), (int64_t)llround(7 * daily * 1.5));
+    cr_assert_eq(count("SELECT payable_days - days_paid FROM ei_claims"), 0, "no benefit from the day of the fraud");
+    json_t *ap = json_pack("{s:s}", "reason", "I was not working"), *rev = json_pack("{s:b, s:s}", "upheld", 0, "reason", "not proven");
+    cr_assert_eq(ei_sanction_step(&c, claim, sid, "appeal", ap, &out), OP_OK, "%s", c.err.detail);
+    json_decref(out);
+    cr_assert_eq(ei_sanction_step(&c, claim, sid, "appeal-decision", rev, &out), OP_OK, "%s", c.err.detail);
+    json_decref(out);
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_recoveries WHERE status = 'cancelled'"), 1);
+    cr_assert_gt(count("SELECT payable_days - days_paid FROM ei_claims"), 0, "the entitlement is back");
+    json_t *pays;
+    cr_assert_eq(ei_payments_of_claim(&c, claim, &pays), OP_OK);
+    cr_assert_eq(json_array_size(json_object_get(pays, "recoveries")), 1);
+    json_decref(pays);
+    json_decref(bad);
+    json_decref(none);
+    json_decref(yes);
+    json_decref(ap);
+    json_decref(rev);
     ctx_release(&c);
 }

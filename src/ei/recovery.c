@@ -1,0 +1,131 @@
+/* recovery.c - recovery orders (반환명령): benefit paid for days that turn out not to be payable.
+ *
+ * Two sources:
+ *  - a job start registered after rounds covering days from the start were already paid
+ *    (kind overpayment, from detection.c), and
+ *  - an approved fraud finding (kind fraud, from sanction.c): every day paid from the day of the
+ *    fraudulent receipt or attempt is recovered, plus the additional levy the supervisor set
+ *    (at most the pack's kr.ei.fraud.levy_max times the amount, kr.ei.fraud.levy_max_collusion
+ *    with the employer's collusion; 고용보험법 제62조).
+ * The days are counted per ledger row: days of its period from the given day that were payable
+ * (from the first payable day, inside the benefit window, outside any break other than the one
+ * that caused the recovery), at most the days the row paid.  An order is unique per source
+ * (idem_key), so a repeated registration or decision never orders twice.  Collection itself
+ * (offsetting against later payments, bank collection) is not modelled yet. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "ei/ei_int.h"
+#include "events/outbox.h"
+
+#define MAX_BREAKS 32
+
+static op_code days_paid_from(ctx *c, const char *claim_id, int64_t from_day, const char *except_break, int64_t *days,
+                              int64_t *daily) {
+    *days = 0;
+    store_stmt *st = store_query(c->db, &c->err,
+                                 "SELECT daily_amount, first_payable_date, benefit_window_end FROM ei_claims WHERE id = ?", "s",
+                                 claim_id);
+    if (!st) return c->err.code ? c->err.code : op_fail(&c->err, OP_NOT_FOUND, NULL, "the claim does not exist");
+    int64_t fpd = INT64_MAX, wend = INT64_MIN;
+    *daily = store_col_int(st, 0);
+    if (!store_col_null(st, 1)) date_parse(store_col_text(st, 1), &fpd);
+    if (!store_col_null(st, 2)) date_parse(store_col_text(st, 2), &wend);
+    store_reset(st);
+    int64_t bf[MAX_BREAKS], bt[MAX_BREAKS];
+    int nb = 0, r;
+    st = store_prepare(c->db, "SELECT from_date, to_date, employment_id FROM ei_breaks WHERE claim_id = ?", &c->err);
+    if (!st) return c->err.code;
+    store_bind_text(st, 1, claim_id);
+    while ((r = store_step(st, &c->err)) == STORE_ROW && nb < MAX_BREAKS) {
+        if (except_break && strcmp(store_col_text(st, 2), except_break) == 0) continue;
+        date_parse(store_col_text(st, 0), &bf[nb]);
+        bt[nb] = INT64_MAX;
+        if (!store_col_null(st, 1)) date_parse(store_col_text(st, 1), &bt[nb]);
+        nb++;
+    }
+    store_reset(st);
+    if (r == STORE_ERROR) return c->err.code;
+    char from[11];
+    date_format(from_day, from);
+    st = store_prepare(c->db,
+                       "SELECT period_from, period_to, days FROM ei_payments WHERE claim_id = ? AND status = 'paid'"
+                       " AND kind = 'benefit' AND period_to >= ?",
+                       &c->err);
+    if (!st) return c->err.code;
+    store_bind_text(st, 1, claim_id);
+    store_bind_text(st, 2, from);
+    while ((r = store_step(st, &c->err)) == STORE_ROW) {
+        int64_t a, b, n = 0;
+        date_parse(store_col_text(st, 0), &a);
+        date_parse(store_col_text(st, 1), &b);
+        for (int64_t d = a > from_day ? a : from_day; d <= b; d++) {
+            bool brk = false;
+            for (int i = 0; i < nb && !brk; i++) brk = d >= bf[i] && d <= bt[i];
+            if (d >= fpd && d <= wend && !brk) n++;
+        }
+        int64_t row_days = store_col_int(st, 2);
+        *days += n < row_days ? n : row_days;
+    }
+    store_reset(st);
+    return r == STORE_ERROR ? c->err.code : OP_OK;
+}
+
+op_code ei_recovery_open(ctx *c, const struct ei_recovery *in, json_t **order) {
+    *order = json_null();
+    int64_t days, daily;
+    op_code rc = days_paid_from(c, in->claim_id, in->from_day, in->except_break, &days, &daily);
+    if (rc || days == 0) return rc;
+    int64_t amount = days * daily, levy = (int64_t)llround((double)amount * in->levy_multiplier);
+    char id[ID_LEN], ts[CLOCK_TS_LEN], from[11];
+    id_uuid7(id);
+    clock_now_ts(ts);
+    date_format(in->from_day, from);
+    int64_t n = 0;
+    if ((rc = store_exec(c->db, &c->err, &n,
+                         "INSERT INTO ei_recoveries (id, idem_key, claim_id, person_id, kind, sanction_id, from_date, days,"
+                         " amount, levy, status, reason, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,'open',?,?,?)"
+                         " ON CONFLICT (idem_key) DO NOTHING",
+                         "sssssssiiisss", id, in->idem_key, in->claim_id, in->person_id, in->kind, in->sanction_id, from,
+                         days, amount, levy, in->reason, ts, ts)))
+        return rc;
+    if (n == 0) return OP_OK; /* ordered before */
+    *order = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I}", "id", id, "kind", in->kind, "from_date", from, "days",
+                       (json_int_t)days, "amount", (json_int_t)amount, "levy", (json_int_t)levy);
+    json_t *pl = json_pack("{s:s, s:s, s:s, s:I}", "recovery_id", id, "claim_id", in->claim_id, "kind", in->kind, "amount",
+                           (json_int_t)(amount + levy));
+    rc = event_emit(c, "claim.recovery", in->person_id, pl);
+    json_decref(pl);
+    return rc;
+}
+
+op_code ei_recovery_cancel(ctx *c, const char *sanction_id, const char *reason) {
+    char ts[CLOCK_TS_LEN];
+    clock_now_ts(ts);
+    return store_exec(c->db, &c->err, NULL,
+                      "UPDATE ei_recoveries SET status = 'cancelled', reason = ?, updated_at = ? WHERE sanction_id = ?"
+                      " AND status = 'open'",
+                      "sss", reason, ts, sanction_id);
+}
+
+op_code ei_recoveries_of_claim(ctx *c, const char *claim_id, json_t **out) {
+    *out = json_array();
+    store_stmt *st = store_prepare(c->db,
+                                   "SELECT id, kind, sanction_id, from_date, days, amount, levy, status, reason, created_at"
+                                   " FROM ei_recoveries WHERE claim_id = ? ORDER BY created_at, id",
+                                   &c->err);
+    if (!st) return c->err.code;
+    store_bind_text(st, 1, claim_id);
+    int r;
+    while ((r = store_step(st, &c->err)) == STORE_ROW)
+        json_array_append_new(*out, json_pack("{s:o, s:o, s:o, s:o, s:I, s:I, s:I, s:o, s:o, s:o, s:s}", "id", ei_sn(st, 0),
+                                              "kind", ei_sn(st, 1), "sanction_id", ei_sn(st, 2), "from_date", ei_sn(st, 3),
+                                              "days", (json_int_t)store_col_int(st, 4), "amount",
+                                              (json_int_t)store_col_int(st, 5), "levy", (json_int_t)store_col_int(st, 6),
+                                              "status", ei_sn(st, 7), "reason", ei_sn(st, 8), "created_at", ei_sn(st, 9),
+                                              "currency", "KRW"));
+    store_reset(st);
+    return r == STORE_ERROR ? c->err.code : OP_OK;
+}
