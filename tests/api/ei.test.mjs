@@ -362,7 +362,7 @@ test('sanctions: proposed, approved by another supervisor, withheld, appealed an
   assert.equal((await s.post(`/api/v1/claims/${claim}/activities`, { date: T(-45), type: 'job_fair' }, { token: tok.kim })).status, 201);
   const base = `/api/v1/claims/${claim}/sanctions`;
   assertError(assert, await s.post(base, { type: 'refusal_job', date: T(-40) }, { token: tok.kim }), 422);
-  assertError(assert, await s.post(base, { type: 'fraud', date: T(-40), reason: 'x' }, { token: tok.kim }), 422);
+  assertError(assert, await s.post(base, { type: 'lateness', date: T(-40), reason: 'x' }, { token: tok.kim }), 422);
   assertError(assert, await s.post(base, { type: 'refusal_job', date: T(3), reason: 'x' }, { token: tok.kim }), 422);
   let r = await s.post(base, { type: 'refusal_job', date: T(-40), reason: 'refused a suitable offer' }, { token: tok.han });
   assert.equal(r.status, 201, r.text);
