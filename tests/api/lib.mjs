@@ -42,12 +42,13 @@ export class Server {
   }
 
   // Run SQL on the server's database (PostgreSQL URL, or the SQLite file with its audit log file
-  // attached as "audit", as the server does); returns stdout.
+  // attached as "audit", as the server does); returns stdout.  SQLite waits up to 10 s for the
+  // server's own writers (its worker and committer) instead of failing with "database is locked".
   sql(stmt) {
     const pg = process.env.OPENPES_TEST_DB === 'postgres';
     const r = pg
       ? spawnSync('psql', [this.db, '-qAtc', stmt], { encoding: 'utf8' })
-      : spawnSync('sqlite3', ['-cmd', `ATTACH '${this.db}.audit' AS audit`, this.db, stmt], { encoding: 'utf8' });
+      : spawnSync('sqlite3', ['-cmd', '.timeout 10000', '-cmd', `ATTACH '${this.db}.audit' AS audit`, this.db, stmt], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error('sql failed: ' + r.stderr);
     return r.stdout;
   }
