@@ -212,6 +212,50 @@ test('the approved sanction is appealed (counsellor) and revoked (supervisor)', 
   await logout(page);
 });
 
+test('fraud: approved with a levy, the order to pay back is shown with the payments', async () => {
+  const out = join(s.dir, 'bank.csv');
+  const r = s.cli('ei', 'pay-batch', '--date', day(0), '--out', out);
+  assert.equal(r.status, 0, r.stderr + r.stdout);
+  await login(page, 'kim.counsellor');
+  await page.goto(claimPath());
+  await settled(page);
+  assert.equal(await page.locator('table.ei-payments tbody tr').count(), 1, 'round 1 paid, round 2 not recognised');
+  const f = page.locator('form.ei-propose');
+  await f.locator('select[name=type]').selectOption('fraud');
+  await f.locator('input[name=date]').fill(day(-60));
+  await f.locator('textarea[name=reason]').fill('근무 사실 미신고');
+  await f.locator('button[type=submit]').click();
+  await page.getByText('급여 제한을 제안했습니다').waitFor();
+  await logout(page);
+
+  await login(page, 'seo.supervisor');
+  await page.goto(claimPath());
+  await settled(page);
+  const fraud = page.locator('article.ei-sanction[data-status=proposed]', { hasText: '부정수급' });
+  await fraud.locator('select[name=approve]').selectOption('true');
+  await fraud.locator('input[name=levy_multiplier]').fill('9');
+  await fraud.locator('textarea[name=reason]').fill('확인됨');
+  await fraud.locator('button[type=submit]').click();
+  await fraud.locator('input[name=levy_multiplier][aria-invalid=true]').waitFor(); // above the pack's maximum
+  await fraud.locator('input[name=levy_multiplier]').fill('1');
+  await fraud.locator('button[type=submit]').click();
+  await page.getByText('결정을 저장했습니다.').waitFor();
+  await settled(page);
+  const token = await s.login('seo.supervisor', PW);
+  const pays = await apiOk(s, 'GET', `/api/v1/claims/${claimId}/payments`, undefined, token);
+  assert.equal(pays.recoveries.length, 1, JSON.stringify(pays.recoveries));
+  const order = pays.recoveries[0];
+  assert.ok(order.amount > 0 && order.levy === order.amount, JSON.stringify(order));
+  const box = page.locator('.ei-recoveries li[data-kind=fraud]');
+  const txt = await box.textContent();
+  assert.match(txt, /부정수급 반환.*반환 대상/s);
+  assert.equal(digits(await box.locator('div', { hasText: '추가징수액' }).locator('dd').textContent()), order.levy);
+  assert.equal(digits(await box.locator('div', { hasText: '합계' }).locator('dd').textContent()), order.amount + order.levy);
+  assert.match(await page.locator('article.ei-sanction', { hasText: '부정수급' }).textContent(), /적용 중/);
+  assert.deepEqual(page.problems, []);
+  await logout(page);
+});
+
 test('a person held by another office is refused; other staff roles have no benefit pages', async () => {
   await login(page, 'kim.counsellor');
   await page.goto(`/benefits/${ppl.jung.id}`);

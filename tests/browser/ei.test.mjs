@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { launch, newPage, startWorld, login, makeCitizen, apiOk, settled, nid, noHorizontalOverflow, SEOUL } from './helpers.mjs';
+import { launch, newPage, startWorld, login, makeCitizen, apiOk, settled, nid, noHorizontalOverflow, SEOUL, PW } from './helpers.mjs';
 
 const day = (offset) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
 const digits = (s) => Number(String(s).replace(/[^0-9]/g, ''));
@@ -191,6 +191,29 @@ test('after the payment batch the citizen sees the payments and the recognised r
   assert.doesNotMatch(rounds[1], /불인정/);
   const paid = await page.locator('.ei-claim-facts div', { hasText: '지급된 일수' }).locator('dd').textContent();
   assert.equal(paid, `${pays.items.reduce((a, p) => a + p.days, 0)}일`);
+  assert.deepEqual(page.problems, []);
+});
+
+test('a new job puts the claim on hold and shows the early re-employment allowance', async () => {
+  const kim = await s.login('kim.counsellor', PW);
+  const reg = await apiOk(s, 'POST', '/api/v1/insurance/registrations',
+    { national_id: who.ahn.nid, employer_brn: '555-66-77777', employer_name: '새빛전자', start_date: day(-2) }, kim);
+  assert.equal(reg.claim_status, 'suspended');
+  await page.reload();
+  await settled(page);
+  assert.match(await page.locator('.ei-claim-facts').textContent(), /지급 정지/);
+  assert.match(await main().textContent(), /취업이 확인되어 지급이 정지되었습니다/);
+  const c = await apiOk(s, 'GET', `/api/v1/claims/${claim.id}`, undefined, who.ahn.token);
+  assert.equal(c.early_reemployment?.status, 'pending', JSON.stringify(c.early_reemployment));
+  const card = page.locator('section.ei-reemploy');
+  const txt = await card.textContent();
+  assert.match(txt, /조기재취업수당.*근무 기간 확인 중/s);
+  assert.equal(digits(await card.locator('div', { hasText: '수당 금액' }).locator('dd').textContent()), c.early_reemployment.amount);
+  assert.ok(c.early_reemployment.amount > 0);
+  assert.match(await card.locator('div', { hasText: '재취업일' }).locator('dd').textContent(), /\d/);
+  assert.match(txt, /지급 예정일/);
+  // The diary stays open while the claim is on hold.
+  assert.equal(await page.locator('form.ei-activity-form').count(), 1);
   assert.deepEqual(page.problems, []);
 });
 

@@ -7,7 +7,7 @@ import { api, ApiError } from '../../api.js';
 import { page, loading, navigate } from '../../app.js';
 import {
   claimCard, claimFacts, claimTitle, decisionFacts, roundsTable, diarySection, paymentsSection, sanctionsSection,
-  claimForm, loadClaim, partOrError, setFlash, takeFlash, errorNotice,
+  claimForm, loadClaim, reemploymentCard, partOrError, setFlash, takeFlash, errorNotice,
 } from './common.js';
 
 const open = (c) => c.status === 'active' || c.status === 'suspended';
@@ -69,12 +69,13 @@ export async function myClaim(ctx) {
       h('h2', { id: 'sec-decision' }, t('ei.claim.decision')),
       claimFacts(c)),
     decisionFacts(c),
+    reemploymentCard(c),
     eligible ? h('section', { class: 'card', 'aria-labelledby': 'sec-rounds' },
       h('h2', { id: 'sec-rounds' }, t('ei.rounds.title')),
       h('p', { class: 'hint' }, t('ei.rounds.intro')),
       roundsTable(c)) : null,
     eligible ? partOrError(activities, (items) => diarySection(c, items, reload)) : null,
-    eligible ? partOrError(payments, (items) => paymentsSection(items)) : null,
+    eligible ? partOrError(payments, (items, rec) => paymentsSection(items, rec)) : null,
     eligible ? sanctionsSection(c, 'citizen', reload) : null);
 }
 

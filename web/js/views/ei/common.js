@@ -15,7 +15,7 @@ export const SEPARATION_REASONS = ['contract_expiry', 'dismissal', 'recommended_
 export const JUSTIFIED_REASONS = ['wage_arrears_2m', 'commute_3h', 'family_care_30d', 'child_care', 'harassment',
   'business_closure', 'recommended_resignation'];
 export const ACTIVITY_TYPES = ['application', 'interview', 'training', 'counselling', 'job_fair', 'lecture', 'startup_prep', 'other'];
-export const SANCTION_TYPES = ['refusal_job', 'refusal_training', 'insufficient_search', 'missed_appointment'];
+export const SANCTION_TYPES = ['refusal_job', 'refusal_training', 'insufficient_search', 'missed_appointment', 'fraud'];
 
 // The server's calendar day (UTC, as the API's date checks use it).
 export const today = () => new Date().toISOString().slice(0, 10);
@@ -25,7 +25,7 @@ export const days = (n) => (typeof n === 'number' ? t('ei.days', { n: fmtNumber(
 const period = (from, to) => (from || to ? `${fmtDate(from)} – ${to ? fmtDate(to) : '…'}` : '');
 const code = (prefix, c) => (c ? tOr(prefix + c, c) : '');
 
-const BADGE = { status: 'ei.status.', round: 'ei.round.', pay: 'ei.paystatus.', sanction: 'ei.sst.' };
+const BADGE = { status: 'ei.status.', round: 'ei.round.', pay: 'ei.paystatus.', sanction: 'ei.sst.', recovery: 'ei.rec.st.', reemploy: 'ei.re.st.' };
 export function statusBadge(kind, status) {
   return h('span', { class: `badge ei-st ei-st-${status}` }, code(BADGE[kind], status));
 }
@@ -268,9 +268,10 @@ function activityForm(c, onAdded) {
 
 // ---- payments -------------------------------------------------------------------------------
 
-export function paymentsSection(items) {
+export function paymentsSection(items, recoveries = []) {
   const sec = h('section', { class: 'card', 'aria-labelledby': 'sec-pay' }, h('h2', { id: 'sec-pay' }, t('ei.pay.title')));
-  if (!items.length) { sec.append(h('p', { class: 'empty' }, t('ei.pay.empty'))); return sec; }
+  const rec = recoveriesPart(recoveries);
+  if (!items.length) { sec.append(h('p', { class: 'empty' }, t('ei.pay.empty')), rec); return sec; }
   const total = items.reduce((s, p) => s + (p.amount || 0), 0);
   const cols = ['ei.rounds.round', 'ei.rounds.period', 'ei.pay.days', 'ei.pay.withheld', 'ei.pay.amount', 'ei.pay.date'];
   sec.append(h('p', { class: 'lead ei-pay-total' }, t('ei.pay.total', { amount: money(total), n: items.length })),
@@ -278,14 +279,48 @@ export function paymentsSection(items) {
       h('caption', { class: 'visually-hidden' }, t('ei.pay.title')),
       h('thead', {}, h('tr', {}, cols.map((k) => h('th', { scope: 'col' }, t(k))))),
       h('tbody', {}, items.map((p) => h('tr', {},
-        cell(t('ei.rounds.round'), t('ei.rounds.n', { n: p.round }),
+        cell(t('ei.rounds.round'), p.kind === 'early_reemployment' ? t('ei.pay.reemployment') : t('ei.rounds.n', { n: p.round }),
           /:revoked:/.test(p.idempotency_key || '') ? h('span', { class: 'basis' }, t('ei.pay.adjustment')) : null),
         cell(t('ei.rounds.period'), period(p.period_from, p.period_to)),
         cell(t('ei.pay.days'), days(p.days)),
         cell(t('ei.pay.withheld'), p.withheld_days ? days(p.withheld_days) : '—'),
         cell(t('ei.pay.amount'), h('span', { class: 'ei-amount' }, money(p.amount)), ' ', statusBadge('pay', p.status)),
-        cell(t('ei.pay.date'), fmtDate(p.batch_date))))))));
+        cell(t('ei.pay.date'), fmtDate(p.batch_date))))))), rec);
   return sec;
+}
+
+// Orders to pay benefit back (overpayment after a late job registration, fraud with its levy).
+function recoveriesPart(list) {
+  if (!list?.length) return null;
+  return h('div', { class: 'ei-recoveries' },
+    h('h3', {}, t('ei.rec.title')),
+    h('ul', { class: 'plain' }, list.map((r) => h('li', { class: 'notice notice-error', dataset: { kind: r.kind, status: r.status } },
+      h('p', { class: 'notice-title' }, code('ei.rec.kind.', r.kind), ' ', statusBadge('recovery', r.status)),
+      dl([
+        [t('ei.rec.from'), fmtDate(r.from_date)],
+        [t('ei.pay.days'), r.days ? days(r.days) : undefined],
+        [t('ei.rec.amount'), money(r.amount)],
+        [t('ei.rec.levy'), r.levy ? money(r.levy) : undefined],
+        [t('ei.rec.total'), money((r.amount || 0) + (r.levy || 0))],
+      ], 'facts compact')))));
+}
+
+// The early re-employment allowance a new job may earn (decided at the job start, paid by the
+// payment batch once the job has lasted long enough).
+export function reemploymentCard(c) {
+  const r = c.early_reemployment;
+  if (!r || typeof r !== 'object') return null;
+  return h('section', { class: 'card ei-reemploy', 'aria-labelledby': 'sec-reemploy' },
+    h('h2', { id: 'sec-reemploy' }, t('ei.re.title')),
+    h('p', {}, t('ei.re.intro')),
+    dl([
+      [t('ei.claim.status'), statusBadge('reemploy', r.status)],
+      [t('ei.re.job_start'), fmtDate(r.reemployment_date)],
+      [t('ei.re.amount'), money(r.amount)],
+      [t('ei.re.remaining_days'), typeof r.remaining_days === 'number' ? days(r.remaining_days) : undefined],
+      [t('ei.re.due'), r.status === 'pending' ? fmtDate(r.due_date) : undefined],
+      [t('ei.re.reason'), r.status === 'lapsed' ? r.reason : undefined],
+    ]));
 }
 
 // ---- sanctions ------------------------------------------------------------------------------
@@ -333,8 +368,15 @@ function stepForm(c, s, step, onDone) {
   const flag = step === 'decision' ? yesNo('approve', t('ei.sanction.decide'), t('ei.sanction.approve'), t('ei.sanction.reject'))
     : step === 'appeal-decision' ? yesNo('upheld', t('ei.sanction.appeal_decide'), t('ei.sanction.uphold'), t('ei.sanction.revoke'))
       : null;
+  // Approving a fraud finding sets the additional levy (a multiple of the amount ordered back).
+  const fraud = step === 'decision' && s.type === 'fraud';
+  const levy = fraud ? [
+    field({ name: 'levy_multiplier', label: t('ei.sanction.levy'), type: 'number', min: 0, max: 5, step: 0.5, value: 0,
+      hint: t('ei.sanction.levy_hint'), inputmode: 'decimal' }),
+    field({ name: 'collusion', label: t('ei.sanction.collusion'), type: 'checkbox' }),
+  ] : null;
   const form = h('form', { class: 'form ei-step', novalidate: true, dataset: { step } },
-    flag,
+    flag, levy,
     field({ name: 'reason', label: t(step === 'appeal' ? 'ei.sanction.appeal_reason' : 'ei.sanction.step_reason'), type: 'textarea', required: true, maxlength: 1000 }),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn' }, code('ei.sanction.submit.', step.replace('-', '_')))));
   form.addEventListener('submit', async (e) => {
@@ -342,6 +384,10 @@ function stepForm(c, s, step, onDone) {
     if (!checkRequired(form)) return;
     const body = { reason: form.reason.value.trim() };
     if (step === 'decision') body.approve = form.approve.value === 'true';
+    if (fraud && body.approve) {
+      body.levy_multiplier = Number(form.levy_multiplier.value || 0);
+      if (form.collusion.checked) body.collusion = true;
+    }
     if (step === 'appeal-decision') body.upheld = form.upheld.value === 'true';
     await submitting(form, async () => {
       try {
@@ -460,5 +506,5 @@ export async function loadClaim(id) {
 }
 
 export function partOrError(part, fn) {
-  return part?.error ? errorNotice(part.error) : fn(part?.items || []);
+  return part?.error ? errorNotice(part.error) : fn(part?.items || [], part?.recoveries || []);
 }

@@ -10,7 +10,7 @@ import { page, loading, navigate, session } from '../../app.js';
 import { personName } from '../person-common.js';
 import {
   UUID, claimCard, claimFacts, claimTitle, decisionFacts, roundsTable, diarySection, paymentsSection, sanctionsSection,
-  employmentSection, claimForm, loadClaim, partOrError, setFlash, takeFlash, errorNotice, formError, today,
+  employmentSection, claimForm, loadClaim, reemploymentCard, partOrError, setFlash, takeFlash, errorNotice, formError, today,
 } from './common.js';
 
 const personPath = (pid) => '/benefits/' + encodeURIComponent(pid);
@@ -108,9 +108,10 @@ export async function claim(ctx) {
     takeFlash(),
     h('section', { class: 'card', 'aria-labelledby': 'sec-decision' }, h('h2', { id: 'sec-decision' }, t('ei.claim.decision')), claimFacts(c)),
     decisionFacts(c),
+    reemploymentCard(c),
     eligible ? roundsCard(c, payments.items || [], reload) : null,
     eligible ? partOrError(activities, (items) => diarySection(c, items, reload)) : null,
-    eligible ? partOrError(payments, (items) => paymentsSection(items)) : null,
+    eligible ? partOrError(payments, (items, rec) => paymentsSection(items, rec)) : null,
     eligible ? sanctionsSection(c, role(), reload) : null);
 }
 
