@@ -14,6 +14,7 @@
 #include "api/api.h"
 #include "auth/auth.h"
 #include "auth/session.h"
+#include "auth/throttle.h"
 #include "base/jsonx.h"
 #include "domain/account.h"
 #include "http/server.h"
@@ -24,6 +25,24 @@
 static const char *cookie_attrs(ctx *c, int max_age) {
     return arena_printf(c->a, "; HttpOnly; SameSite=Strict; Path=/; Max-Age=%d%s", max_age,
                         server_secure_cookies ? "; Secure" : "");
+}
+
+/* Refuse while the (name, address) pair is locked out, with Retry-After (auth/throttle.h). */
+static op_code throttled(http_req *rq, http_res *rs, const char *name, const char *addr) {
+    int retry = 0;
+    op_code rc = throttle_check(rq->c, name, addr, &retry);
+    if (rc == OP_RATE_LIMITED) http_add_header(rs, "Retry-After", arena_printf(rq->c->a, "%d", retry));
+    return rc;
+}
+
+/* Count the failure, then answer with the credentials error it replaces. */
+static op_code failed(ctx *c, const char *name, const char *addr) {
+    op_err keep = c->err;
+    op_clear(&c->err);
+    op_code rc = throttle_failed(c, name, addr);
+    if (rc) return rc;
+    c->err = keep;
+    return keep.code;
 }
 
 /* POST /api/v1/auth/login {"username","password","mode":"bearer"|"cookie"} */
@@ -41,7 +60,10 @@ static op_code login(http_req *rq, http_res *rs) {
     char account_id[ID_LEN];
     struct session_info s;
     json_t *acc;
-    if ((rc = auth_check_password(c, user, pw, account_id)) || (rc = session_create(c, account_id, cookie, &s)) ||
+    const char *addr = http_client_addr(rq);
+    if ((rc = throttled(rq, rs, user, addr))) return rc;
+    if ((rc = auth_check_password(c, user, pw, account_id)) == OP_BAD_CREDENTIALS) return failed(c, user, addr);
+    if (rc || (rc = throttle_succeeded(c, user, addr)) || (rc = session_create(c, account_id, cookie, &s)) ||
         (rc = account_json(c, account_id, &acc)))
         return rc;
     if (!cookie)
@@ -176,13 +198,22 @@ static op_code client_token(http_req *rq, http_res *rs) {
     }
     if (strlen(id) > 256 || strlen(secret) > 1024) return oauth_error(rs, 401, "invalid_client", "client authentication failed");
     char have[SCOPES_MAX + 1];
-    op_code rc = client_check_secret(c, id, secret, have);
-    if (rc == OP_BAD_CREDENTIALS) {
+    const char *addr = http_client_addr(rq), *who = arena_printf(c->a, "client:%s", id);
+    int retry = 0;
+    op_code rc = throttle_check(c, who, addr, &retry);
+    if (rc == OP_RATE_LIMITED) {
         op_clear(&c->err);
+        http_add_header(rs, "Retry-After", arena_printf(c->a, "%d", retry));
+        return oauth_error(rs, 429, "invalid_client", "too many failed attempts; try again later");
+    }
+    if (rc || (rc = client_check_secret(c, id, secret, have)) == OP_BAD_CREDENTIALS) {
+        if (rc != OP_BAD_CREDENTIALS) return rc;
+        op_clear(&c->err);
+        if ((rc = throttle_failed(c, who, addr))) return rc;
         if (basic) http_add_header(rs, "WWW-Authenticate", "Basic realm=\"openpes\"");
         return oauth_error(rs, 401, "invalid_client", "client authentication failed");
     }
-    if (rc) return rc;
+    if (rc || (rc = throttle_succeeded(c, who, addr))) return rc;
     const char *want = http_form(rq, "scope");
     if (want && *want) {
         if (!scope_list_valid(want))

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "audit/audit.h"
 #include "auth/authcache.h"
@@ -298,8 +299,11 @@ enum MHD_Result dispatch_respond(struct conn_state *st, const char *method, cons
     bool is_static = st->route && strcmp(st->route->pattern, "/*") == 0;
     if (!is_static) MHD_add_response_header(resp, "Cache-Control", "no-store");
     if (status == 401) MHD_add_response_header(resp, "WWW-Authenticate", "Bearer realm=\"openpes\"");
-    if (!st->rc)
-        for (int i = 0; i < rs->nheaders; i++) MHD_add_response_header(resp, rs->headers[i][0], rs->headers[i][1]);
+    /* A failed request keeps none of the headers its handler set (no half-made cookie), except
+     * Retry-After, which belongs to the refusal. */
+    for (int i = 0; i < rs->nheaders; i++)
+        if (!st->rc || strcasecmp(rs->headers[i][0], "Retry-After") == 0)
+            MHD_add_response_header(resp, rs->headers[i][0], rs->headers[i][1]);
     enum MHD_Result ret = MHD_queue_response(st->mc, (unsigned)status, resp);
     MHD_destroy_response(resp);
 

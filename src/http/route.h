@@ -93,6 +93,8 @@ const char *http_query(http_req *rq, const char *key);   /* NULL when absent */
 const char *http_header(http_req *rq, const char *name); /* NULL when absent */
 const char *http_param(http_req *rq, int i);
 const char *http_cookie(http_req *rq, const char *name);
+/* The peer's IP address as text (behind a reverse proxy: the proxy's). */
+const char *http_client_addr(http_req *rq);
 /* Parse a query parameter as a bounded integer; absent -> dflt. */
 op_code http_query_int(http_req *rq, const char *key, int64_t min, int64_t max, int64_t dflt,
                        int64_t *out);

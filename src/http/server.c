@@ -234,4 +234,16 @@ const char *http_cookie(http_req *rq, const char *name) {
     return MHD_lookup_connection_value(((struct conn_state *)rq->conn)->mc, MHD_COOKIE_KIND, name);
 }
 
+const char *http_client_addr(http_req *rq) {
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(((struct conn_state *)rq->conn)->mc, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    char buf[INET6_ADDRSTRLEN] = "";
+    if (ci && ci->client_addr) {
+        const struct sockaddr *sa = ci->client_addr;
+        if (sa->sa_family == AF_INET) inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, buf, sizeof buf);
+        else if (sa->sa_family == AF_INET6) inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, buf, sizeof buf);
+    }
+    return arena_strdup(rq->c->a, buf[0] ? buf : "unknown");
+}
+
 const char *http_param(http_req *rq, int i) { return i >= 0 && i < HTTP_MAX_PARAMS ? rq->params[i] : NULL; }

@@ -129,6 +129,11 @@ static const struct migration migrations[] = {
     {7, "audit: the chain records which pending record it took (SQLite: the log moves to <db>.audit)",
      NULL /* per backend: see variants */},
 
+    {8, "auth: failed sign-ins per (name, client address), for throttling",
+     "CREATE TABLE auth_failures ("
+     "  key TEXT PRIMARY KEY, failures INTEGER NOT NULL, first_at TEXT NOT NULL, last_at TEXT NOT NULL,"
+     "  locked_until TEXT);"},
+
     {20, "jobs: occupations, crosswalks, employers, vacancies, vetting, change feed, title bigrams",
      "CREATE TABLE occupations ("
      "  scheme TEXT NOT NULL, version TEXT NOT NULL, code TEXT NOT NULL, level INTEGER NOT NULL,"

@@ -328,3 +328,29 @@ test('login is listed in the OpenAPI document with the auth tag', async () => {
   assert.deepEqual(r.body.paths['/api/v1/accounts'].post.tags, ['admin']);
   assert.equal(r.body.paths['/api/v1/accounts'].post['x-idempotency-key'], false, 'bodies with passwords are not kept for replay');
 });
+
+test('failed sign-ins are throttled per name and address: 429 with Retry-After, then free again', async () => {
+  s.cliOk('user', 'add', '--username', 'guess.target', '--password', PW, '--kind', 'citizen', '--name', 'Target');
+  const login = (password, username = 'guess.target') => s.post('/api/v1/auth/login', { username, password, mode: 'bearer' });
+  for (let i = 0; i < 5; i++) assertError(assert, await login('wrong-password-' + i), 401, 'auth.invalid_credentials');
+  assertError(assert, await login('wrong-password-5'), 401, 'auth.invalid_credentials'); // the 6th failure locks for 2 s
+  const locked = await login(PW);
+  assertError(assert, locked, 429, 'request.rate_limited');
+  assert.ok(Number(locked.headers.get('retry-after')) >= 1, 'Retry-After says when to come back');
+  assert.match(locked.body.error.detail, /too many failed sign-ins/);
+  // another account from the same address is not affected
+  assert.equal((await login(PW, 'kim.counsellor')).status, 200);
+  await new Promise((r) => setTimeout(r, 2200));
+  assert.equal((await login(PW)).status, 200, 'free again after the lock, and the success clears the count');
+  assertError(assert, await login('wrong-again'), 401, 'auth.invalid_credentials');
+});
+
+test('the OAuth2 token endpoint throttles a client that keeps failing', async () => {
+  s.cliOk('client', 'add', '--id', 'guessed-client', '--secret', SECRET, '--scopes', 'registry.search', '--name', 'G');
+  const token = (secret) => s.req('POST', '/oauth2/client/token', {
+    form: { grant_type: 'client_credentials', client_id: 'guessed-client', client_secret: secret } });
+  for (let i = 0; i < 6; i++) assert.equal((await token('bad-secret-' + i)).status, 401);
+  const r = await token(SECRET);
+  assert.equal(r.status, 429, r.text);
+  assert.ok(Number(r.headers.get('retry-after')) >= 1);
+});
