@@ -201,7 +201,6 @@ export function roundsTable(c) {
     for (const tr of tbody.children) tr.hidden = false;
     more.setAttribute('aria-expanded', 'true');
     more.hidden = true;
-    tbody.children[shown]?.querySelector('td')?.focus?.();
   });
   return h('div', { class: 'table-wrap' }, table, h('div', { class: 'actions' }, more));
 }
