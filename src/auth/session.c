@@ -239,3 +239,56 @@ op_code client_list(ctx *c, json_t **items) {
     *items = a;
     return OP_OK;
 }
+
+/* ---- locking accounts and clients ---- */
+
+op_code account_set_disabled(ctx *c, const char *username, bool disabled, int64_t *ended) {
+    char lower[72], ts[CLOCK_TS_LEN];
+    size_t n = username ? strlen(username) : 0;
+    if (n >= sizeof lower) n = sizeof lower - 1;
+    for (size_t i = 0; i < n; i++) lower[i] = (char)tolower((unsigned char)username[i]);
+    lower[n] = 0;
+    *ended = 0;
+    clock_now_ts(ts);
+    op_code rc = store_begin(c->db, &c->err);
+    if (rc) return rc;
+    int64_t changed = 0;
+    rc = store_exec(c->db, &c->err, &changed, "UPDATE accounts SET disabled = ? WHERE username = ?", "is",
+                    (int64_t)disabled, lower);
+    if (!rc && changed == 0) rc = op_fail(&c->err, OP_NOT_FOUND, "check the user name", "no account \"%s\"", lower);
+    if (!rc && disabled)
+        rc = store_exec(c->db, &c->err, ended,
+                        "UPDATE sessions SET revoked_at = ? WHERE revoked_at IS NULL AND account_id ="
+                        " (SELECT id FROM accounts WHERE username = ?)",
+                        "ss", ts, lower);
+    if (!rc) rc = store_commit(c->db, &c->err);
+    if (rc) {
+        store_rollback(c->db);
+        return rc;
+    }
+    authcache_clear();
+    return OP_OK;
+}
+
+op_code client_set_disabled(ctx *c, const char *client_id, bool disabled, int64_t *ended) {
+    char ts[CLOCK_TS_LEN];
+    *ended = 0;
+    clock_now_ts(ts);
+    op_code rc = store_begin(c->db, &c->err);
+    if (rc) return rc;
+    int64_t changed = 0;
+    rc = store_exec(c->db, &c->err, &changed, "UPDATE clients SET disabled = ? WHERE id = ?", "is", (int64_t)disabled,
+                    client_id ? client_id : "");
+    if (!rc && changed == 0) rc = op_fail(&c->err, OP_NOT_FOUND, "check the client id", "no client \"%s\"", client_id);
+    /* Tokens expire on their own; a locked client's are ended now. */
+    if (!rc && disabled)
+        rc = store_exec(c->db, &c->err, ended, "UPDATE client_tokens SET expires_at = ? WHERE client_id = ? AND expires_at > ?",
+                        "sss", ts, client_id, ts);
+    if (!rc) rc = store_commit(c->db, &c->err);
+    if (rc) {
+        store_rollback(c->db);
+        return rc;
+    }
+    authcache_clear();
+    return OP_OK;
+}

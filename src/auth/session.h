@@ -68,6 +68,13 @@ op_code client_token_issue(ctx *c, const char *client_id, const char *scopes, ch
 /* Every client: [{id, name, scopes, disabled, created_at}]. */
 op_code client_list(ctx *c, json_t **items);
 
+/* Lock or unlock an account (by user name) or a partner client (by id).  Locking ends every
+ * session or token it holds at once: revoked in the database, and this process's credential
+ * cache emptied (other processes notice within the cache TTL, auth/authcache.h).  OP_NOT_FOUND
+ * when there is no such account or client. */
+op_code account_set_disabled(ctx *c, const char *username, bool disabled, int64_t *ended);
+op_code client_set_disabled(ctx *c, const char *client_id, bool disabled, int64_t *ended);
+
 /* Scope lists: valid when non-empty, space-separated RFC 6749 scope-tokens, <= SCOPES_MAX. */
 bool scope_list_valid(const char *s);
 /* Is every scope of `want` in `have`? */

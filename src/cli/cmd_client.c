@@ -9,7 +9,8 @@
 
 static const char usage[] =
     "usage: openpes client add --id ID (--secret S | --secret-stdin) --scopes \"a b\" [--name NAME]\n"
-    "       openpes client list\n";
+    "       openpes client list\n"
+    "       openpes client disable|enable --id ID   lock a client (ends its tokens at once) or unlock it\n";
 
 static int client_add(int argc, char **argv) {
     static const char *const valued[] = {"id", "secret", "scopes", "name", NULL};
@@ -72,7 +73,30 @@ static int client_list_cmd(int argc, char **argv) {
     return ret;
 }
 
+static int client_lock(int argc, char **argv, bool disabled) {
+    static const char *const valued[] = {"id", NULL};
+    if (!cli_check_opts(argc, argv, 2, valued, NULL, usage)) return 2;
+    const char *id = cli_opt(argc, argv, "id");
+    if (!id) {
+        fprintf(stderr, "openpes: --id is required\n%s", usage);
+        return 2;
+    }
+    if (!cli_open_db(true)) return 1;
+    ctx c;
+    op_err e = {0};
+    if (!ctx_init_system(&c, "cli-client", NULL, &e)) return cli_fail(&e);
+    int64_t ended = 0;
+    op_code rc = client_set_disabled(&c, id, disabled, &ended);
+    if (!rc) printf("%s %s%s\n", id, disabled ? "disabled" : "enabled",
+                    disabled ? arena_printf(c.a, "; %lld tokens ended", (long long)ended) : "");
+    int ret = rc ? cli_fail(&c.err) : 0;
+    ctx_release(&c);
+    return ret;
+}
+
 int cmd_client(int argc, char **argv) {
+    if (argc >= 2 && strcmp(argv[1], "disable") == 0) return client_lock(argc, argv, true);
+    if (argc >= 2 && strcmp(argv[1], "enable") == 0) return client_lock(argc, argv, false);
     if (argc >= 2 && strcmp(argv[1], "add") == 0) return client_add(argc, argv);
     if (argc >= 2 && strcmp(argv[1], "list") == 0) return client_list_cmd(argc, argv);
     fputs(usage, stderr);

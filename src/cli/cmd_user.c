@@ -11,7 +11,8 @@
 static const char usage[] =
     "usage: openpes user add --username U (--password P | --password-stdin) --kind citizen|employer|staff\n"
     "                        [--role R --office CODE] [--person ID] [--employer ID] [--name NAME] [--locale ko|en]\n"
-    "       openpes user list [--kind staff|employer|citizen] [--office CODE]\n";
+    "       openpes user list [--kind staff|employer|citizen] [--office CODE]\n"
+    "       openpes user disable|enable --username U   lock an account (ends its sessions at once) or unlock it\n";
 
 static int user_add(int argc, char **argv) {
     static const char *const valued[] = {"username", "password", "kind", "role", "office", "person", "employer", "name", "locale", NULL};
@@ -103,7 +104,30 @@ static int user_list(int argc, char **argv) {
     return ret;
 }
 
+static int user_lock(int argc, char **argv, bool disabled) {
+    static const char *const valued[] = {"username", NULL};
+    if (!cli_check_opts(argc, argv, 2, valued, NULL, usage)) return 2;
+    const char *u = cli_opt(argc, argv, "username");
+    if (!u) {
+        fprintf(stderr, "openpes: --username is required\n%s", usage);
+        return 2;
+    }
+    if (!cli_open_db(true)) return 1;
+    ctx c;
+    op_err e = {0};
+    if (!ctx_init_system(&c, "cli-user", NULL, &e)) return cli_fail(&e);
+    int64_t ended = 0;
+    op_code rc = account_set_disabled(&c, u, disabled, &ended);
+    if (!rc) printf("%s %s%s\n", u, disabled ? "disabled" : "enabled",
+                    disabled ? arena_printf(c.a, "; %lld sessions ended", (long long)ended) : "");
+    int ret = rc ? cli_fail(&c.err) : 0;
+    ctx_release(&c);
+    return ret;
+}
+
 int cmd_user(int argc, char **argv) {
+    if (argc >= 2 && strcmp(argv[1], "disable") == 0) return user_lock(argc, argv, true);
+    if (argc >= 2 && strcmp(argv[1], "enable") == 0) return user_lock(argc, argv, false);
     if (argc >= 2 && strcmp(argv[1], "add") == 0) return user_add(argc, argv);
     if (argc >= 2 && strcmp(argv[1], "list") == 0) return user_list(argc, argv);
     fputs(usage, stderr);

@@ -354,3 +354,33 @@ test('the OAuth2 token endpoint throttles a client that keeps failing', async ()
   assert.equal(r.status, 429, r.text);
   assert.ok(Number(r.headers.get('retry-after')) >= 1);
 });
+
+test('an administrator locks an account: its sessions end, sign-in is refused until unlocked', async () => {
+  s.cliOk('user', 'add', '--username', 'to.lock', '--password', PW, '--kind', 'citizen', '--name', 'Lock Me');
+  const login = () => s.post('/api/v1/auth/login', { username: 'to.lock', password: PW, mode: 'bearer' });
+  const tok = (await login()).body.token;
+  assert.equal((await s.get('/api/v1/auth/session', { token: tok })).status, 200);
+  const out = s.cliOk('user', 'disable', '--username', 'to.lock');
+  assert.match(out, /disabled; 1 sessions ended/);
+  await new Promise((r) => setTimeout(r, 2100)); // other processes' credential caches (2 s TTL)
+  assertError(assert, await s.get('/api/v1/auth/session', { token: tok }), 401);
+  assertError(assert, await login(), 401, 'auth.invalid_credentials');
+  assert.equal(s.cli('user', 'disable', '--username', 'nobody.here').status, 1);
+  s.cliOk('user', 'enable', '--username', 'to.lock');
+  assert.equal((await login()).status, 200);
+});
+
+test('a locked partner client loses its tokens and gets no new ones', async () => {
+  s.cliOk('client', 'add', '--id', 'to-lock', '--secret', SECRET, '--scopes', 'registry.search', '--name', 'L');
+  const token = () => s.req('POST', '/oauth2/client/token', {
+    form: { grant_type: 'client_credentials', client_id: 'to-lock', client_secret: SECRET } });
+  const t = (await token()).body.access_token;
+  assert.ok(t);
+  assert.notEqual((await s.get('/registry/partner-info', { token: t })).status, 401, 'the token authenticates');
+  assert.match(s.cliOk('client', 'disable', '--id', 'to-lock'), /disabled; 1 tokens ended/);
+  await new Promise((r) => setTimeout(r, 2100));
+  assert.equal((await s.get('/registry/partner-info', { token: t })).status, 401, 'and no longer');
+  assert.equal((await token()).status, 401);
+  s.cliOk('client', 'enable', '--id', 'to-lock');
+  assert.equal((await token()).status, 200);
+});
