@@ -45,6 +45,21 @@ static op_code sync_txn_status(http_req *rq, http_res *rs) {
     return dci_txn_status(&k, true);
 }
 
+static const char *const subscribe_actions[] = {"subscribe", NULL};
+static const char *const unsubscribe_actions[] = {"unsubscribe", NULL};
+
+static op_code subscribe(http_req *rq, http_res *rs) {
+    struct dci_call k;
+    if (!dci_begin(&k, rq, rs, "registry.subscribe", subscribe_actions, "subscribe")) return OP_OK;
+    return dci_subscribe(&k);
+}
+
+static op_code unsubscribe(http_req *rq, http_res *rs) {
+    struct dci_call k;
+    if (!dci_begin(&k, rq, rs, "registry.subscribe", unsubscribe_actions, "unsubscribe")) return OP_OK;
+    return dci_unsubscribe(&k);
+}
+
 static op_code jwks(http_req *rq, http_res *rs) {
     json_t *o;
     op_code rc = dci_jwks(rq->c, &o);
@@ -138,6 +153,10 @@ struct route dci_routes[] = {
     DCI_ROUTE("/ess/txn/status", txn_status, "DCI transaction status, ESS path (scope registry.search)"),
     DCI_ROUTE("/registry/sync/txn/status", sync_txn_status, "DCI transaction status, answered inline (scope registry.search)"),
     DCI_ROUTE("/ess/sync/txn/status", sync_txn_status, "DCI transaction status inline, ESS path (scope registry.search)"),
+    DCI_ROUTE("/registry/subscribe", subscribe, "DCI subscribe: ACK, then a signed on-subscribe callback; notify on events (scope registry.subscribe)"),
+    DCI_ROUTE("/ess/subscribe", subscribe, "DCI subscribe, ESS path (scope registry.subscribe)"),
+    DCI_ROUTE("/registry/unsubscribe", unsubscribe, "DCI unsubscribe: ACK, then a signed on-unsubscribe callback (scope registry.subscribe)"),
+    DCI_ROUTE("/ess/unsubscribe", unsubscribe, "DCI unsubscribe, ESS path (scope registry.subscribe)"),
     DCI_ROUTE("/registry/sync/check-enrollment", check_enrollment, "DCI enrollment check (scope registry.enrollment)"),
     DCI_ROUTE("/registry/sync/enrolled", check_enrollment, "DCI enrollment check, IBR name (scope registry.enrollment)"),
     DCI_ROUTE("/ess/sync/check-enrollment", check_enrollment, "DCI enrollment check, ESS path (scope registry.enrollment)"),

@@ -28,6 +28,9 @@ void cli_register_workers(void) {
     if (done++) return;
     event_register("application.activity", on_application_activity);
     event_register("dci.", dci_async_on_event);
+    event_register("employment.started", dci_notify_on_event); /* DCI subscribers: notify */
+    event_register("employment.ended", dci_notify_on_event);
+    event_register("registration.changed", dci_notify_on_event);
     event_register("person.updated", jobs_on_person_updated);
     worker_register_periodic("jobs.close_expired", 300, jobs_close_expired);
     worker_register_periodic("ei.evaluate_rounds", 3600, ei_periodic_evaluate);

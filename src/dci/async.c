@@ -22,25 +22,30 @@
 #include "dci/registry.h"
 #include "events/outbox.h"
 
+op_code dci_txn_insert(ctx *c, const struct dci_txn_new *t) {
+    char ts[CLOCK_TS_LEN];
+    clock_now_ts(ts);
+    op_code rc = store_exec(c->db, &c->err, NULL,
+                            "INSERT INTO dci_transactions (correlation_id, sender_id, transaction_id, action, sender_uri, request, status,"
+                            " response, total_count, completed_count, callback_state, created_at, updated_at)"
+                            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                            "ssssssssiisss", t->correlation_id, t->sender_id, t->transaction_id ? t->transaction_id : "", t->action,
+                            t->sender_uri, t->request, t->status, t->response ? jx_dump(c->a, t->response) : NULL, t->total,
+                            t->completed, t->sender_uri ? "pending" : "none", ts, ts);
+    if (rc || (t->response && !t->sender_uri)) return rc; /* nothing to compute or deliver */
+    json_t *pl = json_pack("{s:s}", "correlation_id", t->correlation_id);
+    rc = event_emit(c, "dci.txn", t->subject ? t->subject : t->correlation_id, pl);
+    json_decref(pl);
+    return rc;
+}
+
 static op_code store_txn(struct dci_call *k, const char *corr, const char *action, const char *status, json_t *response,
                          int64_t total, int64_t completed) {
     ctx *c = k->c;
-    char ts[CLOCK_TS_LEN];
-    clock_now_ts(ts);
-    const char *tid = json_string_value(json_object_get(k->env.message, "transaction_id"));
-    const char *cb = k->env.sender_uri ? "pending" : "none";
+    struct dci_txn_new t = {corr, k->env.sender_id, json_string_value(json_object_get(k->env.message, "transaction_id")), action,
+                            k->env.sender_uri, jx_dump(c->a, k->env.message), status, response, total, completed, NULL};
     op_code rc = store_begin(c->db, &c->err);
-    if (!rc)
-        rc = store_exec(c->db, &c->err, NULL,
-                        "INSERT INTO dci_transactions (correlation_id, sender_id, transaction_id, action, sender_uri, request, status,"
-                        " response, total_count, completed_count, callback_state, created_at, updated_at)"
-                        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                        "ssssssssiisss", corr, k->env.sender_id, tid ? tid : "", action, k->env.sender_uri,
-                        jx_dump(c->a, k->env.message), status, response ? jx_dump(c->a, response) : NULL, total, completed, cb, ts,
-                        ts);
-    json_t *pl = json_pack("{s:s}", "correlation_id", corr);
-    if (!rc && (response == NULL || k->env.sender_uri)) rc = event_emit(c, "dci.txn", corr, pl);
-    json_decref(pl);
+    if (!rc) rc = dci_txn_insert(c, &t);
     if (!rc) rc = store_commit(c->db, &c->err);
     if (rc) store_rollback(c->db);
     else worker_wake();
@@ -74,12 +79,14 @@ static op_code status_message(ctx *c, const char *sender, const json_t *msg, jso
     const char *tt = json_string_value(json_object_get(r, "txn_type"));
     *found = false;
     store_stmt *st = NULL;
+    /* a transaction id names the newest request of that type (search unless txn_type says otherwise) */
+    const char *kind = tt && (strcmp(tt, "subscribe") == 0 || strcmp(tt, "unsubscribe") == 0) ? tt : "search";
     if (at && val && strcmp(at, "transaction_id") == 0)
         st = store_query(c->db, &c->err,
                          "SELECT status, response, callback_state, callback_attempts, last_error, correlation_id, action"
-                         " FROM dci_transactions WHERE sender_id = ? AND transaction_id = ? AND action = 'search'"
+                         " FROM dci_transactions WHERE sender_id = ? AND transaction_id = ? AND action = ?"
                          " ORDER BY created_at DESC",
-                         "ss", sender, val);
+                         "sss", sender, val, kind);
     else if (at && val && strcmp(at, "correlation_id") == 0)
         st = store_query(c->db, &c->err,
                          "SELECT status, response, callback_state, callback_attempts, last_error, correlation_id, action"
@@ -240,6 +247,15 @@ static op_code run_search(ctx *c, const char *corr, struct txn *t) {
     return store_begin(c->db, &c->err);
 }
 
+/* The callback's action for a stored transaction's action. */
+static const char *callback_action(const char *action) {
+    static const char *const map[][2] = {{"search", "on-search"}, {"txn-status", "txn-on-status"}, {"subscribe", "on-subscribe"},
+                                         {"unsubscribe", "on-unsubscribe"}, {"notify", "notify"}};
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(action, map[i][0]) == 0) return map[i][1];
+    return "txn-on-status";
+}
+
 op_code dci_async_on_event(ctx *c, long long id, const char *type, const char *subject, json_t *payload) {
     (void)id;
     (void)type;
@@ -256,7 +272,7 @@ op_code dci_async_on_event(ctx *c, long long id, const char *type, const char *s
     if (!t.uri || strcmp(t.cb, "pending") != 0) return OP_OK;
     json_t *msgs = jx_arena(c->a, t.pages ? json_loads(t.pages, 0, NULL) : json_pack("[o]", json_loads(t.response, 0, NULL)));
     bool search = strcmp(t.action, "search") == 0;
-    const char *action = search ? "on-search" : "txn-on-status";
+    const char *action = callback_action(t.action);
     /* No transaction is held across the network calls. */
     if ((rc = store_commit(c->db, &c->err))) return rc;
     op_code sent = OP_OK;

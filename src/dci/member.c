@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "base/jsonx.h"
+#include "domain/person_int.h"
+#include "sec/fieldcrypt.h"
 
 const char DCI_MEMBER_SELECT[] =
     "SELECT p.id, p.nid_enc, p.given_name, p.family_name, p.birth_date, p.sex, p.region_code, p.education_level,"
@@ -61,6 +63,26 @@ void dci_member_values(arena *a, const struct dci_member_row *r, const char *val
     vals[DQ_REGION] = r->region;
     vals[DQ_BENEFIT_STATUS] = "none";
     vals[DQ_LAST_UPDATED] = r->updated_at;
+    vals[DQ_UIN] = NULL; /* subscription filters: the caller fills in persons.nid_hash */
+    vals[DQ_OPENPES] = r->id;
+}
+
+void dci_member_read(arena *a, store_stmt *st, struct dci_member_row *r) {
+    const char **f[] = {&r->id, &r->nid_enc, &r->given, &r->family, &r->birth_date, &r->sex, &r->region, &r->education,
+                        &r->profile, &r->created_at, &r->updated_at, &r->reg_status, &r->reg_date, &r->reg_reason};
+    for (int i = 0; i < 14; i++) *f[i] = arena_strdup(a, store_col_text(st, i));
+}
+
+json_t *dci_member_render(ctx *c, const struct dci_member_row *r, const struct dci_agreement *ag) {
+    char *uin = NULL;
+    if (r->nid_enc && dci_agreement_allows_field(ag, "member_identifier")) {
+        op_err e = {0};
+        if (fieldcrypt_decrypt(c->a, r->nid_enc, pr_nid_aad(c->a, r->id), &uin, NULL, &e)) uin = NULL;
+    }
+    json_t *m = dci_member_build(c->a, r, uin);
+    if (uin) memset(uin, 0, strlen(uin)); /* the clear number lives no longer than needed */
+    dci_member_minimise(m, ag);
+    return m;
 }
 
 static json_t *str_or_null(const char *s) { return s ? json_string(s) : json_null(); }

@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "base/arena.h"
+#include "core/ctx.h"
 #include "dci/partner.h"
 #include "dci/query.h"
 
@@ -16,11 +17,16 @@ struct dci_member_row {
 
 /* SELECT list and FROM clause producing dci_member_row columns in order (alias p = persons). */
 extern const char DCI_MEMBER_SELECT[];
+/* Read the DCI_MEMBER_SELECT columns of the current row (arena copies). */
+void dci_member_read(arena *a, store_stmt *st, struct dci_member_row *r);
 /* Attribute values (dq_attr order) of one person; strings point into row or static text. */
 void dci_member_values(arena *a, const struct dci_member_row *r, const char *vals[DQ_NATTR]);
 /* The full Member record; uin may be NULL (then only the OPENPES identifier is listed). */
 json_t *dci_member_build(arena *a, const struct dci_member_row *r, const char *uin);
 /* Remove everything the agreement does not allow ("@type" always stays). */
 void dci_member_minimise(json_t *m, const struct dci_agreement *ag);
+/* The record a partner receives under ag (search results, notifications): the UIN decrypted
+ * only when the agreement allows member_identifier, then minimised. */
+json_t *dci_member_render(ctx *c, const struct dci_member_row *r, const struct dci_agreement *ag);
 
 #endif

@@ -6,7 +6,7 @@
 
 static const char *const attr_names[DQ_NATTR] = {
     "employment_status", "occupation", "education_level", "registration_date",
-    "demographic_info.birth_date", "demographic_info.sex", "region", "benefit_status", "last_updated",
+    "demographic_info.birth_date", "demographic_info.sex", "region", "benefit_status", "last_updated", "UIN", "OPENPES",
 };
 
 const char *dq_attr_name(int attr) { return attr >= 0 && attr < DQ_NATTR ? attr_names[attr] : "?"; }
@@ -27,6 +27,7 @@ struct pctx {
     char *msg;
     size_t msgn;
     unsigned used;
+    bool ids_ok; /* a subscription filter's predicate: "UIN" and "OPENPES" name people */
 };
 
 static bool fail(struct pctx *p, const char *reason, const char *fmt, const char *arg) {
@@ -53,6 +54,13 @@ static struct dq_node *node(arena *a, enum dq_op op) {
 
 static struct dq_node *leaf(struct pctx *p, const char *attr, enum dq_op op, const json_t *val) {
     int at = dq_attr_find(attr);
+    if (at < 0 && p->ids_ok && attr && (strcmp(attr, "UIN") == 0 || strcmp(attr, "OPENPES") == 0)) {
+        at = attr[0] == 'U' ? DQ_UIN : DQ_OPENPES;
+        if (op != DQ_EQ && op != DQ_IN) {
+            fail(p, "rjct.filter.invalid", "\"%s\" takes operator eq or in", attr);
+            return NULL;
+        }
+    }
     if (at < 0) {
         fail(p, "rjct.filter.invalid", "unknown attribute \"%s\"", attr ? attr : "(missing)");
         return NULL;
@@ -317,7 +325,7 @@ static bool sort_and_page(struct pctx *p, const json_t *c, struct dq_query *q) {
 }
 
 bool dq_parse(arena *a, const json_t *c, struct dq_query *q, const char **reason, char *msg, size_t msgn) {
-    struct pctx p = {a, reason, msg, msgn, 0};
+    struct pctx p = {a, reason, msg, msgn, 0, false};
     memset(q, 0, sizeof *q);
     *reason = NULL;
     msg[0] = 0;
@@ -355,6 +363,27 @@ bool dq_parse(arena *a, const json_t *c, struct dq_query *q, const char **reason
     }
     q->attrs_used = p.used;
     return sort_and_page(&p, c, q);
+}
+
+bool dq_parse_filter(arena *a, const char *filter_type, const json_t *filter, struct dq_query *q, const char **reason,
+                     char *msg, size_t msgn) {
+    struct pctx p = {a, reason, msg, msgn, 0, true};
+    memset(q, 0, sizeof *q);
+    *reason = NULL;
+    msg[0] = 0;
+    if (!filter || json_is_null(filter)) return fail(&p, "rjct.filter.invalid", "filter is required%s", NULL);
+    if (!filter_type || strcmp(filter_type, "predicate") == 0) {
+        if (!(q->root = predicate(&p, filter))) return false;
+    } else if (strcmp(filter_type, "expression") == 0) {
+        p.ids_ok = false; /* people are named in predicates only (their UINs are hashed there) */
+        if (!json_is_object(filter)) return fail(&p, "rjct.filter.invalid", "an expression filter is an object%s", NULL);
+        if (!(q->root = expression(&p, filter))) return false;
+    } else {
+        return fail(&p, "rjct.filter.invalid", "filter_type \"%s\" is not supported here (predicate, expression)", filter_type);
+    }
+    q->kind = DQ_KIND_TREE;
+    q->attrs_used = p.used;
+    return true;
 }
 
 static bool leaf_eval(const struct dq_node *n, const char *v) {

@@ -21,6 +21,8 @@ enum dq_attr {
     DQ_REGION,
     DQ_BENEFIT_STATUS,
     DQ_LAST_UPDATED, /* sortable only */
+    DQ_UIN,          /* subscription filters only: the person's keyed national-id hash */
+    DQ_OPENPES,      /* subscription filters only: the person id */
     DQ_NATTR
 };
 const char *dq_attr_name(int attr);
@@ -57,6 +59,13 @@ struct dq_query {
  * rjct.* code and msg filled. */
 bool dq_parse(arena *a, const json_t *criteria, struct dq_query *q, const char **reason, char *msg,
               size_t msgn);
+/* Parse a subscription filter (contracts/dci-ess.md "Subscriptions"): filter_type "predicate"
+ * (the default) or "expression", as in a search.  Predicates may also name people with
+ * attribute_name "UIN" or "OPENPES" and operator eq or in; UIN values must already be the keyed
+ * lookup hashes (the caller replaces the numbers before parsing or storing, so no national id is
+ * kept in clear).  Sort and pagination do not apply. */
+bool dq_parse_filter(arena *a, const char *filter_type, const json_t *filter, struct dq_query *q, const char **reason,
+                     char *msg, size_t msgn);
 /* Evaluate against values indexed by dq_attr (NULL = absent). */
 bool dq_eval(const struct dq_node *n, const char *const *vals);
 

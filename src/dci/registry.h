@@ -40,11 +40,39 @@ json_t *dci_signed_envelope(ctx *c, const char *action, const char *status, int6
  * program (src/cli/wiring.c). */
 op_code dci_async_on_event(ctx *c, long long id, const char *type, const char *subject, json_t *payload);
 
-/* Actions (search.c, enroll.c, async.c): write the response; return OP_OK. */
+/* An async transaction (dci_transactions): a request we answer by callback, or a notification
+ * we send.  response NULL: the worker computes it (search).  subject: the outbox subject of its
+ * delivery event (deliveries of one subject go strictly in order); NULL = the correlation id. */
+struct dci_txn_new {
+    const char *correlation_id, *sender_id, *transaction_id, *action, *sender_uri, *request; /* request: JSON text */
+    const char *status;
+    const json_t *response;
+    int64_t total, completed;
+    const char *subject;
+};
+/* Store it and, when there is something to compute or deliver, its "dci.txn" outbox event, in
+ * the caller's open transaction. */
+op_code dci_txn_insert(ctx *c, const struct dci_txn_new *t);
+
+/* Actions (search.c, enroll.c, async.c, subscribe.c): write the response; return OP_OK. */
 op_code dci_sync_search(struct dci_call *k);
 op_code dci_check_enrollment(struct dci_call *k);
 op_code dci_async_search(struct dci_call *k);
 op_code dci_txn_status(struct dci_call *k, bool sync);
+op_code dci_subscribe(struct dci_call *k);
+op_code dci_unsubscribe(struct dci_call *k);
+
+/* Subscriptions (subscribe.c).  The worker's handler for the domain events subscribers may
+ * follow (registered in src/cli/wiring.c): one signed notify per matching subscription. */
+op_code dci_notify_on_event(ctx *c, long long id, const char *type, const char *subject, json_t *payload);
+/* The reg_event_type a domain event type is notified as ("employment.started" ->
+ * "employment_started"); NULL when subscribers cannot follow it. */
+const char *dci_reg_event_type(const char *domain_type);
+/* Canonical stored form of a subscription filter: idtype-value becomes a predicate, UIN values
+ * become keyed lookup hashes (no national id is stored in clear).  On failure *reason is the
+ * SubscribeStatusReasonCode and msg says why. */
+bool dci_sub_filter_normalise(ctx *c, const char *filter_type, const json_t *filter, const char **type_out, json_t **filter_out,
+                              const char **reason, char *msg, size_t msgn);
 
 /* Search in two halves (the async worker runs the second later).  check: the agreement for each
  * item, or *refusal (audited) / *bad (malformed message). exec: the on-search message. */
@@ -55,5 +83,9 @@ op_code dci_search_check(ctx *c, const json_t *msg, struct dci_agreement **ags, 
  * async_page records, message k holding page k of every item that has one (several callbacks). */
 op_code dci_search_exec(ctx *c, const json_t *msg, const struct dci_agreement *ags, int64_t async_page, json_t **messages);
 void dci_search_counts(const json_t *message, int64_t *total, int64_t *completed);
+/* The same agreement check for any list of items (list "subscribe_request", criteria
+ * "subscribe_criteria"); a refusal is audited. */
+op_code dci_items_check(ctx *c, const json_t *msg, const char *list, const char *criteria, struct dci_agreement **ags,
+                        const char **refusal, const char **bad);
 
 #endif

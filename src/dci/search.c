@@ -14,7 +14,6 @@
 #include "dci/member.h"
 #include "dci/registry.h"
 #include "domain/nid.h"
-#include "domain/person_int.h"
 #include "privacy/access.h"
 #include "sec/fieldcrypt.h"
 
@@ -24,14 +23,6 @@ struct hit {
     struct dci_member_row row;
     const char *vals[DQ_NATTR];
 };
-
-static const char *col(arena *a, store_stmt *st, int i) { return arena_strdup(a, store_col_text(st, i)); }
-
-static void read_row(arena *a, store_stmt *st, struct dci_member_row *r) {
-    const char **f[] = {&r->id, &r->nid_enc, &r->given, &r->family, &r->birth_date, &r->sex, &r->region, &r->education,
-                        &r->profile, &r->created_at, &r->updated_at, &r->reg_status, &r->reg_date, &r->reg_reason};
-    for (int i = 0; i < 14; i++) *f[i] = col(a, st, i);
-}
 
 static const struct dq_query *sort_q;
 static int cmp_hits(const void *x, const void *y) {
@@ -74,7 +65,7 @@ static op_code find(ctx *c, const struct dq_query *q, struct hit **hits, size_t 
     while ((r = store_step(st, &c->err)) == STORE_ROW && scanned++ < SCAN_MAX) {
         struct hit x;
         memset(&x, 0, sizeof x);
-        read_row(c->a, st, &x.row);
+        dci_member_read(c->a, st, &x.row);
         dci_member_values(c->a, &x.row, x.vals);
         if (q->kind == DQ_KIND_TREE && !dq_eval(q->root, x.vals)) continue;
         if (cnt == cap) h = realloc(h, (cap *= 2) * sizeof *h);
@@ -111,8 +102,9 @@ static op_code audit_request(ctx *c, const json_t *msg, const access_decision *d
     return access_audit(c, PD_SEARCH, "dci_request", tid ? tid : "-", NULL, d);
 }
 
-op_code dci_search_check(ctx *c, const json_t *msg, struct dci_agreement **agsp, const char **refusal, const char **bad) {
-    const json_t *items = json_object_get(msg, "search_request");
+op_code dci_items_check(ctx *c, const json_t *msg, const char *list, const char *criteria, struct dci_agreement **agsp,
+                        const char **refusal, const char **bad) {
+    const json_t *items = json_object_get(msg, list);
     *refusal = *bad = NULL;
     *agsp = NULL;
     if (!json_string_value(json_object_get(msg, "transaction_id"))) {
@@ -121,13 +113,13 @@ op_code dci_search_check(ctx *c, const json_t *msg, struct dci_agreement **agsp,
     }
     size_t n = json_array_size(items);
     if (!json_is_array(items) || n == 0 || n > 100) {
-        *bad = "search_request must hold 1-100 items";
+        *bad = arena_printf(c->a, "%s must hold 1-100 items", list);
         return OP_OK;
     }
     /* Purposes first: a purpose outside the agreement refuses the whole request (403). */
     struct dci_agreement *ags = arena_alloc(c->a, n * sizeof *ags);
     for (size_t i = 0; i < n; i++) {
-        const json_t *sc = json_object_get(json_array_get(items, i), "search_criteria");
+        const json_t *sc = json_object_get(json_array_get(items, i), criteria);
         const char *purpose = json_string_value(json_object_get(json_object_get(json_object_get(sc, "authorize"), "purpose"), "code"));
         enum dci_agreement_result res;
         op_code rc = dci_agreement_find(c, c->who.id, purpose, &ags[i], &res);
@@ -146,6 +138,10 @@ op_code dci_search_check(ctx *c, const json_t *msg, struct dci_agreement **agsp,
     return OP_OK;
 }
 
+op_code dci_search_check(ctx *c, const json_t *msg, struct dci_agreement **agsp, const char **refusal, const char **bad) {
+    return dci_items_check(c, msg, "search_request", "search_criteria", agsp, refusal, bad);
+}
+
 /* One result object for an item: the records [from, to) of hits, minimised and audited. */
 static op_code item_page(ctx *c, const json_t *it, const char *ref, const char *ts, const struct dci_agreement *ag,
                          const struct hit *hits, size_t nh, int64_t page_size, int64_t page_number, json_t **res) {
@@ -153,18 +149,9 @@ static op_code item_page(ctx *c, const json_t *it, const char *ref, const char *
     json_t *recs = json_array();
     access_decision d;
     access_decide_partner(c, PD_SEARCH, ag->purpose, ag->id, ag->legal_basis, NULL, &d);
-    bool want_uin = dci_agreement_allows_field(ag, "member_identifier");
     for (int64_t j = from; j < (int64_t)nh && j < from + page_size; j++) {
         const struct dci_member_row *r = &hits[j].row;
-        char *uin = NULL;
-        if (want_uin && r->nid_enc) {
-            op_err e = {0};
-            if (fieldcrypt_decrypt(c->a, r->nid_enc, pr_nid_aad(c->a, r->id), &uin, NULL, &e)) uin = NULL;
-        }
-        json_t *m = dci_member_build(c->a, r, uin);
-        if (uin) memset(uin, 0, strlen(uin));
-        dci_member_minimise(m, ag);
-        json_array_append_new(recs, m);
+        json_array_append_new(recs, dci_member_render(c, r, ag));
         op_code rc = access_audit(c, PD_SEARCH, "person", r->id, r->id, &d);
         if (rc) {
             json_decref(recs);

@@ -328,6 +328,19 @@ static const struct migration migrations[] = {
     {42, "dci: async results paged into several callbacks",
      "ALTER TABLE dci_transactions ADD COLUMN pages TEXT;"
      "ALTER TABLE dci_transactions ADD COLUMN pages_sent INTEGER NOT NULL DEFAULT 0;"},
+
+    {43, "dci: subscriptions (event type, filter, notify URI, frequency); notifications travel as dci_transactions",
+     "CREATE TABLE dci_subscriptions ("
+     "  num @AUTOID@, code TEXT NOT NULL UNIQUE, client_id TEXT NOT NULL REFERENCES dci_partners(client_id),"
+     "  transaction_id TEXT NOT NULL, reference_id TEXT NOT NULL, correlation_id TEXT NOT NULL,"
+     "  event_type TEXT NOT NULL CHECK (event_type IN ('employment_started','employment_ended','registration_changed',"
+     "    'benefit_status_changed','referral_updated')),"
+     "  purpose TEXT NOT NULL, filter_type TEXT NOT NULL, filter TEXT NOT NULL, notify_record_type TEXT NOT NULL,"
+     "  frequency TEXT, notify_uri TEXT NOT NULL, locale TEXT,"
+     "  status TEXT NOT NULL CHECK (status IN ('subscribe','unsubscribe')),"
+     "  created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
+     "CREATE INDEX dci_subscriptions_event ON dci_subscriptions(event_type, status);"
+     "CREATE INDEX dci_subscriptions_client ON dci_subscriptions(client_id, status, event_type);"},
 };
 
 #define NMIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
