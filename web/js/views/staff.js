@@ -135,8 +135,15 @@ export async function person(ctx) {
   page(ctx, personName(p) || t('person.title'),
     backLink(), msg,
     registrationCard(ctx, p, reg),
+    benefitsLink(p),
     personSections(p),
     editCard(ctx, p));
+}
+
+// Counsellors and supervisors go on to the person's unemployment benefit (the ei module).
+function benefitsLink(p) {
+  if (!['counsellor', 'supervisor'].includes(session.account?.role)) return null;
+  return h('p', {}, h('a', { class: 'btn btn-secondary', href: '/benefits/' + encodeURIComponent(p.id) }, t('ei.nav.benefits')));
 }
 
 function backLink() {
