@@ -414,4 +414,45 @@ test('at 375 px the job pages do not scroll sideways and every input is labelled
   await check('/jobs/applications', '내 입사지원');
   assert.deepEqual(phone.problems, []);
   await phone.context().close();
+
+  // Employer and counsellor pages too.
+  for (const [user, pages] of [
+    ['acme.hr', [['/employer', '우리 회사 채용'], ['/employer/vacancies/new', '채용공고 등록'], ['/employer/vacancies/' + vac.acme.id, '물류센터 재고관리 담당자']]],
+    ['kim.counsellor', [['/jobs/vetting', '공고 심사']]],
+  ]) {
+    const p = await newPage(browser, s, { width: 375, height: 740 });
+    await login(p, user);
+    for (const [path, title] of pages) {
+      await p.goto(path);
+      await settled(p, title);
+      const { scroll } = await noHorizontalOverflow(p);
+      assert.ok(scroll <= 375, `${path}: scrollWidth ${scroll}`);
+    }
+    assert.deepEqual(p.problems, []);
+    await p.context().close();
+  }
+});
+
+test('a citizen without a profile is told to create one before applying', async () => {
+  await apiOk(s, 'POST', '/api/v1/auth/signup', { username: 'no.profile', password: PW, display_name: '신규회원', locale: 'ko' });
+  const p = await newPage(browser, s);
+  await login(p, 'no.profile');
+  await p.goto('/jobs/' + vac.nurse.id);
+  await settled(p, '간호사 모집');
+  await p.locator('main .jobs-apply button[type=submit]').click();
+  const alert = p.locator('main .jobs-apply [role=alert]');
+  await alert.waitFor();
+  assert.match(await alert.textContent(), /지원하려면 먼저 내 프로필을 만들어야 합니다/);
+  await alert.getByRole('link', { name: '프로필 만들기' }).click();
+  await p.waitForURL('**/me');
+  await p.goto('/jobs/recommended');
+  await settled(p, '맞춤 채용정보');
+  await p.getByText('이 기능을 쓰려면 먼저 내 프로필을 만들어야 합니다.').waitFor();
+  // Pages of other roles are refused.
+  await p.goto('/jobs/vetting');
+  await settled(p);
+  assert.notEqual(await p.locator('main h1').textContent(), '공고 심사');
+  assert.equal(await p.locator('main [data-vacancy]').count(), 0);
+  assert.deepEqual(p.problems, []);
+  await p.context().close();
 });

@@ -172,9 +172,10 @@ export async function ownVacancy(ctx) {
   const v = await api('GET', '/vacancies/' + enc(id));
   if (!ctx.current()) return;
   const applicants = h('section', { class: 'jobs-applicants', 'aria-labelledby': 'jobs-sec-apps' },
-    h('h2', { id: 'jobs-sec-apps' }, t('jobs.emp.applicants')), loading());
+    h('h2', { id: 'jobs-sec-apps' }, t('jobs.emp.applicants')));
   const candidates = h('section', { class: 'jobs-candidates', 'aria-labelledby': 'jobs-sec-cands' },
-    h('h2', { id: 'jobs-sec-cands' }, t('jobs.emp.candidates')), loading());
+    h('h2', { id: 'jobs-sec-cands' }, t('jobs.emp.candidates')));
+  const busy = loading(); // one indicator for both lists
   const closeBox = h('div', { class: 'actions top' });
   if (['published', 'held', 'submitted'].includes(v.status)) closeBox.append(closeButton(v, ctx));
   page(ctx, v.title,
@@ -191,8 +192,9 @@ export async function ownVacancy(ctx) {
     h('section', { class: 'card', 'aria-labelledby': 'jobs-sec-desc' },
       h('h2', { id: 'jobs-sec-desc' }, t('jobs.vacancy.description')),
       h('p', { class: 'jobs-description' }, v.description ?? v.excerpt ?? '')),
-    applicants, candidates);
+    busy, applicants, candidates);
   await Promise.all([loadApplicants(ctx, v, applicants), loadCandidates(ctx, v, candidates)]);
+  busy.remove();
 }
 
 function closeButton(v, ctx) {
