@@ -90,6 +90,10 @@ op_code jobs_vacancy_get(ctx *c, const char *id, json_t **out) {
         return op_fail(&c->err, OP_NOT_FOUND, NULL, "vacancy %s does not exist", id);
     }
     *out = jobs_vac_json(c, st, owner);
+    if (!owner) { /* a published vacancy's whole text is public; the excerpt is for result lists */
+        json_object_del(*out, "excerpt");
+        json_object_set_new(*out, "description", col_str(st, 6));
+    }
     store_reset(st);
     return OP_OK;
 }

@@ -88,7 +88,10 @@ test('an employer registers, starts unverified, and its vacancy is held for a co
   r = await s.post(`/api/v1/vacancies/${held}/vetting`, { decision: 'approve', note: 'called the employer' }, { token: counsellor });
   assert.equal(r.status, 200, r.text);
   assert.equal(r.body.status, 'published');
-  assert.equal((await s.get(`/api/v1/vacancies/${held}`)).status, 200, 'public once published');
+  const pub = await s.get(`/api/v1/vacancies/${held}`);
+  assert.equal(pub.status, 200, 'public once published');
+  assert.ok(pub.body.description && pub.body.excerpt === undefined, 'the public view has the whole text');
+  assert.equal(pub.body.reasons, undefined, 'but not the vetting internals');
   assertError(assert, await s.post(`/api/v1/vacancies/${held}/vetting`, { decision: 'approve' }, { token: counsellor }), 409);
 
   r = await s.req('POST', `/api/v1/employers/${empId}/verification`, { token: counsellor });

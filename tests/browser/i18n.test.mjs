@@ -44,7 +44,7 @@ test('every message key the scripts use exists', () => {
   for (const f of files) {
     const src = readFileSync(f, 'utf8');
     for (const m of src.matchAll(/\bt\('([a-z_]+\.[a-z0-9_.]+)'/g)) used.add(m[1]);
-    for (const m of src.matchAll(/\[\s*'\/[^']*',\s*'([a-z_]+\.[a-z_]+)'\s*\]/g)) used.add(m[1]); // nav items
+    for (const m of src.matchAll(/\[\s*'\/[^']*',\s*'([a-z_]+\.[a-z0-9_.]+)'\s*\]/g)) used.add(m[1]); // nav items (keys may have 3 parts)
   }
   for (const m of readFileSync(join(WEB, 'index.html'), 'utf8').matchAll(/data-i18n(?:-aria-label)?="([^"]+)"/g)) used.add(m[1]);
   const missing = [...used].filter((k) => !(k in ko) || !(k in en));
