@@ -98,16 +98,22 @@ static op_code session_get(http_req *rq, http_res *rs) {
 /* POST /api/v1/auth/signup: a citizen account without a person record yet; the citizen creates
  * their profile at /api/v1/me, which links it (account_link_person). */
 static op_code signup(http_req *rq, http_res *rs) {
-    static const char *const fields[] = {"username", "password", "display_name", "locale", NULL};
+    static const char *const fields[] = {"username", "password", "display_name", "locale", "kind", NULL};
     static const char *const locales[] = {"ko", "en", NULL};
+    /* Citizens and employers sign themselves up (an employer then registers the business, which
+     * staff verify before its vacancies are published); staff accounts are made by administrators. */
+    static const char *const kinds[] = {"citizen", "employer", NULL};
     ctx *c = rq->c;
     struct account_new n = {.kind = "citizen"};
+    const char *kind = NULL;
     op_code rc;
-    if ((rc = jx_only(rq->body, fields, NULL, &c->err)) || (rc = jx_str(rq->body, "username", true, 64, &n.username, &c->err)) ||
+    if ((rc = jx_only(rq->body, fields, NULL, &c->err)) || (rc = jx_enum(rq->body, "kind", false, kinds, &kind, &c->err)) ||
+        (rc = jx_str(rq->body, "username", true, 64, &n.username, &c->err)) ||
         (rc = jx_str(rq->body, "password", true, PASSWORD_MAX_BYTES, &n.password, &c->err)) ||
         (rc = jx_str(rq->body, "display_name", false, 200, &n.display_name, &c->err)) ||
         (rc = jx_enum(rq->body, "locale", false, locales, &n.locale, &c->err)))
         return rc;
+    if (kind) n.kind = kind;
     char id[ID_LEN];
     json_t *acc;
     if ((rc = account_create(c, &n, id)) || (rc = account_json(c, id, &acc))) return rc;

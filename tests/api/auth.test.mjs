@@ -196,7 +196,9 @@ test('signup creates a citizen account that can log in', async () => {
   assertError(assert, name, 422, 'validation.failed');
   assert.equal(name.body.error.field, 'username');
   assertError(assert, await s.post('/api/v1/auth/signup', { username: 'role.try', password: PW, role: 'admin' }), 422, 'validation.unknown_field');
-  assertError(assert, await s.post('/api/v1/auth/signup', { username: 'kind.try', password: PW, kind: 'staff' }), 422, 'validation.unknown_field');
+  const kind = await s.post('/api/v1/auth/signup', { username: 'kind.try', password: PW, kind: 'staff' });
+  assertError(assert, kind, 422, 'validation.failed');
+  assert.equal(kind.body.error.field, 'kind', 'only citizens and employers sign themselves up');
 });
 
 test('client credentials: form and Basic authentication, scopes', async () => {
@@ -383,4 +385,15 @@ test('a locked partner client loses its tokens and gets no new ones', async () =
   assert.equal((await token()).status, 401);
   s.cliOk('client', 'enable', '--id', 'to-lock');
   assert.equal((await token()).status, 200);
+});
+
+test('employers sign themselves up too; staff accounts cannot be self-made', async () => {
+  const r = await s.post('/api/v1/auth/signup', { username: 'selfmade.employer', password: PW, display_name: 'Acme HR', kind: 'employer' });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.body.account.kind, 'employer');
+  assert.equal(r.body.account.employer_id ?? null, null, 'the business is registered (and verified) afterwards');
+  assert.equal((await s.post('/api/v1/auth/login', { username: 'selfmade.employer', password: PW })).status, 200);
+  const staff = await s.post('/api/v1/auth/signup', { username: 'self.made', password: PW, kind: 'staff' });
+  assertError(assert, staff, 422, 'validation.failed');
+  assert.equal(staff.body.error.field, 'kind');
 });

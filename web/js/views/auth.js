@@ -39,6 +39,8 @@ export function login(ctx) {
 export function signup(ctx) {
   if (session.account) return navigate(homePath(session.account), { replace: true });
   const form = h('form', { class: 'card form narrow', novalidate: true, 'aria-labelledby': 'signup-h' },
+    field({ name: 'kind', type: 'select', label: t('signup.kind'), value: 'citizen', placeholder: false,
+      options: [{ value: 'citizen', label: t('signup.kind.citizen') }, { value: 'employer', label: t('signup.kind.employer') }] }),
     field({ name: 'display_name', label: t('signup.display_name'), required: true, autocomplete: 'name' }),
     field({ name: 'username', label: t('login.username'), hint: t('signup.username_hint'), required: true, autocomplete: 'username', autocapitalize: 'none', spellcheck: 'false' }),
     field({ name: 'password', label: t('login.password'), hint: t('signup.password_hint'), type: 'password', required: true, autocomplete: 'new-password' }),
@@ -56,7 +58,7 @@ export function signup(ctx) {
     await submitting(form, async () => {
       try {
         await api('POST', '/auth/signup', {
-          username, password, display_name: form.display_name.value.trim(), locale: getLang(),
+          username, password, display_name: form.display_name.value.trim(), locale: getLang(), kind: form.kind.value,
         });
       } catch (err) {
         return showApiError(form, err);
