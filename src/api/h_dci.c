@@ -5,9 +5,11 @@
  * DCI shape (dci_begin checks the partner token and scope itself) and take raw bodies so that a
  * malformed body is an ERR envelope, not the OpenPES error envelope. */
 #include <string.h>
+#include <strings.h>
 
 #include "api/api.h"
 #include "base/jsonx.h"
+#include "dci/client.h"
 #include "dci/registry.h"
 
 static const char *const search_actions[] = {"search", NULL};
@@ -141,6 +143,60 @@ static op_code agreements_add(http_req *rq, http_res *rs) {
     return http_json(rs, 201, json_pack("{s:s}", "id", id));
 }
 
+/* ---- client side: our receiver for on-search callbacks of registries we query ---- */
+
+/* POST /registry/on-search, /ess/on-search: signed by the partner (its JWKS in dci_outbound),
+ * matched to our outbound transaction by transaction_id (and the ACK's correlation_id). */
+static op_code on_search(http_req *rq, http_res *rs) {
+    ctx *c = rq->c;
+    struct dci_call k = {.c = c, .rq = rq, .rs = rs};
+    const char *ct = http_header(rq, "Content-Type");
+    if (!ct || strncasecmp(ct, "application/json", 16) != 0) return dci_reply_err(&k, "err.request.bad", "send Content-Type: application/json");
+    json_t *body = NULL;
+    op_err pe = {0};
+    if (jx_parse(c->a, rq->raw, rq->raw_len, &body, &pe)) return dci_reply_err(&k, "err.request.bad", "the body is not a JSON object");
+    const char *code = NULL;
+    op_code rc = dci_client_on_search(c, body, &code);
+    if (rc == OP_STORE || rc == OP_INTERNAL) return rc;
+    if (rc) {
+        const char *msg = arena_strdup(c->a, c->err.detail);
+        op_clear(&c->err);
+        return dci_reply_err(&k, code ? code : "err.request.bad", msg);
+    }
+    return http_json(rs, 200, dci_ack("ACK", c->correlation_id, NULL, NULL));
+}
+
+/* POST /api/v1/partners/{id}/test-query {"national_id", "kind"?, "purpose"?, "async"?}: a query to a
+ * registry we query (dci_outbound id), as the admin (audited through the access path). */
+static op_code test_query(http_req *rq, http_res *rs) {
+    static const char *const fields[] = {"national_id", "kind", "purpose", "async", NULL};
+    ctx *c = rq->c;
+    op_code rc;
+    struct dci_query q = {.partner_id = http_param(rq, 0)};
+    if ((rc = jx_only(rq->body, fields, NULL, &c->err)) || (rc = jx_str(rq->body, "national_id", true, 64, &q.national_id, &c->err)) ||
+        (rc = jx_str(rq->body, "kind", false, 20, &q.kind, &c->err)) || (rc = jx_str(rq->body, "purpose", false, 64, &q.purpose, &c->err)) ||
+        (rc = jx_bool(rq->body, "async", false, &q.async, NULL, &c->err)))
+        return rc;
+    if (!q.purpose) q.purpose = c->purpose ? c->purpose : "system_operation";
+    json_t *o;
+    if ((rc = dci_client_query(c, &q, &o))) return rc;
+    return http_json(rs, 200, o);
+}
+
+/* GET /api/v1/partners/outbound: registries we query (no secrets). */
+static op_code outbound_list(http_req *rq, http_res *rs) {
+    json_t *o;
+    op_code rc = dci_outbound_list(rq->c, &o);
+    return rc ? rc : http_json(rs, 200, o);
+}
+
+/* GET /api/v1/partners/outbound/transactions/{id}: one outbound query and its state. */
+static op_code outbound_txn(http_req *rq, http_res *rs) {
+    json_t *o;
+    op_code rc = dci_client_txn_get(rq->c, http_param(rq, 0), &o);
+    return rc ? rc : http_json(rs, 200, o);
+}
+
 #define DCI_ROUTE(path, fn, scope_summary)                                                                             \
     {"POST", path, fn, R_PUBLIC | R_BODY_RAW, 0, NULL, 1 << 20, scope_summary, "dci", NULL}
 
@@ -157,6 +213,8 @@ struct route dci_routes[] = {
     DCI_ROUTE("/ess/subscribe", subscribe, "DCI subscribe, ESS path (scope registry.subscribe)"),
     DCI_ROUTE("/registry/unsubscribe", unsubscribe, "DCI unsubscribe: ACK, then a signed on-unsubscribe callback (scope registry.subscribe)"),
     DCI_ROUTE("/ess/unsubscribe", unsubscribe, "DCI unsubscribe, ESS path (scope registry.subscribe)"),
+    DCI_ROUTE("/registry/on-search", on_search, "our receiver for on-search callbacks of registries we query (signed by them)"),
+    DCI_ROUTE("/ess/on-search", on_search, "our receiver for on-search callbacks, ESS path"),
     DCI_ROUTE("/registry/sync/check-enrollment", check_enrollment, "DCI enrollment check (scope registry.enrollment)"),
     DCI_ROUTE("/registry/sync/enrolled", check_enrollment, "DCI enrollment check, IBR name (scope registry.enrollment)"),
     DCI_ROUTE("/ess/sync/check-enrollment", check_enrollment, "DCI enrollment check, ESS path (scope registry.enrollment)"),
@@ -169,5 +227,10 @@ struct route dci_routes[] = {
      "register or update a DCI partner (client, signature mode, JWKS)", "dci", NULL},
     {"POST", "/api/v1/partners/{id}/agreements", agreements_add, R_STAFF | R_WRITE | R_BODY_JSON, ROLE_ADMIN, NULL, 65536,
      "add a data-sharing agreement", "dci", NULL},
+    {"GET", "/api/v1/partners/outbound", outbound_list, R_STAFF, ROLE_ADMIN, NULL, 0, "registries we query as a DCI client", "dci", NULL},
+    {"GET", "/api/v1/partners/outbound/transactions/{id}", outbound_txn, R_STAFF, ROLE_ADMIN, NULL, 0,
+     "one outbound DCI query and its state (pending/answered/error)", "dci", NULL},
+    {"POST", "/api/v1/partners/{id}/test-query", test_query, R_STAFF | R_WRITE | R_OWN_TX | R_BODY_JSON, ROLE_ADMIN, NULL, 4096,
+     "send a test query to a registry we query (admin; audited)", "dci", NULL},
     ROUTE_END,
 };

@@ -26,6 +26,8 @@ static const struct command commands[] = {
      "employment insurance: insured history import, recognition rounds, payment batch"},
     {"match", cmd_match, "match fit | match evaluate [--seekers N] [--seed S] [--vacancies N]", "recommendation weights: re-fit from outcomes, evaluate hit rate at 10"},
     {"partner", cmd_partner, "partner add --client ID [--sig-mode M] [--jwks FILE] | partner agreement add ... | partner list", "manage DCI partners and data-sharing agreements"},
+    {"dci", cmd_dci, "dci partner add ... | dci partner list | dci query --partner ID --national-id N [--kind social-registry|ibr] [--async [--wait S]] | dci txn --id T",
+     "query other DCI registries (social registry, IBR) as a client"},
     {"worker", cmd_worker, "worker [--once]", "run the background event worker without the HTTP server"},
 };
 #define NCOMMANDS (int)(sizeof commands / sizeof commands[0])

@@ -341,6 +341,22 @@ static const struct migration migrations[] = {
      "  created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
      "CREATE INDEX dci_subscriptions_event ON dci_subscriptions(event_type, status);"
      "CREATE INDEX dci_subscriptions_client ON dci_subscriptions(client_id, status, event_type);"},
+
+    {44, "dci client: registries we query (outbound partners, token cache) and our outbound transactions",
+     "CREATE TABLE dci_outbound ("
+     "  id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('social-registry','ibr')),"
+     "  base_url TEXT NOT NULL, token_url TEXT NOT NULL, client_id TEXT NOT NULL, secret_enc TEXT NOT NULL,"
+     "  receiver_id TEXT NOT NULL, jwks TEXT NOT NULL,"
+     "  sig_mode TEXT NOT NULL CHECK (sig_mode IN ('required','optional','off')),"
+     "  purposes TEXT NOT NULL, callback_url TEXT, timeout_s INTEGER NOT NULL DEFAULT 10,"
+     "  token_enc TEXT, token_expires INTEGER, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
+     "CREATE TABLE dci_outbound_txns ("
+     "  num @AUTOID@, transaction_id TEXT NOT NULL UNIQUE, partner_id TEXT NOT NULL REFERENCES dci_outbound(id),"
+     "  kind TEXT NOT NULL, mode TEXT NOT NULL CHECK (mode IN ('sync','async')), purpose TEXT NOT NULL,"
+     "  person_id TEXT, correlation_id TEXT,"
+     "  status TEXT NOT NULL CHECK (status IN ('pending','answered','error')),"
+     "  result TEXT, error TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
+     "CREATE INDEX dci_outbound_txns_partner ON dci_outbound_txns(partner_id, created_at);"},
 };
 
 #define NMIGRATIONS (int)(sizeof migrations / sizeof migrations[0])

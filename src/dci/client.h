@@ -1,0 +1,75 @@
+/* client.h - OpenPES as a DCI client of other registries (contracts/dci-ess.md "Client side";
+ * docs/DCI.md "Client side").
+ *
+ * Outbound partners (table dci_outbound): a registry we query - its base URL, our client id and
+ * secret at its token endpoint (the secret and the cached token encrypted with the field key),
+ * its JWKS, the signature mode we apply to its answers, the purposes it is configured for (a
+ * national id is only ever sent to a partner configured for the query's purpose), an optional
+ * callback URL (our on-search receiver) for async queries, and a timeout.
+ *
+ * Queries (table dci_outbound_txns, state pending/answered/error): a social-registry lookup of a
+ * person's household income percentile and basic-livelihood status (facts for the NESP
+ * calculator), or an IBR enrollment check (is the person enrolled in another benefit programme).
+ * No database transaction is held across a network call. */
+#ifndef OPENPES_DCI_CLIENT_H
+#define OPENPES_DCI_CLIENT_H
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "core/ctx.h"
+
+#define DCI_KIND_SR "social-registry"
+#define DCI_KIND_IBR "ibr"
+
+struct dci_outbound_new {
+    const char *id, *name, *kind, *base_url, *token_url, *client_id, *secret, *receiver_id, *sig_mode, *callback_url;
+    const json_t *jwks;     /* {"keys":[{kty:OKP, crv:Ed25519, kid, x}]} */
+    const json_t *purposes; /* array of purpose codes */
+    int64_t timeout_s;      /* 0: default 10 */
+};
+/* Create or replace (validated; the caller holds a transaction). */
+op_code dci_outbound_put(ctx *c, const struct dci_outbound_new *n);
+/* {"items":[{id, name, kind, base_url, token_url, client_id, receiver_id, sig_mode, purposes, callback_url,
+ * timeout_s, keys:[kid]}]} (no secrets) */
+op_code dci_outbound_list(ctx *c, json_t **out);
+
+/* ---- pure parts (unit-tested) ---- */
+struct dci_client_req {
+    const char *kind, *sender_id, *receiver_id, *message_id, *message_ts, *transaction_id, *reference_id;
+    const char *national_id, *purpose;
+    const char *sender_uri; /* async: our on-search receiver; NULL for sync */
+};
+/* {"header":{...},"message":{...}} (unsigned); NULL when a field is missing. */
+json_t *dci_client_build(const struct dci_client_req *r);
+/* Normalise an answer message (on-search of a social registry, or an IBR enrolled response) into
+ * facts: social registry {"found", "household_income_pct"?, "basic_livelihood_status"?};
+ * IBR {"found", "enrolled", "programmes":[{programme, enrolled_status}]}.  An item rejected by the
+ * partner, or a message of the wrong shape -> OP_BAD_REQUEST with the partner's reason. */
+op_code dci_client_normalise(const char *kind, const json_t *message, json_t **facts, op_err *e);
+
+/* ---- queries ---- */
+struct dci_query {
+    const char *partner_id, *national_id;
+    const char *kind;    /* NULL: the partner's kind; else must match */
+    const char *purpose; /* NULL: employment_service (social registry) / benefit_administration (IBR) */
+    bool async;
+};
+/* Run one query (no open transaction).  *out: {transaction_id, partner, kind, mode, status
+ * ("answered" | "pending"), facts?}.  Errors: OP_NOT_FOUND (partner), OP_VALIDATION (input),
+ * OP_FORBIDDEN (purpose not configured / access refused, audited), OP_UNAVAILABLE (network,
+ * timeout, token endpoint, ERR reply), OP_BAD_REQUEST (bad signature or malformed answer).
+ * The transaction row records the outcome either way. */
+op_code dci_client_query(ctx *c, const struct dci_query *q, json_t **out);
+/* The stored outbound transaction {transaction_id, partner, kind, mode, purpose, status,
+ * correlation_id, facts?, error?}. */
+op_code dci_client_txn_get(ctx *c, const char *transaction_id, json_t **out);
+/* Our on-search receiver: verify and match a callback.  OP_OK (*ack set), or an error with
+ * *dci_code the err.* code for the ERR reply. */
+op_code dci_client_on_search(ctx *c, const json_t *body, const char **dci_code);
+
+/* Convenience for the NESP calculator: {"household_income_pct", "basic_livelihood_status"} */
+op_code dci_client_nesp_facts(ctx *c, const char *partner_id, const char *national_id, json_t **facts);
+/* Duplicate-benefit check (IBR): *enrolled, and facts with the programmes. */
+op_code dci_client_ibr_enrolled(ctx *c, const char *partner_id, const char *national_id, bool *enrolled, json_t **facts);
+
+#endif
