@@ -14,6 +14,7 @@ export const routes = [
   { re: /^\/jobs$/, view: search.search, who: null },
   { re: /^\/jobs\/recommended$/, view: seeker.recommended, who: isCitizen },
   { re: /^\/jobs\/applications$/, view: seeker.applications, who: isCitizen },
+  { re: /^\/jobs\/visibility$/, view: seeker.visibility, who: isCitizen },
   { re: /^\/jobs\/vetting$/, view: vetting.queue, who: mayVet },
   { re: new RegExp(`^/jobs/${ID}$`), view: search.vacancy, who: null },
   { re: /^\/employer$/, view: employer.home, who: isEmployer },
@@ -23,7 +24,7 @@ export const routes = [
 
 export function nav(a) {
   if (!a) return [['/jobs', 'jobs.nav.search']];
-  if (isCitizen(a)) return [['/jobs', 'jobs.nav.search'], ['/jobs/recommended', 'jobs.nav.recommended'], ['/jobs/applications', 'jobs.nav.applications']];
+  if (isCitizen(a)) return [['/jobs', 'jobs.nav.search'], ['/jobs/recommended', 'jobs.nav.recommended'], ['/jobs/applications', 'jobs.nav.applications'], ['/jobs/visibility', 'jobs.nav.visibility']];
   if (isEmployer(a)) return [['/employer', 'jobs.nav.employer'], ['/employer/vacancies/new', 'jobs.nav.post'], ['/jobs', 'jobs.nav.search']];
   if (mayVet(a)) return [['/jobs/vetting', 'jobs.nav.vetting'], ['/jobs', 'jobs.nav.search']];
   return [['/jobs', 'jobs.nav.search']];

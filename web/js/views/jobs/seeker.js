@@ -1,9 +1,10 @@
 // views/jobs/seeker.js - a citizen's job-market pages: vacancies recommended for them (with the
-// score and the why) and their applications (status history, withdraw).
+// score and the why), their applications (status history, withdraw), and whether employers may
+// find them (and which field groups they then see).
 import { h, nextId } from '../../dom.js';
 import { t } from '../../i18n.js';
 import { api, ApiError } from '../../api.js';
-import { successBox, errorBox } from '../../forms.js';
+import { successBox, errorBox, field, submitting, showApiError } from '../../forms.js';
 import { describeError } from '../../api.js';
 import { page, loading } from '../../app.js';
 import { regionName, occupation, scoreLine, whyList, appBadge, timeline, TERMINAL, enc } from './common.js';
@@ -105,4 +106,51 @@ function withdrawControl(app, render, status) {
   });
   box.append(ask);
   return box;
+}
+
+// ---- /jobs/visibility: may employers find me, and what may they see ---------------------------
+
+const groupOptions = () => [
+  { value: 'identity', label: t('jobs.vis.group.identity') },
+  { value: 'contact', label: t('jobs.vis.group.contact') },
+  { value: 'address', label: t('jobs.vis.group.address') },
+  { value: 'education', label: t('jobs.vis.group.education') },
+  { value: 'qualifications', label: t('jobs.vis.group.qualifications') },
+  { value: 'work_history', label: t('jobs.vis.group.work_history') },
+  { value: 'skills', label: t('jobs.vis.group.skills') },
+  { value: 'preferences', label: t('jobs.vis.group.preferences') },
+];
+
+export async function visibility(ctx) {
+  const title = t('jobs.vis.title');
+  page(ctx, title, loading());
+  let v;
+  try {
+    v = await api('GET', '/me/visibility');
+  } catch (err) {
+    if (err instanceof ApiError && (err.status === 404 || err.status === 403)) return needProfile(ctx, title);
+    throw err;
+  }
+  if (!ctx.current()) return;
+  const status = h('div', { class: 'jobs-live', role: 'status' });
+  const findable = field({ name: 'findable', type: 'checkbox', label: t('jobs.vis.findable'), value: v.findable });
+  const groups = field({ name: 'fields', type: 'choices', label: t('jobs.vis.fields'), hint: t('jobs.vis.fields_hint'),
+    value: v.findable ? v.fields : ['identity', 'education', 'qualifications', 'work_history', 'skills'],
+    options: groupOptions() });
+  const form = h('form', { class: 'card form', novalidate: true },
+    findable, groups,
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn' }, t('jobs.vis.save'))));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const chosen = [...form.querySelectorAll('input[name=fields]:checked')].map((x) => x.value);
+    await submitting(form, async () => {
+      try {
+        const r = await api('PUT', '/me/visibility', { findable: form.findable.checked, fields: chosen });
+        status.replaceChildren(successBox(r.findable ? t('jobs.vis.saved_on') : t('jobs.vis.saved_off')));
+      } catch (err) {
+        showApiError(form, err);
+      }
+    });
+  });
+  page(ctx, title, h('p', { class: 'lead' }, t('jobs.vis.lead')), status, form);
 }
