@@ -76,7 +76,7 @@ test('sync social-registry query returns the income percentile and livelihood st
 
 test('the disclosure is audited through the access path (person, purpose, transaction)', async () => {
   const r = await cliJson('dci', 'query', '--partner', 'sr1', '--national-id', UIN);
-  const rows = s.sql(`SELECT action, purpose, outcome, person_id IS NOT NULL FROM audit_log WHERE resource_type = 'dci_disclosure' AND resource_id = '${r.transaction_id}'`)
+  const rows = s.sql(`SELECT action, purpose, outcome, CASE WHEN person_id IS NOT NULL THEN 1 ELSE 0 END FROM audit_log WHERE resource_type = 'dci_disclosure' AND resource_id = '${r.transaction_id}'`)
     .trim().split('\n');
   assert.deepEqual(rows, ['READ|employment_service|allow|1']);
   // no national id in clear in the outbound transactions
