@@ -120,7 +120,7 @@ int main(int argc, char **argv) {
         json_decref(out);
         free(vid);
     }
-    printf("vacancy -> candidates p50 %7.3f ms  p99 %7.3f ms  (pool: newest 2,000 findable)\n", pct(v, rounds, 0.5),
+    printf("vacancy -> candidates p50 %7.3f ms  p99 %7.3f ms  (pool: the occupation index of findable seekers)\n", pct(v, rounds, 0.5),
            pct(v, rounds, 0.99));
     flush_audit(&c);
     json_t *ev;

@@ -312,11 +312,15 @@ static void complete(audit_ticket *t, bool ok) {
 
 #define PENDING_CHUNK 500
 
-/* Up to PENDING_CHUNK records of writes waiting in audit_pending, oldest first. */
+/* Up to PENDING_CHUNK records of writes waiting in audit_pending and not yet in the chain, oldest
+ * first (rows already chained are deleted later by audit_drop_chained_pending). */
 static op_code load_pending(store *s, struct qrec **out, size_t *n, op_err *e) {
     *out = NULL;
     *n = 0;
-    store_stmt *st = store_prepare(s, "SELECT id, record_id, ts, " FIELD_COLS " FROM audit_pending ORDER BY id LIMIT 500", e);
+    store_stmt *st = store_prepare(s,
+                                   "SELECT id, record_id, ts, " FIELD_COLS " FROM audit_pending p WHERE NOT EXISTS"
+                                   " (SELECT 1 FROM audit_log a WHERE a.record_id = p.record_id) ORDER BY id LIMIT 500",
+                                   e);
     if (!st) return e->code;
     struct qrec **tail = out;
     int r;
@@ -341,22 +345,32 @@ static void free_list(struct qrec *q) {
     }
 }
 
-/* Delete the pending rows just chained - by record id, not by an id range: on PostgreSQL ids
- * are handed out at insert and committed in any order, so a row with a lower id can appear
- * after a higher one was read. */
-static op_code drop_pending(store *s, struct qrec *list, op_err *e) {
-    op_code rc = store_begin(s, e);
-    for (struct qrec *q = list; !rc && q; q = q->next)
-        rc = store_exec(s, e, NULL, "DELETE FROM audit_pending WHERE record_id = ?", "s", q->record_id);
-    if (!rc) return store_commit(s, e);
-    store_rollback(s);
+int audit_drop_chained_pending(ctx *c) {
+    int64_t n = 0;
+    if (store_exec(c->db, &c->err, &n,
+                   "DELETE FROM audit_pending WHERE EXISTS"
+                   " (SELECT 1 FROM audit_log a WHERE a.record_id = audit_pending.record_id)",
+                   ""))
+        return -1;
+    return (int)n;
+}
+
+/* On SQLite the chain's file is attached to every connection, and BEGIN IMMEDIATE would take the
+ * write lock of the main file too, making read audits wait for any long write transaction (an
+ * import, a payment batch).  So the chain transaction begins deferred and its first statement
+ * writes the audit head: that takes the audit file's write lock only. */
+static op_code begin_chain(store *s, op_err *e) {
+    op_code rc = store_begin_read(s, e);
+    if (!rc && store_kind(s) == STORE_SQLITE)
+        rc = store_exec(s, e, NULL, "UPDATE audit_head SET seq = seq WHERE id = 1", "");
     return rc;
 }
 
 /* One batch: the tickets' records, and - when a ticket asks for it - every record of a write
- * waiting in audit_pending.  The chain is committed first and the pending rows deleted after,
- * in a transaction of their own (on SQLite they live in another file); a crash in between leaves
- * rows that are already chained, which the next flush recognises by record_id and drops. */
+ * waiting in audit_pending (and not chained yet).  The chain commits on its own; the pending rows
+ * it took stay until audit_drop_chained_pending (a periodic task) deletes them, so that this
+ * thread - which read answers wait for - never waits for the main file's write lock.  A record
+ * is never chained twice: load_pending skips and append_lists re-checks chained record ids. */
 static op_code commit_batch(store *s, audit_ticket *batch, op_err *e) {
     bool flush = false;
     size_t nt = 1;
@@ -374,12 +388,11 @@ static op_code commit_batch(store *s, audit_ticket *batch, op_err *e) {
         size_t n = 0;
         lists[n++] = pending;
         for (audit_ticket *t = batch; first && t; t = t->next) lists[n++] = t->recs;
-        if (!(rc = store_begin(s, e))) {
+        if (!(rc = begin_chain(s, e))) {
             rc = append_lists(s, lists, n, e);
             if (!rc) rc = store_commit(s, e);
             if (rc) store_rollback(s);
         }
-        if (!rc && np) rc = drop_pending(s, pending, e);
         if (!rc) {
             uint64_t recs = 0;
             for (size_t i = 0; i < n; i++)

@@ -55,6 +55,8 @@ void audit_stop(void);
 /* Chain every record of a write still waiting in audit_pending (left by a crash) and wait for
  * it: at server start and before verification. */
 void audit_flush(void);
+/* Periodic task: delete audit_pending rows already in the chain; returns how many (-1: error). */
+int audit_drop_chained_pending(ctx *c);
 /* How long a batch that is not full waits for more records before committing (µs; 0 = none). */
 extern int audit_commit_delay_us;
 void audit_stats(uint64_t *batches, uint64_t *records, uint64_t *failures);

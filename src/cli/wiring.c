@@ -5,6 +5,7 @@
  * `openpes serve` (its background worker) and `openpes worker` use this one list. */
 #include <jansson.h>
 
+#include "audit/audit.h"
 #include "cli/cli.h"
 #include "dci/registry.h"
 #include "ei/ei.h"
@@ -33,5 +34,6 @@ void cli_register_workers(void) {
     event_register("registration.changed", dci_notify_on_event);
     event_register("person.updated", jobs_on_person_updated);
     worker_register_periodic("jobs.close_expired", 300, jobs_close_expired);
+    worker_register_periodic("audit.drop_chained_pending", 10, audit_drop_chained_pending);
     worker_register_periodic("ei.evaluate_rounds", 3600, ei_periodic_evaluate);
 }

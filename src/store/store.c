@@ -87,9 +87,16 @@ void store_thread_close(void) {
 
 /* ---- transactions ---- */
 
+/* SQLite: a write transaction takes the main file's write lock at once (as BEGIN IMMEDIATE would)
+ * through a write that changes nothing - but only the main file's: BEGIN IMMEDIATE would lock
+ * every attached file, the audit log's too, and make the audit committer (and with it every read
+ * of personal data) wait for any long write transaction.  The audit committer locks only the
+ * audit file the same way (audit.c).  Data transactions never write the audit file. */
+#define SQ_BEGIN_WRITE "BEGIN; UPDATE main.schema_migrations SET version = version WHERE 0"
+
 op_code store_begin(store *s, op_err *e) {
     if (s->tx_depth++) return OP_OK; /* nested: join the outer transaction */
-    op_code c = store_exec_script(s, s->kind == STORE_PG ? "BEGIN" : "BEGIN IMMEDIATE", e);
+    op_code c = store_exec_script(s, s->kind == STORE_PG ? "BEGIN" : SQ_BEGIN_WRITE, e);
     if (c) s->tx_depth = 0;
     return c;
 }

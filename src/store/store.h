@@ -36,8 +36,9 @@ const char *store_get_url(void);
 store *store_thread(op_err *e);
 void store_thread_close(void);
 
-/* Transactions.  store_begin opens a write transaction (SQLite: BEGIN IMMEDIATE, so the write
- * lock is taken up front and the audit hash chain stays serial). */
+/* Transactions.  store_begin opens a write transaction with the write lock taken up front (on
+ * SQLite the main file's only, not the attached audit file's: see store.c); store_begin_read a
+ * deferred one. */
 op_code store_begin(store *s, op_err *e);
 op_code store_begin_read(store *s, op_err *e);
 op_code store_commit(store *s, op_err *e);
