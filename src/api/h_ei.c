@@ -181,6 +181,17 @@ static op_code person_claims(http_req *rq, http_res *rs) {
     return rc ? rc : http_json(rs, 200, out);
 }
 
+static op_code queue(http_req *rq, http_res *rs, const char *kind) {
+    int64_t limit, offset;
+    json_t *out;
+    op_code rc = http_query_int(rq, "limit", 1, 100, 50, &limit);
+    if (!rc) rc = http_query_int(rq, "offset", 0, 1000000, 0, &offset);
+    if (!rc) rc = ei_queue(rq->c, kind, (int)limit, (int)offset, &out);
+    return rc ? rc : http_json(rs, 200, out);
+}
+static op_code queue_rounds(http_req *rq, http_res *rs) { return queue(rq, rs, "rounds"); }
+static op_code queue_sanctions(http_req *rq, http_res *rs) { return queue(rq, rs, "sanctions"); }
+
 static op_code me_claims(http_req *rq, http_res *rs) {
     json_t *out;
     if (!rq->c->who.person_id[0]) return http_json(rs, 200, json_pack("{s:[], s:i}", "items", "count", 0));
@@ -268,6 +279,10 @@ struct route ei_routes[] = {
     {"GET", "/api/v1/persons/{id}/employment", person_employment, R_STAFF, 0, NULL, 0,
      "a person's insured employment history", "claims", NULL},
     {"GET", "/api/v1/me/claims", me_claims, R_CITIZEN, 0, NULL, 0, "your claims", "claims", NULL},
+    {"GET", "/api/v1/ei/queue/rounds", queue_rounds, R_STAFF, EI_STAFF, NULL, 0,
+     "your office's recognition rounds due for evaluation (?limit=&offset=)", "claims", NULL},
+    {"GET", "/api/v1/ei/queue/sanctions", queue_sanctions, R_STAFF, EI_STAFF, NULL, 0,
+     "your office's sanctions waiting for a decision or an appeal decision (?limit=&offset=)", "claims", NULL},
     {"POST", "/api/v1/claims/{id}/activities", activities_add, R_CITIZEN | R_STAFF | R_WRITE | R_IDEMPOTENT | R_BODY_JSON,
      EI_STAFF, NULL, SMALL, "add a job-search activity to the claim's diary", "claims", NULL},
     {"GET", "/api/v1/claims/{id}/activities", activities_list, R_CITIZEN | R_STAFF, 0, NULL, 0,

@@ -91,4 +91,8 @@ struct ei_batch_result {
 op_code ei_pay_batch(ctx *c, int64_t day, const char *out_path, struct ei_batch_result *r);
 op_code ei_payments_of_claim(ctx *c, const char *claim_id, json_t **out);
 
+/* queue.c: the caller's office's work lists - kind "rounds" (recognition rounds due and not
+ * evaluated) or "sanctions" (waiting for a decision or an appeal decision); each person audited. */
+op_code ei_queue(ctx *c, const char *kind, int limit, int offset, json_t **out);
+
 #endif

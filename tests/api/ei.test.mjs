@@ -397,3 +397,38 @@ test('sanctions: proposed, approved by another supervisor, withheld, appealed an
   assert.equal(g.body.employment_breaks.length, 0);
   assertError(assert, await s.post(`${base}/${sid}/appeal-decision`, { upheld: true, reason: 'again' }, { token: tok.han }), 409);
 });
+
+test('work lists: rounds due and sanctions awaiting a decision, for the caller\'s office, each person audited', async () => {
+  const id = await makePerson('880808-1234321', '윤', '아라');
+  const emp = join(s.dir, 'queue.jsonl');
+  writeFileSync(emp, JSON.stringify({ national_id: '880808-1234321', employer_brn: BRN, start_date: '2021-01-04', end_date: T(-40), monthly_wage: 3000000, daily_contract_hours: 8 }));
+  s.cliOk('ei', 'import-employment', emp);
+  const c = await s.post('/api/v1/claims', { person_id: id, separation_reason: 'dismissal', report_date: T(-35), office: 'SEOUL-01' }, { token: tok.kim });
+  assert.equal(c.status, 201, c.text);
+  const claim = c.body.id;
+  let q = await s.get('/api/v1/ei/queue/rounds', { token: tok.kim });
+  assert.equal(q.status, 200, q.text);
+  const mine = q.body.items.filter((x) => x.claim_id === claim);
+  assert.ok(mine.length >= 1 && mine.every((x) => x.status === 'scheduled' && x.recognition_date <= T(0)), JSON.stringify(mine));
+  assert.equal(mine[0].round, 1);
+  assert.equal(mine[0].family_name, '윤');
+  // evaluated rounds leave the list
+  assert.equal((await s.post(`/api/v1/claims/${claim}/rounds/1/evaluate`, undefined, { token: tok.kim })).status, 200);
+  q = await s.get('/api/v1/ei/queue/rounds', { token: tok.kim });
+  assert.ok(!q.body.items.some((x) => x.claim_id === claim && x.round === 1), 'round 1 evaluated');
+  // a proposed sanction waits for a supervisor, who sees whether they proposed it
+  const sp = await s.post(`/api/v1/claims/${claim}/sanctions`, { type: 'missed_appointment', date: T(-20), reason: 'did not come' }, { token: tok.han });
+  assert.equal(sp.status, 201, sp.text);
+  q = await s.get('/api/v1/ei/queue/sanctions', { token: tok.seo });
+  const item = q.body.items.find((x) => x.sanction_id === sp.body.id);
+  assert.ok(item && item.status === 'proposed' && item.proposed_by_me === false, JSON.stringify(q.body));
+  q = await s.get('/api/v1/ei/queue/sanctions', { token: tok.han });
+  assert.equal(q.body.items.find((x) => x.sanction_id === sp.body.id).proposed_by_me, true);
+  // each person on a list is audited as read by the caller
+  const aud = s.sql(`SELECT COUNT(*) FROM audit_log WHERE resource_type = 'ei_claim' AND resource_id = '${claim}' AND action = 'READ' AND actor_role = 'supervisor'`);
+  assert.ok(Number(aud.trim()) >= 2, aud);
+  // citizens, analysts and bad paging are refused
+  assertError(assert, await s.get('/api/v1/ei/queue/rounds', { token: tok.a }), 403);
+  assertError(assert, await s.get('/api/v1/ei/queue/sanctions', { token: tok.oh }), 403);
+  assertError(assert, await s.get('/api/v1/ei/queue/rounds?limit=0', { token: tok.kim }), 400);
+});

@@ -154,6 +154,20 @@ test('sanctions: the counsellor proposes; the decision is left to a supervisor',
   await logout(page);
 });
 
+test('the office work lists show the sanction waiting for a supervisor and link to the claim', async () => {
+  await login(page, 'seo.supervisor');
+  await page.goto('/benefits');
+  await settled(page);
+  const list = page.locator('section[aria-labelledby=q-sanctions]');
+  await list.waitFor();
+  assert.match(await list.textContent(), /최 민수.*승인 대기/s);
+  await list.locator('a', { hasText: '최 민수' }).click();
+  await page.waitForURL((u) => u.pathname === claimPath());
+  await settled(page);
+  assert.equal(await page.locator('article.ei-sanction').count(), 1);
+  await logout(page);
+});
+
 test('a supervisor approves it; deciding their own proposal is refused with a clear message', async () => {
   await login(page, 'han.supervisor');
   await page.goto(claimPath());

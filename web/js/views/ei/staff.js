@@ -16,7 +16,30 @@ import {
 const personPath = (pid) => '/benefits/' + encodeURIComponent(pid);
 const role = () => session.account?.role;
 
-export function lookup(ctx) {
+// The office's work lists: rounds due for evaluation, sanctions waiting for a decision.
+async function workLists(ctx) {
+  const [rounds, sanctions] = await Promise.all([
+    api('GET', '/ei/queue/rounds?limit=50').catch(() => null),
+    api('GET', '/ei/queue/sanctions?limit=50').catch(() => null),
+  ]);
+  if (!ctx.current()) return null;
+  const claimLink = (it, text) => h('a', { href: `${personPath(it.person_id)}/claims/${encodeURIComponent(it.claim_id)}` }, text);
+  const name = (it) => [it.family_name, it.given_name].filter(Boolean).join(' ');
+  const list = (id, title, items, line) => h('section', { class: 'card', 'aria-labelledby': id },
+    h('h2', { id }, title),
+    !items ? h('p', {}, t('ei.queue.unavailable'))
+      : items.length ? h('ul', { class: 'ei-queue' }, items.map((it) => h('li', {}, line(it))))
+        : h('p', { class: 'empty' }, t('ei.queue.empty')));
+  return [
+    list('q-rounds', t('ei.queue.rounds'), rounds?.items, (it) =>
+      [claimLink(it, name(it)), ' · ', t('ei.queue.round', { n: it.round }), ' · ', fmtDate(it.recognition_date)]),
+    list('q-sanctions', t('ei.queue.sanctions'), sanctions?.items, (it) =>
+      [claimLink(it, name(it)), ' · ', it.status === 'appealed' ? t('ei.queue.sanction_status_appealed') : t('ei.queue.sanction_status_proposed'),
+        it.proposed_by_me ? [' · ', t('ei.queue.yours')] : null]),
+  ];
+}
+
+export async function lookup(ctx) {
   const form = h('form', { class: 'card form narrow', novalidate: true, role: 'search', 'aria-label': t('ei.lookup.title') },
     field({ name: 'person_id', label: t('ei.lookup.person_id'), hint: t('ei.lookup.person_id_hint'), required: true,
       spellcheck: 'false', autocomplete: 'off', value: ctx.query.get('person_id') || '' }),
@@ -29,7 +52,11 @@ export function lookup(ctx) {
     navigate(personPath(pid.toLowerCase()));
   });
   page(ctx, t('ei.lookup.title'), h('p', { class: 'lead' }, t('ei.lookup.intro')), form,
-    h('p', { class: 'aside' }, t('ei.lookup.search_hint'), ' ', h('a', { href: '/persons' }, t('ei.lookup.search_link'))));
+    h('p', { class: 'aside' }, t('ei.lookup.search_hint'), ' ', h('a', { href: '/persons' }, t('ei.lookup.search_link'))),
+    loading());
+  const lists = await workLists(ctx);
+  if (!lists || !ctx.current()) return;
+  ctx.main.querySelector('.loading')?.replaceWith(...lists);
 }
 
 // The person's name for the heading (the record read is audited like any other; a refusal
