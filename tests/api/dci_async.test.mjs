@@ -213,9 +213,12 @@ test('a failed page is retried from that page on: every page arrives exactly onc
   const r = await post('/registry/search', envelope('sr-async', searchMsg([crit]), { header: { sender_uri: uri('/flaky/on-search') } }));
   const corr = r.body.message.correlation_id;
   const pages = Math.ceil(total / 20);
-  for (let t = 0; t < 300 && got.filter((c) => c.body.message?.correlation_id === corr).length < pages; t++) await wait(50);
+  // Wait until the server has recorded the last page as delivered (the receiver can see it a moment
+  // before the server commits that), then compare what arrived.
+  const state = () => sql(s, `SELECT callback_state, callback_attempts, pages_sent FROM dci_transactions WHERE correlation_id = '${corr}'`);
+  let l = state();
+  for (let t = 0; t < 300 && !(l[0] || '').startsWith('delivered|'); t++) { await wait(50); l = state(); }
   const nums = got.filter((c) => c.body.message?.correlation_id === corr).map((c) => c.body.message.search_response[0].pagination.page_number);
   assert.deepEqual(nums, Array.from({ length: pages }, (_, i) => i + 1));
-  const l = sql(s, `SELECT callback_state, callback_attempts, pages_sent FROM dci_transactions WHERE correlation_id = '${corr}'`);
   assert.deepEqual(l, [`delivered|2|${pages}`]);
 });
