@@ -297,7 +297,9 @@ test('signatures per partner mode; replayed message ids', async () => {
 });
 
 test('enrollment check: JOBSEEKER statuses, other programmes, unknown person; all path names', async () => {
-  const ids = sql(s, "SELECT p.id FROM persons p JOIN jobseeker_registrations r ON r.person_id = p.id AND r.status = 'active' ORDER BY p.id LIMIT 2");
+  // two registered people other than the UIN's person (김민준, 1995-03-14), whom e1 asks about
+  const ids = sql(s, "SELECT p.id FROM persons p JOIN jobseeker_registrations r ON r.person_id = p.id AND r.status = 'active'"
+    + " WHERE NOT (p.family_name = '김' AND p.given_name = '민준' AND p.birth_date = '1995-03-14') ORDER BY p.id LIMIT 2");
   const none = sql(s, "SELECT p.id FROM persons p WHERE NOT EXISTS (SELECT 1 FROM jobseeker_registrations r WHERE r.person_id = p.id) LIMIT 1");
   sql(s, `UPDATE jobseeker_registrations SET status = 'suspended' WHERE person_id = '${ids[1]}'`);
   const crit = (value, type, prog, ref) => ({ reference_id: ref, query_type: 'idtype-value',
