@@ -242,6 +242,17 @@ op_code client_list(ctx *c, json_t **items) {
 
 /* ---- locking accounts and clients ---- */
 
+/* Commit (or roll back) a lock change; a committed one empties this process's credential cache. */
+static op_code lock_done(ctx *c, op_code rc) {
+    if (!rc) rc = store_commit(c->db, &c->err);
+    if (rc) {
+        store_rollback(c->db);
+        return rc;
+    }
+    authcache_clear();
+    return OP_OK;
+}
+
 op_code account_set_disabled(ctx *c, const char *username, bool disabled, int64_t *ended) {
     char lower[72], ts[CLOCK_TS_LEN];
     size_t n = username ? strlen(username) : 0;
@@ -261,13 +272,7 @@ op_code account_set_disabled(ctx *c, const char *username, bool disabled, int64_
                         "UPDATE sessions SET revoked_at = ? WHERE revoked_at IS NULL AND account_id ="
                         " (SELECT id FROM accounts WHERE username = ?)",
                         "ss", ts, lower);
-    if (!rc) rc = store_commit(c->db, &c->err);
-    if (rc) {
-        store_rollback(c->db);
-        return rc;
-    }
-    authcache_clear();
-    return OP_OK;
+    return lock_done(c, rc);
 }
 
 op_code client_set_disabled(ctx *c, const char *client_id, bool disabled, int64_t *ended) {
@@ -284,11 +289,5 @@ op_code client_set_disabled(ctx *c, const char *client_id, bool disabled, int64_
     if (!rc && disabled)
         rc = store_exec(c->db, &c->err, ended, "UPDATE client_tokens SET expires_at = ? WHERE client_id = ? AND expires_at > ?",
                         "sss", ts, client_id, ts);
-    if (!rc) rc = store_commit(c->db, &c->err);
-    if (rc) {
-        store_rollback(c->db);
-        return rc;
-    }
-    authcache_clear();
-    return OP_OK;
+    return lock_done(c, rc);
 }

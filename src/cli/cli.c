@@ -43,6 +43,13 @@ const char *cli_opt(int argc, char **argv, const char *name) {
     return NULL;
 }
 
+json_t *cli_load_json(const char *path, const char *what) {
+    json_error_t je;
+    json_t *v = json_load_file(path, 0, &je);
+    if (!v) fprintf(stderr, "openpes: cannot read %s %s: %s\n", what, path, je.text);
+    return v;
+}
+
 bool cli_flag(int argc, char **argv, const char *name) {
     for (int i = 1; i < argc; i++)
         if (strncmp(argv[i], "--", 2) == 0 && strcmp(argv[i] + 2, name) == 0) return true;

@@ -4,6 +4,7 @@
  * The database URL defaults to $OPENPES_DB, then "openpes.db". */
 #ifndef OPENPES_CLI_H
 #define OPENPES_CLI_H
+#include <jansson.h>
 #include <stdbool.h>
 
 #include "base/err.h"
@@ -39,6 +40,8 @@ bool cli_open_db(bool migrate);
 int cli_fail(const op_err *e);
 /* Find "--name value" or "--name=value" in argv; NULL when absent. */
 const char *cli_opt(int argc, char **argv, const char *name);
+/* A JSON file named by an option (e.g. --jwks); NULL with a message on stderr when unreadable. */
+json_t *cli_load_json(const char *path, const char *what);
 bool cli_flag(int argc, char **argv, const char *name);
 /* Reject arguments from argv[first] on that are not "--name value", "--name=value" (names in
  * `valued`) or "--flag" (names in `flags`; either list may be NULL): a typo must never be silently

@@ -39,13 +39,7 @@ static int partner_add(int argc, char **argv) {
     }
     const char *jf = cli_opt(argc, argv, "jwks");
     json_t *jw = NULL;
-    if (jf) {
-        json_error_t je;
-        if (!(jw = json_load_file(jf, 0, &je))) {
-            fprintf(stderr, "openpes: cannot read JWKS %s: %s\n", jf, je.text);
-            return 2;
-        }
-    }
+    if (jf && !(jw = cli_load_json(jf, "JWKS"))) return 2;
     json_t *purposes = json_array();
     char buf[1024];
     snprintf(buf, sizeof buf, "%s", cli_opt(argc, argv, "purposes") ? cli_opt(argc, argv, "purposes") : "");

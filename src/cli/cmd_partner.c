@@ -101,13 +101,7 @@ int cmd_partner(int argc, char **argv) {
             return 2;
         }
         json_t *jw = NULL;
-        if (jf) {
-            json_error_t je;
-            if (!(jw = json_load_file(jf, 0, &je))) {
-                fprintf(stderr, "openpes: cannot read JWKS %s: %s\n", jf, je.text);
-                return 2;
-            }
-        }
+        if (jf && !(jw = cli_load_json(jf, "JWKS"))) return 2;
         n.jwks = jw;
         int r = run(do_add, &n);
         json_decref(jw);

@@ -285,6 +285,17 @@ static op_code subscribe_item(struct sub_req *r, const json_t *items, size_t idx
     return OP_OK;
 }
 
+/* End of subscribe / unsubscribe: commit what was stored, wake the worker for the callback, ACK. */
+static op_code commit_and_ack(ctx *c, struct dci_call *k, const char *corr, op_code rc) {
+    if (!rc) rc = store_commit(c->db, &c->err);
+    if (rc) {
+        store_rollback(c->db);
+        return rc;
+    }
+    worker_wake();
+    return http_json(k->rs, 200, dci_ack("ACK", corr, NULL, NULL));
+}
+
 op_code dci_subscribe(struct dci_call *k) {
     ctx *c = k->c;
     const json_t *msg = k->env.message;
@@ -326,13 +337,7 @@ op_code dci_subscribe(struct dci_call *k) {
                                 done > 0 ? "succ" : "rjct", m, (int64_t)json_array_size(items), done, NULL};
         rc = dci_txn_insert(c, &t);
     }
-    if (!rc) rc = store_commit(c->db, &c->err);
-    if (rc) {
-        store_rollback(c->db);
-        return rc;
-    }
-    worker_wake();
-    return http_json(k->rs, 200, dci_ack("ACK", corr, NULL, NULL));
+    return commit_and_ack(c, k, corr, rc);
 }
 
 /* ---- unsubscribe ---- */
@@ -395,13 +400,7 @@ op_code dci_unsubscribe(struct dci_call *k) {
                                 (int64_t)json_array_size(codes), (int64_t)json_array_size(codes) - unknown - already, NULL};
         rc = dci_txn_insert(c, &t);
     }
-    if (!rc) rc = store_commit(c->db, &c->err);
-    if (rc) {
-        store_rollback(c->db);
-        return rc;
-    }
-    worker_wake();
-    return http_json(k->rs, 200, dci_ack("ACK", corr, NULL, NULL));
+    return commit_and_ack(c, k, corr, rc);
 }
 
 /* ---- notify ---- */
