@@ -1,7 +1,8 @@
 /* ei_setup.c - bench population for employment detection: N people, each with one insured spell
- * ending 70 days ago and an open (active) claim reported 65 days ago.  Prints one national id per
- * line on stdout (the load generators register new jobs for them).
- * usage: ei_setup DB_URL KEYS_FILE N */
+ * ending 70 days ago; CLAIM_PCT of every hundred (default all) also have an open (active) claim
+ * reported 65 days ago.  Prints one national id per line on stdout (the load generators register
+ * new jobs for them).  500 people per transaction.
+ * usage: ei_setup DB_URL KEYS_FILE N [CLAIM_PCT] */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -13,11 +14,11 @@
 #include "store/store.h"
 
 int main(int argc, char **argv) {
-    if (argc != 4) {
-        fprintf(stderr, "usage: ei_setup DB_URL KEYS_FILE N\n");
+    if (argc != 4 && argc != 5) {
+        fprintf(stderr, "usage: ei_setup DB_URL KEYS_FILE N [CLAIM_PCT]\n");
         return 2;
     }
-    long n = atol(argv[3]);
+    long n = atol(argv[3]), pct = argc == 5 ? atol(argv[4]) : 100;
     op_err e = {0};
     store_set_url(argv[1]);
     keys_set_path(argv[2]);
@@ -27,9 +28,10 @@ int main(int argc, char **argv) {
     char sep[11], rep[11];
     date_format(date_today() - 70, sep);
     date_format(date_today() - 65, rep);
+    ctx c;
     for (long i = 0; i < n; i++) {
-        ctx c;
-        if (!ctx_init_system(&c, "bench", "benefit_administration", &e)) return fprintf(stderr, "%s\n", e.detail), 1;
+        if (i % 500 == 0 && !ctx_init_system(&c, "bench", "benefit_administration", &e))
+            return fprintf(stderr, "%s\n", e.detail), 1;
         char nid[16];
         /* birth dates 1960-01-01 + i/1000 days, serial i%1000: unique and valid */
         int y;
@@ -46,25 +48,25 @@ int main(int argc, char **argv) {
         json_t *cl = NULL;
         char sid[ID_LEN];
         bool created;
-        op_code rc = store_begin(db, &c.err);
+        op_code rc = i % 500 == 0 ? store_begin(db, &c.err) : OP_OK;
         if (!rc) rc = person_create(&c, p, &out);
         if (!rc) rc = ei_spell_put(&c, sp, sid, &created);
-        if (!rc) {
+        if (!rc && i % 100 < pct) {
             cl = json_pack("{s:s, s:s, s:s, s:s}", "person_id", json_string_value(json_object_get(out, "id")),
                            "separation_reason", "dismissal", "report_date", rep, "office", "BENCH-01");
             json_decref(out);
             out = NULL;
             rc = ei_claim_file(&c, cl, &out);
         }
-        if (!rc) rc = store_commit(db, &c.err);
-        else store_rollback(db);
+        if (!rc && (i % 500 == 499 || i == n - 1)) rc = store_commit(db, &c.err);
+        if (rc) store_rollback(db);
         if (rc) return fprintf(stderr, "person %ld: %s (%s)\n", i, c.err.detail, c.err.field), 1;
         printf("%s\n", nid);
         json_decref(p);
         json_decref(sp);
         json_decref(cl);
         json_decref(out);
-        ctx_release(&c);
+        if (i % 500 == 499 || i == n - 1) ctx_release(&c);
     }
     audit_stop();
     return 0;

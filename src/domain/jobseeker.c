@@ -274,12 +274,12 @@ static op_code apply(ctx *c, const char *person_id, const struct jsr_row *r, con
         return op_fail(&c->err, OP_CONFLICT, "GET the registration again and reapply your change",
                        "the registration was changed by someone else");
     if ((rc = emit(c, person_id, r->id, status))) return rc;
-    return render_id(c, r->id, out);
+    return out ? render_id(c, r->id, out) : OP_OK;
 }
 
 op_code jobseeker_update(ctx *c, const char *person_id, const json_t *patch, json_t **out) {
     static const char *const keys[] = {"status", "status_reason", "counsellor_id", "version", NULL};
-    *out = NULL;
+    if (out) *out = NULL;
     access_decision d;
     struct jsr_row r;
     const char *status = NULL, *reason = NULL, *counsellor = NULL;
@@ -317,7 +317,7 @@ op_code jobseeker_update(ctx *c, const char *person_id, const json_t *patch, jso
     rc = apply(c, person_id, &r, status ? status : r.status, reason, json_object_get(patch, "status_reason") != NULL,
                counsellor, set_counsellor, NULL, NULL, out);
 out:
-    if (rc && *out) {
+    if (rc && out && *out) {
         json_decref(*out);
         *out = NULL;
     }

@@ -45,7 +45,7 @@ op_code jobseeker_get(ctx *c, const char *person_id, json_t **out);
 /* {"status"?, "status_reason"?, "counsellor_id"?, "version"?} with the allowed transitions
  * (active -> suspended|placed|closed, suspended -> active|placed|closed; placed and closed are
  * terminal).  A bad transition is OP_VALIDATION on field "status". */
-op_code jobseeker_update(ctx *c, const char *person_id, const json_t *patch, json_t **out);
+op_code jobseeker_update(ctx *c, const char *person_id, const json_t *patch, json_t **out); /* out may be NULL */
 /* For the employment-insurance module: attach a claim to the open registration and set
  * due_date = claim_report_date + 7 days.  OP_NOT_FOUND when there is no open registration. */
 op_code jobseeker_set_claim(ctx *c, const char *person_id, const char *claim_id,

@@ -36,15 +36,14 @@ static op_code set_registration(ctx *c, const char *person, const char *to, cons
         *now = arena_strdup(c->a, to);
         return OP_OK;
     }
-    json_t *patch = json_pack("{s:s, s:s}", "status", to, "status_reason", reason), *out = NULL;
+    json_t *patch = json_pack("{s:s, s:s}", "status", to, "status_reason", reason);
     /* The registration follows from the reported job: the system makes that change (audited as
      * system:ei.detection), whoever reported the job. */
     ctx sys;
     ctx_begin_system(c, "ei.detection", "benefit_administration", &sys);
-    op_code rc = jobseeker_update(&sys, person, patch, &out);
+    op_code rc = jobseeker_update(&sys, person, patch, NULL);
     ctx_end_system(c, &sys);
     json_decref(patch);
-    json_decref(out);
     if (!rc) *now = arena_strdup(c->a, to);
     return rc;
 }

@@ -200,6 +200,7 @@ void dispatch_request(struct conn_state *st, const char *method, const char *url
         }
     }
     bool dispatcher_tx = (r->flags & R_WRITE) && !(r->flags & R_OWN_TX);
+    store_defer_sync(c->db, true); /* the audit committer makes the writes durable (below) */
     if (dispatcher_tx) {
         if ((st->rc = store_begin(c->db, &c->err))) return;
     }
@@ -236,6 +237,10 @@ void dispatch_request(struct conn_state *st, const char *method, const char *url
         }
     }
     if (c->auth_changed) authcache_clear();
+    store_defer_sync(c->db, false);
+    /* Writes committed without waiting for the disk: the answer waits for the audit committer,
+     * which syncs them with the group it commits (src/store/sqlite_sync.c). */
+    if (store_take_unsynced(c->db)) c->audit_flush = true;
     st->rs.wait = audit_submit(c);
 }
 

@@ -22,6 +22,7 @@
 long store_sqlite_checkpoint_bytes = 32L << 20; /* of WAL, whatever the page size */
 
 #define MAX_PENDING 8
+#define WAL_MAX_FACTOR 4 /* see wal_hook */
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
@@ -36,6 +37,10 @@ static void checkpoint(const char *path) {
         return;
     }
     sqlite3_busy_timeout(db, 1000);
+    /* A fresh connection learns that the file is in WAL mode only when it first reads it; before
+     * that a checkpoint is a no-op answering "not in WAL mode" (-1 frames).  It was, until this
+     * read was added: no background checkpoint ever copied a frame. */
+    sqlite3_exec(db, "SELECT 1 FROM sqlite_master LIMIT 1", NULL, NULL, NULL);
     int logged = 0, done = 0;
     int rc = sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, &logged, &done);
     if (rc != SQLITE_OK && rc != SQLITE_BUSY) log_warn("checkpoint of %s failed: %s", path, sqlite3_errmsg(db));
@@ -90,10 +95,16 @@ static int wal_hook(void *arg, sqlite3 *db, const char *schema, int pages) {
     /* The threshold is in bytes: the audit file has smaller pages than the main file.  Readers
      * never read the audit file, so its WAL may grow as large as the main file's. */
     long page_size = strcmp(schema, "audit") == 0 ? SQ_AUDIT_PAGE : SQ_MAIN_PAGE;
-    if (pages * page_size < store_sqlite_checkpoint_bytes) return SQLITE_OK;
+    long bytes = (long)pages * page_size;
+    if (bytes < store_sqlite_checkpoint_bytes) return SQLITE_OK;
     const char *path = sqlite3_db_filename(db, schema);
     if (!path || !path[0]) return SQLITE_OK; /* in-memory or temporary: nothing to copy to */
-    if (!request(path)) /* no thread to do it: do it here, as SQLite would have */
+    /* A WAL is only started again from its beginning by a write that finds every frame copied.
+     * Under sustained writes (an import, a seed, a batch) the background checkpoint never catches
+     * up with the writer, and the WAL grew without bound (1.8 GB while seeding 8,000 claims, every
+     * read slower for it).  Far past the threshold the writer copies the frames itself, as
+     * SQLite would have, so its next transaction can start the WAL again. */
+    if (bytes >= WAL_MAX_FACTOR * store_sqlite_checkpoint_bytes || !request(path))
         sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
     return SQLITE_OK;
 }

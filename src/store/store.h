@@ -45,6 +45,14 @@ op_code store_commit(store *s, op_err *e);
 void store_rollback(store *s);
 bool store_in_tx(const store *s);
 
+/* Durability.  A write transaction is on disk when store_commit returns - unless the connection
+ * defers it (HTTP request threads, which must not block): then store_commit only notes it, and
+ * store_take_unsynced tells the caller to have it made durable before answering (the audit
+ * committer does, for the whole group of waiting requests: store_sync). */
+void store_defer_sync(store *s, bool on);
+bool store_take_unsynced(store *s);
+op_code store_sync(store *s, op_err *e); /* every write committed so far by this process is on disk */
+
 store_stmt *store_prepare(store *s, const char *sql, op_err *e);
 void store_bind_text(store_stmt *st, int idx, const char *v); /* 1-based; NULL binds NULL */
 void store_bind_int(store_stmt *st, int idx, int64_t v);

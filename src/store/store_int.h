@@ -21,9 +21,13 @@ struct store_ops {
     bool (*col_null)(store_stmt *st, int col);
     int64_t (*changes)(store_stmt *st);
     void (*reset)(store_stmt *st);
+    /* After a write transaction's COMMIT: return once it is on disk (NULL: COMMIT is enough). */
+    op_code (*durable)(store *s, op_err *e);
 };
 
-#define STORE_CACHE_SLOTS 512
+/* Distinct statements a connection keeps prepared (the code has a few hundred). */
+#define STORE_CACHE_SLOTS 2048
+#define STORE_CACHE_PROBES 16
 
 struct stmt_slot {
     char *sql;
@@ -33,13 +37,16 @@ struct stmt_slot {
 
 /* Most SQL is a string literal, so its address finds its slot without hashing the text
  * (which for the longer queries cost more than the lookup); the text is still compared. */
-#define STORE_PTR_SLOTS 256
+#define STORE_PTR_SLOTS 1024
 
 struct store {
     const struct store_ops *ops;
     enum store_kind kind;
     void *conn;
     int tx_depth;
+    bool writer;       /* holds the process's SQLite writer mutex (store.c) */
+    bool defer_sync;   /* store_defer_sync */
+    bool unsynced;     /* a deferred write commit is not yet known durable */
     struct stmt_slot cache[STORE_CACHE_SLOTS];
     struct {
         const char *sql;
