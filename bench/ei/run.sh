@@ -7,7 +7,10 @@
 #   4. Steady load: EI_BENCH_RATE single registrations per second for EI_BENCH_SECS seconds, open loop;
 #      latency from request to the answer, which is sent after the suspension and its event commit.
 # Environment: BUILD (build), EI_BENCH_DB (sqlite file in a temp dir; or postgres://...), EI_BENCH_N
-# (25000), EI_BENCH_BATCH (10000), EI_BENCH_RATE (1000), EI_BENCH_SECS (5).
+# (25000), EI_BENCH_BATCH (10000), EI_BENCH_RATE (1000), EI_BENCH_SECS (5), EI_BENCH_CLAIM_PCT (100:
+# every registration suspends a claim, the worst case; 12 is about the share of benefit recipients
+# among the insured, 1.8 M of 15.6 M).  Server CPU per registration is printed beside each rate: on
+# a shared machine it moves less than the wall-clock rate.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
@@ -15,6 +18,7 @@ N=${EI_BENCH_N:-25000}
 BATCH=${EI_BENCH_BATCH:-10000}
 RATE=${EI_BENCH_RATE:-1000}
 SECS=${EI_BENCH_SECS:-5}
+PCT=${EI_BENCH_CLAIM_PCT:-100}
 DIR=$(mktemp -d /tmp/openpes-eibench-XXXXXX)
 DB=${EI_BENCH_DB:-$DIR/ei.db}
 KEYS=$DIR/keys.json
@@ -28,8 +32,8 @@ $OP migrate >/dev/null
 $OP office add --code BENCH-01 --name Bench --kind job_centre --region KR-11 >/dev/null
 $OP client add --id ei-bench --secret bench-secret-0123456789 --scopes insurance.registrations >/dev/null
 t0=$(date +%s.%N)
-"$DIR/ei_setup" "$DB" "$KEYS" "$N" >"$DIR/nids"
-echo "setup: $N people with open claims in $(echo "$(date +%s.%N) - $t0" | bc) s"
+"$DIR/ei_setup" "$DB" "$KEYS" "$N" "$PCT" >"$DIR/nids"
+echo "setup: $N people ($PCT % with an open claim) in $(echo "$(date +%s.%N) - $t0" | bc) s"
 $OP serve --port 0 --port-file "$DIR/port" --no-worker >"$DIR/serve.log" 2>&1 &
 SRV=$!
 for _ in $(seq 100); do [ -s "$DIR/port" ] && break; sleep 0.05; done
@@ -45,6 +49,13 @@ else
   "$DIR/ei_ingest" "$DB" "$KEYS" <"$DIR/inproc"
 fi
 [ -n "${EI_BENCH_PERF:-}" ] && { perf record -F 999 -g -p $SRV -o "$EI_BENCH_PERF" 2>/dev/null & PERF=$!; sleep 0.3; }
+cpu() { awk '{print $14 + $15}' "/proc/$SRV/stat"; } # server user+system ticks
+per_reg() { echo "server CPU per registration: $(echo "scale=1; ($2 - $1) * 1000000 / $(getconf CLK_TCK) / $3" | bc) us"; }
+c0=$(cpu)
 node bench/ei/load.mjs "$BASE" "$TOKEN" "$DIR/batch" batch "$BATCH"
+c1=$(cpu)
+per_reg "$c0" "$c1" "$BATCH"
 [ -n "${EI_BENCH_PERF:-}" ] && { kill -INT $PERF; wait $PERF || true; }
+c0=$(cpu)
 node bench/ei/load.mjs "$BASE" "$TOKEN" "$DIR/steady" steady "$RATE" "$SECS"
+per_reg "$c0" "$(cpu)" "$((RATE * SECS))"

@@ -29,6 +29,16 @@ op_code ei_claim_owner(ctx *c, const char *claim_id, char person_id[ID_LEN], cha
     return OP_OK;
 }
 
+op_code ei_status_event(ctx *c, const char *claim_id, const char *person_id, const char *from, const char *to,
+                        const char *effective, const char *reason) {
+    if (from && strcmp(from, to) == 0) return OP_OK;
+    json_t *pl = json_pack("{s:s, s:s, s:s?, s:s, s:s?, s:s}", "claim_id", claim_id, "person_id", person_id,
+                           "previous_status", from, "status", to, "effective_date", effective, "reason", reason);
+    op_code rc = event_emit(c, "benefit.status_changed", person_id, pl);
+    json_decref(pl);
+    return rc;
+}
+
 bool ei_open_claim(ctx *c, const char *person_id, char claim_id[ID_LEN], char status[16]) {
     store_stmt *st = store_query(c->db, &c->err,
                                  "SELECT id, status FROM ei_claims WHERE person_id = ? AND status IN ('active','suspended')",
@@ -284,6 +294,9 @@ op_code ei_claim_file(ctx *c, const json_t *in, json_t **out) {
     json_t *pl = json_pack("{s:s, s:s, s:b}", "claim_id", claim_id, "person_id", person_id, "eligible", eligible);
     rc = event_emit(c, "claim.filed", person_id, pl);
     json_decref(pl);
+    if (!rc)
+        rc = ei_status_event(c, claim_id, person_id, NULL, eligible ? "active" : "rejected", eligible ? fpd : rday,
+                             eligible ? "claim granted" : "claim refused");
     if (rc) goto out;
     rc = ei_claim_render(c, claim_id, out);
 out:

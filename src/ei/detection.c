@@ -133,6 +133,8 @@ static op_code job_start(ctx *c, const struct ei_spell *s, const char *vacancy, 
         json_object_set_new(res, "claim_id", json_string(claim));
         json_object_set_new(res, "claim_status", json_string("suspended"));
         json_object_set_new(res, "payments_withheld_from", json_string(s->start_date));
+        if ((rc = ei_status_event(c, claim, s->person_id, cstatus, "suspended", s->start_date, "employment registered")))
+            goto fail;
         /* Rounds covering days from the start may have been paid before the registration came. */
         struct ei_recovery rq = {claim, s->person_id, s->start, id, "overpayment", arena_printf(c->a, "overpaid:%s", id),
                                  NULL, 0, arena_printf(c->a, "employment from %s registered after payment", s->start_date)};
@@ -205,8 +207,9 @@ static op_code job_end(ctx *c, const struct ei_spell *s, json_t **out, bool *rep
                                  " WHERE b.employment_id = ? AND c.status IN ('active','suspended')",
                                  "s", id);
     if (st) {
-        char claim[ID_LEN], wend[11];
+        char claim[ID_LEN], wend[11], cur[16];
         snprintf(claim, sizeof claim, "%s", store_col_text(st, 0));
+        snprintf(cur, sizeof cur, "%s", store_col_text(st, 1));
         snprintf(wend, sizeof wend, "%s", store_col_null(st, 2) ? "" : store_col_text(st, 2));
         int64_t remaining = store_col_int(st, 3), we = 0, resume = s->end + 1;
         store_reset(st);
@@ -224,6 +227,8 @@ static op_code job_end(ctx *c, const struct ei_spell *s, json_t **out, bool *rep
             char r[11];
             date_format(resume, r);
             json_object_set_new(res, "payments_resume_from", json_string(r));
+            if ((rc = ei_status_event(c, claim, s->person_id, cur, "active", r, "employment ended")))
+                goto fail;
             const char *reg;
             if ((rc = store_exec(c->db, &c->err, NULL,
                                  "UPDATE ei_claims SET status = 'active', version = version + 1, updated_at = ? WHERE id = ?",
@@ -240,6 +245,10 @@ static op_code job_end(ctx *c, const struct ei_spell *s, json_t **out, bool *rep
             if (c->err.code) { rc = c->err.code; goto fail; }
         } else if (!other_open) {
             status = "closed"; /* nothing left inside the benefit window */
+            char r[11];
+            date_format(resume, r);
+            if ((rc = ei_status_event(c, claim, s->person_id, cur, "closed", r, "employment ended; no entitlement left in the benefit window")))
+                goto fail;
             if ((rc = store_exec(c->db, &c->err, NULL,
                                  "UPDATE ei_claims SET status = 'closed', version = version + 1, updated_at = ? WHERE id = ?",
                                  "ss", ts, claim)))

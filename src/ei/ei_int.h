@@ -40,6 +40,11 @@ op_code ei_access(ctx *c, enum pd_action act, const char *rtype, const char *rid
 op_code ei_claim_owner(ctx *c, const char *claim_id, char person_id[ID_LEN], char status[16]);
 /* Is day d inside an employment break of the claim? */
 bool ei_in_break(ctx *c, const char *claim_id, int64_t d);
+/* A claim's benefit status changed (claim.c): emits "benefit.status_changed" on the person's
+ * subject - a DCI subscriber sees it as benefit_status_changed.  from is NULL for a new claim;
+ * effective is the first day the new status applies. */
+op_code ei_status_event(ctx *c, const char *claim_id, const char *person_id, const char *from, const char *to,
+                        const char *effective, const char *reason);
 /* The open (active or suspended) claim of a person; false when none. */
 bool ei_open_claim(ctx *c, const char *person_id, char claim_id[ID_LEN], char status[16]);
 

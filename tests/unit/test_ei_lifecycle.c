@@ -149,6 +149,9 @@ Test(ei, detection_suspends_and_replays) {
     sys_ctx(&c);
     char claim[ID_LEN], start[11], end[11];
     file_claim(&c, claim);
+    cr_assert_eq(count("SELECT COUNT(*) FROM events WHERE type = 'benefit.status_changed'"
+                       " AND payload LIKE '%\"status\":\"active\"%' AND payload LIKE '%\"previous_status\":null%'"),
+                 1);
     day(-30, start);
     day(-10, end);
     json_t *in = json_pack("{s:s, s:s, s:s}", "national_id", NID, "employer_brn", "222-33-44444", "start_date", start), *out,
@@ -164,6 +167,10 @@ Test(ei, detection_suspends_and_replays) {
     cr_assert(replay);
     cr_assert(json_equal(out, again));
     cr_assert_eq(count("SELECT COUNT(*) FROM events WHERE type = 'employment.started'"), 1);
+    /* The suspension is a benefit status change, once (the replay changes nothing). */
+    cr_assert_eq(count("SELECT COUNT(*) FROM events WHERE type = 'benefit.status_changed'"
+                       " AND payload LIKE '%\"previous_status\":\"active\"%' AND payload LIKE '%\"status\":\"suspended\"%'"),
+                 1);
     json_decref(again);
     json_decref(out);
     /* Job end: the claim is active again. */
@@ -172,6 +179,10 @@ Test(ei, detection_suspends_and_replays) {
     cr_assert_eq(ei_registration(&c, in, &out, &replay), OP_OK, "%s", c.err.detail);
     cr_assert_str_eq(json_string_value(json_object_get(out, "claim_status")), "active");
     cr_assert_eq(count("SELECT COUNT(*) FROM events WHERE type = 'employment.ended'"), 1);
+    cr_assert_eq(count("SELECT COUNT(*) FROM events WHERE type = 'benefit.status_changed'"
+                       " AND payload LIKE '%\"previous_status\":\"suspended\"%' AND payload LIKE '%\"status\":\"active\"%'"),
+                 1);
+    cr_assert_eq(count("SELECT COUNT(*) FROM events WHERE type = 'benefit.status_changed'"), 3);
     json_decref(out);
     json_decref(in);
     ctx_release(&c);
