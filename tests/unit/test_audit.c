@@ -127,9 +127,11 @@ Test(audit, a_write_record_commits_with_the_data_and_is_chained_before_the_conte
     ctx_release(&c);
     cr_assert_eq(count(s, "SELECT COUNT(*) FROM audit_log WHERE action = 'UPDATE' AND record_id IS NOT NULL"), 1,
                  "chained by the time the context is released");
-    /* the pending row is cleaned up by the periodic task, not by the committer */
+    /* SQLite: the pending row is cleaned up by the periodic task, not by the committer (which must
+     * not wait for the main file's lock); PostgreSQL: the chain transaction deleted it. */
+    bool pg = store_kind(s) == STORE_PG;
     cr_assert(ctx_init_system(&c, "test", "system_operation", &e));
-    cr_assert_eq(audit_drop_chained_pending(&c), 1, "%s", c.err.detail);
+    cr_assert_eq(audit_drop_chained_pending(&c), pg ? 0 : 1, "%s", c.err.detail);
     cr_assert_eq(count(s, "SELECT COUNT(*) FROM audit_pending"), 0);
     audit_flush();
     cr_assert_eq(count(s, "SELECT COUNT(*) FROM audit_log"), 1, "a flush after the clean-up chains nothing again");
@@ -159,7 +161,8 @@ Test(audit, a_pending_record_already_in_the_chain_is_not_chained_twice) {
     op_err e = {0};
     ctx c0;
     cr_assert(ctx_init_system(&c0, "test", "system_operation", &e));
-    cr_assert_eq(audit_drop_chained_pending(&c0), 2, "the two chained records are cleaned up");
+    cr_assert_eq(audit_drop_chained_pending(&c0), store_kind(s) == STORE_PG ? 0 : 2,
+                 "the two chained records are cleaned up (PostgreSQL: by the chain transaction already)");
     ctx_release(&c0);
     cr_assert_eq(store_exec(s, &e, NULL,
                             "INSERT INTO audit_pending (record_id, ts, actor_type, action, resource_type, purpose,"
