@@ -23,6 +23,7 @@
 #include "base/jsonx.h"
 #include "base/log.h"
 #include "dci/member.h"
+#include "dci/batchfile.h"
 #include "dci/registry.h"
 #include "domain/nid.h"
 #include "events/outbox.h"
@@ -307,7 +308,7 @@ op_code dci_subscribe(struct dci_call *k) {
     snprintf(c->correlation_id, sizeof c->correlation_id, "%s", corr);
     struct dci_agreement *ags;
     const char *refusal, *bad, *puri;
-    op_code rc = dci_items_check(c, msg, "subscribe_request", "subscribe_criteria", &ags, &refusal, &bad);
+    op_code rc = dci_items_check(c, msg, "subscribe_request", "subscribe_criteria", DCI_ITEMS_MAX, &ags, &refusal, &bad);
     if (rc) return rc;
     if (bad) return dci_reply_err(k, "err.request.bad", bad);
     if (refusal) return dci_reply_http(k, 403, "err.request.forbidden", refusal);
@@ -336,7 +337,8 @@ op_code dci_subscribe(struct dci_call *k) {
     if (!rc) {
         json_t *m = jx_arena(c->a, json_pack("{s:s, s:s, s:O}", "transaction_id", r.tid, "correlation_id", corr, "subscribe_response", out));
         struct dci_txn_new t = {corr, k->env.sender_id, r.tid, "subscribe", k->env.sender_uri, jx_dump(c->a, stored),
-                                done > 0 ? "succ" : "rjct", m, (int64_t)json_array_size(items), done, NULL};
+                                done > 0 ? "succ" : "rjct", m, (int64_t)json_array_size(items), done, NULL,
+                                k->batch ? k->batch->file_name : NULL, k->batch ? k->batch->file_format : NULL};
         rc = dci_txn_insert(c, &t);
     }
     return commit_and_ack(c, k, corr, rc);
@@ -399,7 +401,7 @@ op_code dci_unsubscribe(struct dci_call *k) {
             json_object_set_new(m, "status_reason_message", json_string("already unsubscribed"));
         }
         struct dci_txn_new t = {corr, k->env.sender_id, tid, "unsubscribe", k->env.sender_uri, jx_dump(c->a, msg), status, m,
-                                (int64_t)json_array_size(codes), (int64_t)json_array_size(codes) - unknown - already, NULL};
+                                (int64_t)json_array_size(codes), (int64_t)json_array_size(codes) - unknown - already, NULL, NULL, NULL};
         rc = dci_txn_insert(c, &t);
     }
     return commit_and_ack(c, k, corr, rc);
@@ -496,7 +498,7 @@ static op_code notify_one(ctx *c, const struct sub *s, const struct dci_member_r
         json_t *req = jx_arena(c->a, json_pack("{s:s, s:s, s:s, s:I}", "subscription_code", s->code, "reg_event_type", et, "person_id",
                                                row->id, "event_id", (json_int_t)event_id));
         struct dci_txn_new t = {corr, s->client, corr, "notify", s->uri, jx_dump(c->a, req), "succ", m, 1, 1,
-                                arena_printf(c->a, "dci.notify:%s:%s", s->client, row->id)};
+                                arena_printf(c->a, "dci.notify:%s:%s", s->client, row->id), NULL, NULL};
         rc = access_audit(c, PD_READ, "person", row->id, row->id, &d);
         if (!rc) rc = dci_txn_insert(c, &t);
     }
