@@ -390,6 +390,10 @@ bool dci_begin_batch(struct dci_call *k, http_req *rq, http_res *rs, const char 
         if (!jx_in(parts[i].name, known))
             return form_err(k, 200, "unknown form field", arena_printf(c->a, "form field \"%.40s\" is not part of FileInfo", parts[i].name),
                             "send action, fileName and fileFormat (csv/jsonl: also header, signature, transaction_id)");
+        size_t off;
+        if (strcmp(parts[i].name, "fileName") != 0 && !utf8_ok((const unsigned char *)parts[i].data, parts[i].len, &off))
+            return form_err(k, 200, "form field is not text", arena_printf(c->a, "form field \"%s\" is not UTF-8 text", parts[i].name),
+                            "send the form fields as UTF-8 text");
         for (int j = 0; j < i; j++)
             if (strcmp(parts[i].name, parts[j].name) == 0)
                 return form_err(k, 200, "repeated form field", arena_printf(c->a, "form field \"%s\" is given twice", parts[i].name),
@@ -407,7 +411,9 @@ bool dci_begin_batch(struct dci_call *k, http_req *rq, http_res *rs, const char 
         return form_err(k, 200, "fileName is required", file ? "the file in fileName is empty" : "the FileInfo form has no fileName field",
                         "attach the batch file as the form field fileName");
     b->action = action->data;
-    b->file_name = file->filename && *file->filename ? file->filename : "fileName";
+    char *fname = arena_strdup(c->a, file->filename && *file->filename ? file->filename : "fileName");
+    if (strlen(fname) > 200) fname[200] = 0;
+    b->file_name = *u8_cut(fname) ? fname : "fileName";
     b->file_format = fmt && *fmt->data ? fmt->data : "json";
     if (!jx_in(b->file_format, formats)) {
         const char *list = formats[1] ? (formats[2] ? "json, csv or jsonl" : "json or csv") : "json";

@@ -11,6 +11,8 @@ struct mp_state {
     struct http_part *parts;
     int max, n;
     size_t part_max;
+    char *buf;  /* the last part's data, grown by doubling */
+    size_t cap;
     op_code rc;
     op_err *e;
 };
@@ -33,7 +35,9 @@ static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *k
         p->name = arena_strdup(m->a, key ? key : "");
         p->filename = filename ? arena_strdup(m->a, filename) : NULL;
         p->content_type = content_type ? arena_strdup(m->a, content_type) : NULL;
-        p->data = arena_strdup(m->a, "");
+        p->data = "";
+        m->buf = NULL;
+        m->cap = 0;
     }
     if (!size) return MHD_YES;
     if (p->len + size > m->part_max) {
@@ -41,12 +45,18 @@ static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *k
                               "form field \"%s\" exceeds the limit of %zu bytes", p->name, m->part_max);
         return MHD_NO;
     }
-    char *nb = arena_alloc(m->a, p->len + size + 1); /* parts arrive in few, large chunks */
-    memcpy(nb, p->data, p->len);
-    memcpy(nb + p->len, data, size);
+    if (p->len + size + 1 > m->cap) {
+        size_t cap = m->cap ? m->cap : 4096;
+        while (cap < p->len + size + 1) cap *= 2;
+        char *nb = arena_alloc(m->a, cap);
+        memcpy(nb, p->data, p->len);
+        m->buf = nb;
+        m->cap = cap;
+    }
+    memcpy(m->buf + p->len, data, size);
     p->len += size;
-    nb[p->len] = 0;
-    p->data = nb;
+    m->buf[p->len] = 0;
+    p->data = m->buf;
     return MHD_YES;
 }
 
@@ -57,7 +67,7 @@ bool http_is_multipart(http_req *rq) {
 
 op_code http_multipart(http_req *rq, struct http_part *parts, int max, int *n, size_t part_max, op_err *e) {
     struct conn_state *st = rq->conn;
-    struct mp_state m = {rq->c->a, parts, max, 0, part_max, OP_OK, e};
+    struct mp_state m = {rq->c->a, parts, max, 0, part_max, NULL, 0, OP_OK, e};
     *n = 0;
     if (!http_is_multipart(rq))
         return op_fail(e, OP_BAD_MEDIA_TYPE, "send Content-Type: multipart/form-data", "the body is not multipart/form-data");

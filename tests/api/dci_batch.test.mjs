@@ -238,6 +238,9 @@ test('bad forms and files: structured ERRs (code, message, detail, hint) and not
   assertErr(await postForm('/registry/search', without('header')), 200, /header/);
   assertErr(await postForm('/registry/search', without('transaction_id')), 200, /transaction_id/);
   assertErr(await postForm('/registry/search', [...good(), ['filename', 'typo']]), 200, /"filename" is not part of FileInfo/);
+  assertErr(await postForm('/registry/search', [...good(), ['action', 'search']]), 200, /"action" is given twice/);
+  assertErr(await postForm('/registry/search', [...without('transaction_id'), ['transaction_id', file(Buffer.from([0xff, 0xfe]), 't')]]), 200,
+    /"transaction_id" is not UTF-8 text/);
   assertErr(await postForm('/registry/search', [['action', 'search'], ['fileName', file('{"header":', 'x.json')]]), 200);
   // files that cannot be read at all
   const bad = async (content, re) => assertErr(await postForm('/registry/search', fileForm(content, 'csv').fields), 200, re);
