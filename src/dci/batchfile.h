@@ -34,5 +34,8 @@ bool dci_begin_batch(struct dci_call *k, http_req *rq, http_res *rs, const char 
  * no header row, unknown column, no requests, too many) -> false with detail and *hint. */
 bool dci_batch_items(arena *a, const char *format, const char *data, size_t len, const char *default_ts, json_t **items,
                      int64_t *bad_lines, char *detail, size_t dn, const char **hint);
+/* Valid UTF-8 without NUL bytes (no overlong forms, surrogates or code points past U+10FFFF, which
+ * jansson would refuse); else false with *bad = the offset of the first bad sequence. */
+bool dci_utf8_ok(const unsigned char *s, size_t n, size_t *bad);
 
 #endif
