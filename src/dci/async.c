@@ -211,7 +211,9 @@ static json_t *split_items(json_t *msgs, size_t per) {
         const json_t *items = json_object_get(m, "search_response");
         size_t n = json_array_size(items);
         for (size_t from = 0; from < n || from == 0; from += per) {
-            json_t *part = json_deep_copy(m), *sub = json_array();
+            json_t *part = json_object(), *sub = json_array(), *v;
+            const char *key;
+            json_object_foreach(m, key, v) if (strcmp(key, "search_response") != 0) json_object_set(part, key, v);
             for (size_t j = from; j < n && j < from + per; j++) json_array_append(sub, json_array_get(items, j));
             json_object_set_new(part, "search_response", sub);
             json_array_append_new(out, part);
