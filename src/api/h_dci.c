@@ -9,6 +9,7 @@
 
 #include "api/api.h"
 #include "base/jsonx.h"
+#include "dci/batchfile.h"
 #include "dci/client.h"
 #include "dci/registry.h"
 
@@ -29,10 +30,16 @@ static op_code check_enrollment(http_req *rq, http_res *rs) {
 
 static const char *const status_actions[] = {"txn-status", NULL};
 
+static const char *const search_formats[] = {"json", "csv", "jsonl", NULL};
+static const char *const subscribe_formats[] = {"json", NULL};
+
+/* Async search: a JSON envelope, or a batch file (multipart/form-data FileInfo, batchfile.h). */
 static op_code async_search(http_req *rq, http_res *rs) {
     struct dci_call k;
-    if (!dci_begin(&k, rq, rs, "registry.search", search_actions, "search")) return OP_OK;
-    return dci_async_search(&k);
+    struct dci_batch b;
+    bool go = http_is_multipart(rq) ? dci_begin_batch(&k, rq, rs, "registry.search", search_actions, "search", search_formats, &b)
+                                    : dci_begin(&k, rq, rs, "registry.search", search_actions, "search");
+    return go ? dci_async_search(&k) : OP_OK;
 }
 
 static op_code txn_status(http_req *rq, http_res *rs) {
@@ -52,8 +59,11 @@ static const char *const unsubscribe_actions[] = {"unsubscribe", NULL};
 
 static op_code subscribe(http_req *rq, http_res *rs) {
     struct dci_call k;
-    if (!dci_begin(&k, rq, rs, "registry.subscribe", subscribe_actions, "subscribe")) return OP_OK;
-    return dci_subscribe(&k);
+    struct dci_batch b;
+    bool go = http_is_multipart(rq)
+                  ? dci_begin_batch(&k, rq, rs, "registry.subscribe", subscribe_actions, "subscribe", subscribe_formats, &b)
+                  : dci_begin(&k, rq, rs, "registry.subscribe", subscribe_actions, "subscribe");
+    return go ? dci_subscribe(&k) : OP_OK;
 }
 
 static op_code unsubscribe(http_req *rq, http_res *rs) {
@@ -198,19 +208,26 @@ static op_code outbound_txn(http_req *rq, http_res *rs) {
 }
 
 #define DCI_ROUTE(path, fn, scope_summary)                                                                             \
-    {"POST", path, fn, R_PUBLIC | R_BODY_RAW, 0, NULL, 1 << 20, scope_summary, "dci", NULL}
+    {"POST", path, fn, R_PUBLIC | R_BODY_RAW, 0, NULL, DCI_JSON_MAX, scope_summary, "dci", NULL}
+/* async endpoints that also take a batch file (multipart/form-data FileInfo) */
+#define DCI_FILE_ROUTE(path, fn, scope_summary)                                                                        \
+    {"POST", path, fn, R_PUBLIC | R_BODY_RAW, 0, NULL, DCI_BATCH_BODY_MAX, scope_summary, "dci", NULL}
 
 struct route dci_routes[] = {
     DCI_ROUTE("/registry/sync/search", sync_search, "DCI sync search (scope registry.search)"),
     DCI_ROUTE("/ess/sync/search", sync_search, "DCI sync search, ESS path (scope registry.search)"),
-    DCI_ROUTE("/registry/search", async_search, "DCI async search: ACK, then a signed on-search callback (scope registry.search)"),
-    DCI_ROUTE("/ess/search", async_search, "DCI async search, ESS path (scope registry.search)"),
+    DCI_FILE_ROUTE("/registry/search", async_search,
+                   "DCI async search (JSON, or a json/csv/jsonl batch file as multipart FileInfo): ACK, then signed on-search callbacks"
+                   " (scope registry.search)"),
+    DCI_FILE_ROUTE("/ess/search", async_search, "DCI async search, ESS path; JSON or a batch file (scope registry.search)"),
     DCI_ROUTE("/registry/txn/status", txn_status, "DCI transaction status: ACK, then a txn-on-status callback (scope registry.search)"),
     DCI_ROUTE("/ess/txn/status", txn_status, "DCI transaction status, ESS path (scope registry.search)"),
     DCI_ROUTE("/registry/sync/txn/status", sync_txn_status, "DCI transaction status, answered inline (scope registry.search)"),
     DCI_ROUTE("/ess/sync/txn/status", sync_txn_status, "DCI transaction status inline, ESS path (scope registry.search)"),
-    DCI_ROUTE("/registry/subscribe", subscribe, "DCI subscribe: ACK, then a signed on-subscribe callback; notify on events (scope registry.subscribe)"),
-    DCI_ROUTE("/ess/subscribe", subscribe, "DCI subscribe, ESS path (scope registry.subscribe)"),
+    DCI_FILE_ROUTE("/registry/subscribe", subscribe,
+                   "DCI subscribe (JSON, or a json file as multipart FileInfo): ACK, then a signed on-subscribe callback; notify on events"
+                   " (scope registry.subscribe)"),
+    DCI_FILE_ROUTE("/ess/subscribe", subscribe, "DCI subscribe, ESS path; JSON or a json file (scope registry.subscribe)"),
     DCI_ROUTE("/registry/unsubscribe", unsubscribe, "DCI unsubscribe: ACK, then a signed on-unsubscribe callback (scope registry.subscribe)"),
     DCI_ROUTE("/ess/unsubscribe", unsubscribe, "DCI unsubscribe, ESS path (scope registry.subscribe)"),
     DCI_ROUTE("/registry/on-search", on_search, "our receiver for on-search callbacks of registries we query (signed by them)"),

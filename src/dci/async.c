@@ -19,6 +19,7 @@
 #include "base/id.h"
 #include "base/jsonx.h"
 #include "base/log.h"
+#include "dci/batchfile.h"
 #include "dci/registry.h"
 #include "events/outbox.h"
 
@@ -27,11 +28,11 @@ op_code dci_txn_insert(ctx *c, const struct dci_txn_new *t) {
     clock_now_ts(ts);
     op_code rc = store_exec(c->db, &c->err, NULL,
                             "INSERT INTO dci_transactions (correlation_id, sender_id, transaction_id, action, sender_uri, request, status,"
-                            " response, total_count, completed_count, callback_state, created_at, updated_at)"
-                            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                            "ssssssssiisss", t->correlation_id, t->sender_id, t->transaction_id ? t->transaction_id : "", t->action,
+                            " response, total_count, completed_count, callback_state, created_at, updated_at, file_name, file_format)"
+                            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                            "ssssssssiisssss", t->correlation_id, t->sender_id, t->transaction_id ? t->transaction_id : "", t->action,
                             t->sender_uri, t->request, t->status, t->response ? jx_dump(c->a, t->response) : NULL, t->total,
-                            t->completed, t->sender_uri ? "pending" : "none", ts, ts);
+                            t->completed, t->sender_uri ? "pending" : "none", ts, ts, t->file_name, t->file_format);
     if (rc || (t->response && !t->sender_uri)) return rc; /* nothing to compute or deliver */
     json_t *pl = json_pack("{s:s}", "correlation_id", t->correlation_id);
     rc = event_emit(c, "dci.txn", t->subject ? t->subject : t->correlation_id, pl);
@@ -43,7 +44,8 @@ static op_code store_txn(struct dci_call *k, const char *corr, const char *actio
                          int64_t total, int64_t completed) {
     ctx *c = k->c;
     struct dci_txn_new t = {corr, k->env.sender_id, json_string_value(json_object_get(k->env.message, "transaction_id")), action,
-                            k->env.sender_uri, jx_dump(c->a, k->env.message), status, response, total, completed, NULL};
+                            k->env.sender_uri, jx_dump(c->a, k->env.message), status, response, total, completed, NULL,
+                            k->batch ? k->batch->file_name : NULL, k->batch ? k->batch->file_format : NULL};
     op_code rc = store_begin(c->db, &c->err);
     if (!rc) rc = dci_txn_insert(c, &t);
     if (!rc) rc = store_commit(c->db, &c->err);
@@ -59,7 +61,7 @@ op_code dci_async_search(struct dci_call *k) {
     char corr[ID_LEN];
     id_uuid7(corr);
     snprintf(c->correlation_id, sizeof c->correlation_id, "%s", corr);
-    op_code rc = dci_search_check(c, k->env.message, &ags, &refusal, &bad);
+    op_code rc = dci_search_check(c, k->env.message, k->batch ? DCI_BATCH_ITEMS_MAX : DCI_ITEMS_MAX, &ags, &refusal, &bad);
     if (rc) return rc;
     if (bad) return dci_reply_err(k, "err.request.bad", bad);
     if (refusal) return dci_reply_http(k, 403, "err.request.forbidden", refusal);
@@ -171,14 +173,14 @@ static op_code post_json(ctx *c, const char *url, const char *body) {
 }
 
 struct txn {
-    const char *sender, *action, *uri, *request, *status, *response, *cb, *pages;
+    const char *sender, *action, *uri, *request, *status, *response, *cb, *pages, *file_format;
     int64_t total, completed, attempts, pages_sent;
 };
 
 static op_code load(ctx *c, const char *corr, struct txn *t) {
     store_stmt *st = store_query(c->db, &c->err,
                                  "SELECT sender_id, action, sender_uri, request, status, response, callback_state, total_count,"
-                                 " completed_count, callback_attempts, pages, pages_sent FROM dci_transactions WHERE correlation_id = ?",
+                                 " completed_count, callback_attempts, pages, pages_sent, file_format FROM dci_transactions WHERE correlation_id = ?",
                                  "s", corr);
     if (!st) return c->err.code ? c->err.code : OP_NOT_FOUND;
     const char **f[] = {&t->sender, &t->action, &t->uri, &t->request, &t->status, &t->response, &t->cb};
@@ -188,6 +190,7 @@ static op_code load(ctx *c, const char *corr, struct txn *t) {
     t->attempts = store_col_int(st, 9);
     t->pages = arena_strdup(c->a, store_col_text(st, 10));
     t->pages_sent = store_col_int(st, 11);
+    t->file_format = arena_strdup(c->a, store_col_text(st, 12));
     store_reset(st);
     return OP_OK;
 }
@@ -197,6 +200,28 @@ static int64_t async_page(void) {
     const char *v = getenv("OPENPES_DCI_ASYNC_PAGE");
     long n = v ? atol(v) : 100;
     return n < 1 || n > 1000 ? 100 : n;
+}
+
+/* Batch files: at most per items in one callback (a message with more is split in order). */
+static json_t *split_items(json_t *msgs, size_t per) {
+    json_t *out = json_array();
+    size_t i;
+    json_t *m;
+    json_array_foreach(msgs, i, m) {
+        const json_t *items = json_object_get(m, "search_response");
+        size_t n = json_array_size(items);
+        for (size_t from = 0; from < n || from == 0; from += per) {
+            json_t *part = json_object(), *sub = json_array(), *v;
+            const char *key;
+            json_object_foreach(m, key, v) if (strcmp(key, "search_response") != 0) json_object_set(part, key, v);
+            for (size_t j = from; j < n && j < from + per; j++) json_array_append(sub, json_array_get(items, j));
+            json_object_set_new(part, "search_response", sub);
+            json_array_append_new(out, part);
+            if (n == 0) break;
+        }
+    }
+    json_decref(msgs);
+    return out;
 }
 
 /* Run a stored search as the partner; store its result (committed). */
@@ -212,8 +237,9 @@ static op_code run_search(ctx *c, const char *corr, struct txn *t) {
     struct dci_agreement *ags;
     const char *refusal = NULL, *bad = NULL;
     json_t *msgs = NULL;
-    op_code rc = dci_search_check(c, req, &ags, &refusal, &bad);
+    op_code rc = dci_search_check(c, req, DCI_BATCH_ITEMS_MAX, &ags, &refusal, &bad); /* the limit was checked on receipt */
     if (!rc && !refusal && !bad) rc = dci_search_exec(c, req, ags, async_page(), &msgs);
+    if (!rc && msgs && t->file_format) msgs = split_items(msgs, (size_t)async_page());
     if (!rc && !msgs)
         msgs = json_pack("[{s:s, s:s, s:[], s:s}]", "transaction_id", json_string_value(json_object_get(req, "transaction_id")),
                          "correlation_id", corr, "search_response", "status_reason_message", refusal ? refusal : bad);

@@ -9,7 +9,8 @@
 
 const char DCI_MEMBER_SELECT[] =
     "SELECT p.id, p.nid_enc, p.given_name, p.family_name, p.birth_date, p.sex, p.region_code, p.education_level,"
-    " p.profile, p.created_at, p.updated_at, r.status, r.registered_on, r.status_reason"
+    " p.profile, p.created_at, p.updated_at, r.status, r.registered_on, r.status_reason,"
+    " (SELECT k.status FROM ei_claims k WHERE k.person_id = p.id ORDER BY k.created_at DESC, k.id DESC LIMIT 1)"
     " FROM persons p LEFT JOIN jobseeker_registrations r ON r.id = (SELECT x.id FROM jobseeker_registrations x"
     "   WHERE x.person_id = p.id ORDER BY x.created_at DESC, x.id DESC LIMIT 1)";
 
@@ -17,6 +18,13 @@ struct derived {
     const char *status, *occupation, *title;
     json_t *work; /* borrowed from profile */
 };
+
+const char *dci_benefit_status(const char *claim_status) {
+    static const char *const known[] = {"active", "suspended", "exhausted", "closed", "rejected"};
+    for (size_t i = 0; claim_status && i < sizeof known / sizeof known[0]; i++)
+        if (strcmp(claim_status, known[i]) == 0) return known[i];
+    return "none";
+}
 
 static bool open_reg(const char *s) { return s && (strcmp(s, "active") == 0 || strcmp(s, "suspended") == 0); }
 
@@ -61,7 +69,7 @@ void dci_member_values(arena *a, const struct dci_member_row *r, const char *val
     vals[DQ_BIRTH_DATE] = r->birth_date;
     vals[DQ_SEX] = r->sex;
     vals[DQ_REGION] = r->region;
-    vals[DQ_BENEFIT_STATUS] = "none";
+    vals[DQ_BENEFIT_STATUS] = dci_benefit_status(r->claim_status);
     vals[DQ_LAST_UPDATED] = r->updated_at;
     vals[DQ_UIN] = NULL; /* subscription filters: the caller fills in persons.nid_hash */
     vals[DQ_OPENPES] = r->id;
@@ -69,8 +77,8 @@ void dci_member_values(arena *a, const struct dci_member_row *r, const char *val
 
 void dci_member_read(arena *a, store_stmt *st, struct dci_member_row *r) {
     const char **f[] = {&r->id, &r->nid_enc, &r->given, &r->family, &r->birth_date, &r->sex, &r->region, &r->education,
-                        &r->profile, &r->created_at, &r->updated_at, &r->reg_status, &r->reg_date, &r->reg_reason};
-    for (int i = 0; i < 14; i++) *f[i] = arena_strdup(a, store_col_text(st, i));
+                        &r->profile, &r->created_at, &r->updated_at, &r->reg_status, &r->reg_date, &r->reg_reason, &r->claim_status};
+    for (int i = 0; i < 15; i++) *f[i] = arena_strdup(a, store_col_text(st, i));
 }
 
 json_t *dci_member_render(ctx *c, const struct dci_member_row *r, const struct dci_agreement *ag) {
@@ -106,7 +114,7 @@ json_t *dci_member_build(arena *a, const struct dci_member_row *r, const char *u
         }
         json_array_append_new(spells, s);
     }
-    json_t *extra = json_pack("{s:s, s:o, s:o}", "benefit_status", "none", "region", str_or_null(r->region), "occupation_title",
+    json_t *extra = json_pack("{s:s, s:o, s:o}", "benefit_status", dci_benefit_status(r->claim_status), "region", str_or_null(r->region), "occupation_title",
                               str_or_null(d.title));
     return json_pack("{s:s, s:o, s:{s:{s:o, s:o}, s:o, s:o}, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "@type", "spdci:Member",
                      "member_identifier", ids, "demographic_info", "name", "given_name", str_or_null(r->given), "surname",

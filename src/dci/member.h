@@ -12,8 +12,13 @@
 
 struct dci_member_row {
     const char *id, *nid_enc, *given, *family, *birth_date, *sex, *region, *education, *profile, *created_at,
-        *updated_at, *reg_status, *reg_date, *reg_reason;
+        *updated_at, *reg_status, *reg_date, *reg_reason,
+        *claim_status; /* the status of the person's latest employment-insurance claim, NULL without one */
 };
+
+/* benefit_status of the Member record and of queries: the latest claim's status (active,
+ * suspended, exhausted, closed, rejected), "none" without a claim (docs/DCI.md). */
+const char *dci_benefit_status(const char *claim_status);
 
 /* SELECT list and FROM clause producing dci_member_row columns in order (alias p = persons). */
 extern const char DCI_MEMBER_SELECT[];

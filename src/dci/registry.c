@@ -26,6 +26,17 @@ op_code dci_reply_http(struct dci_call *k, int status, const char *code, const c
     return http_json(k->rs, status, dci_http_error(k->c->correlation_id, code, msg));
 }
 
+op_code dci_reply_err_hint(struct dci_call *k, int status, const char *code, const char *msg, const char *detail, const char *hint) {
+    json_t *env = status == 200 ? dci_ack("ERR", k->c->correlation_id, code, msg) : dci_http_error(k->c->correlation_id, code, msg);
+    json_t *errs[2] = {json_object_get(json_object_get(env, "message"), "error"), json_array_get(json_object_get(env, "errors"), 0)};
+    for (int i = 0; i < 2; i++) {
+        if (!errs[i]) continue;
+        json_object_set_new(errs[i], "detail", json_string(detail ? detail : msg));
+        json_object_set_new(errs[i], "hint", json_string(hint ? hint : ""));
+    }
+    return http_json(k->rs, status, env);
+}
+
 static bool fail_err(struct dci_call *k, const char *code, const char *msg) {
     dci_reply_err(k, code, msg);
     return false;
@@ -59,15 +70,14 @@ static const char *paging_bad(const json_t *msg) {
     return NULL;
 }
 
-bool dci_begin(struct dci_call *k, http_req *rq, http_res *rs, const char *scope, const char *const *actions,
-               const char *path_action) {
+bool dci_auth(struct dci_call *k, http_req *rq, http_res *rs, const char *scope, const char *path_action) {
     memset(k, 0, sizeof *k);
     k->c = rq->c;
     k->rq = rq;
     k->rs = rs;
     k->path_action = path_action;
     ctx *c = k->c;
-    /* 1. bearer token (the route is public so that we answer in the DCI shape) */
+    /* bearer token (the route is public so that we answer in the DCI shape) */
     if (c->who.type != ACTOR_PARTNER) {
         const char *msg = "a bearer token from POST /oauth2/client/token is required";
         if (c->who.type != ACTOR_NONE) {
@@ -87,16 +97,31 @@ bool dci_begin(struct dci_call *k, http_req *rq, http_res *rs, const char *scope
         dci_reply_http(k, 403, "err.request.forbidden", arena_printf(c->a, "the token lacks scope \"%s\"", scope));
         return false;
     }
-    /* 2. body and envelope */
+    return true;
+}
+
+bool dci_begin(struct dci_call *k, http_req *rq, http_res *rs, const char *scope, const char *const *actions,
+               const char *path_action) {
+    if (!dci_auth(k, rq, rs, scope, path_action)) return false;
+    ctx *c = k->c;
     const char *ct = http_header(rq, "Content-Type");
     if (!ct || strncasecmp(ct, "application/json", 16) != 0) return fail_err(k, "err.request.bad", "send Content-Type: application/json");
+    if (rq->raw_len > DCI_JSON_MAX) {
+        dci_reply_http(k, 413, "err.request.bad", "the body exceeds 1 MiB: send large batches as a multipart file (docs/DCI.md)");
+        return false;
+    }
     json_t *body = NULL;
     op_err pe = {0};
     if (jx_parse(c->a, rq->raw, rq->raw_len, &body, &pe)) return fail_err(k, "err.request.bad", "the body is not a JSON object");
+    return dci_begin_env(k, body, actions, NULL);
+}
+
+bool dci_begin_env(struct dci_call *k, const json_t *body, const char *const *actions, const json_t *signed_message) {
+    ctx *c = k->c;
     const char *code = NULL;
     op_err e = {0};
     if (dci_envelope_parse(body, actions, c->who.id, true, &k->env, &code, &e)) return fail_err(k, code, e.detail);
-    /* 3. partner and signature */
+    /* partner and signature */
     if (dci_partner_get(c, c->who.id, &k->partner)) {
         op_clear(&c->err);
         dci_reply_http(k, 403, "err.request.forbidden", "this client is not registered as a DCI partner");
@@ -116,11 +141,12 @@ bool dci_begin(struct dci_call *k, http_req *rq, http_res *rs, const char *scope
                 op_clear(&c->err);
                 return fail_err(k, "err.signature.invalid", "the signing key is not registered for this partner");
             }
-            if (dci_sig_verify(c->a, k->env.signature, k->env.header, k->env.message, pub, clock_now_us() / 1000000, &e))
+            if (dci_sig_verify(c->a, k->env.signature, k->env.header, signed_message ? signed_message : k->env.message, pub,
+                               clock_now_us() / 1000000, &e))
                 return fail_err(k, "err.signature.invalid", e.detail);
         }
     }
-    /* 4. item-independent limits that are envelope-level, then replay */
+    /* item-independent limits that are envelope-level, then replay */
     const char *pb = paging_bad(k->env.message);
     if (pb) return fail_err(k, "err.request.bad", pb);
     op_code rc = dci_replay_check(c, k->env.sender_id, k->env.message_id);

@@ -11,6 +11,10 @@
 #include "http/route.h"
 
 #define DCI_OUR_ID "openpes"
+#define DCI_JSON_MAX (1u << 20)   /* a JSON request body */
+#define DCI_ITEMS_MAX 100         /* search/subscribe items in a JSON request */
+
+struct dci_batch;
 
 struct dci_call {
     ctx *c;
@@ -19,15 +23,23 @@ struct dci_call {
     struct dci_env env;
     struct dci_partner partner;
     const char *path_action; /* "sync/search", ... (for audit details) */
+    const struct dci_batch *batch; /* a multipart batch file (batchfile.c), else NULL */
 };
 
 /* Steps up to and including replay protection.  Returns true to proceed; false when the
- * response (401/403 or ERR) has already been written to rs. */
+ * response (401/403 or ERR) has already been written to rs.  dci_begin = dci_auth (bearer token
+ * and scope), the JSON body, then dci_begin_env (envelope, partner, signature over header and
+ * signed_message - NULL: the envelope's message -, item limits, replay). */
+bool dci_auth(struct dci_call *k, http_req *rq, http_res *rs, const char *scope, const char *path_action);
+bool dci_begin_env(struct dci_call *k, const json_t *body, const char *const *actions, const json_t *signed_message);
 bool dci_begin(struct dci_call *k, http_req *rq, http_res *rs, const char *scope, const char *const *actions,
                const char *path_action);
 /* Write an ERR envelope (HTTP 200) / an HTTP-level error carrying both shapes. */
 op_code dci_reply_err(struct dci_call *k, const char *code, const char *msg);
 op_code dci_reply_http(struct dci_call *k, int status, const char *code, const char *msg);
+/* An error whose error object also carries detail and hint (batch-file problems): status 200 ->
+ * the ERR envelope, else the HTTP-level shape (both envelopes). */
+op_code dci_reply_err_hint(struct dci_call *k, int status, const char *code, const char *msg, const char *detail, const char *hint);
 /* A signed sync reply {signature, header(action, status, counts), message}. */
 op_code dci_reply_signed(struct dci_call *k, const char *action, const char *status, int64_t total, int64_t completed,
                          json_t *message);
@@ -49,6 +61,7 @@ struct dci_txn_new {
     const json_t *response;
     int64_t total, completed;
     const char *subject;
+    const char *file_name, *file_format; /* a batch file (multipart upload), else NULL */
 };
 /* Store it and, when there is something to compute or deliver, its "dci.txn" outbox event, in
  * the caller's open transaction. */
@@ -77,7 +90,8 @@ bool dci_sub_filter_normalise(ctx *c, const char *filter_type, const json_t *fil
 /* Search in two halves (the async worker runs the second later).  check: the agreement for each
  * item, or *refusal (audited) / *bad (malformed message). exec: the on-search message. */
 struct dci_agreement;
-op_code dci_search_check(ctx *c, const json_t *msg, struct dci_agreement **ags, const char **refusal, const char **bad);
+op_code dci_search_check(ctx *c, const json_t *msg, size_t max_items, struct dci_agreement **ags, const char **refusal,
+                         const char **bad);
 /* exec: *messages is an array of on-search messages: one, unless async_page > 0, when the
  * results of predicate/expression items without explicit pagination are split into pages of
  * async_page records, message k holding page k of every item that has one (several callbacks). */
@@ -85,7 +99,10 @@ op_code dci_search_exec(ctx *c, const json_t *msg, const struct dci_agreement *a
 void dci_search_counts(const json_t *message, int64_t *total, int64_t *completed);
 /* The same agreement check for any list of items (list "subscribe_request", criteria
  * "subscribe_criteria"); a refusal is audited. */
-op_code dci_items_check(ctx *c, const json_t *msg, const char *list, const char *criteria, struct dci_agreement **ags,
-                        const char **refusal, const char **bad);
+op_code dci_items_check(ctx *c, const json_t *msg, const char *list, const char *criteria, size_t max_items,
+                        struct dci_agreement **ags, const char **refusal, const char **bad);
+/* A search_request item carrying this key {code, message} is answered rjct with them: a line of
+ * a batch file that could not be read (batchfile.c). */
+#define DCI_LINE_ERROR "openpes_line_error"
 
 #endif

@@ -102,8 +102,8 @@ static op_code audit_request(ctx *c, const json_t *msg, const access_decision *d
     return access_audit(c, PD_SEARCH, "dci_request", tid ? tid : "-", NULL, d);
 }
 
-op_code dci_items_check(ctx *c, const json_t *msg, const char *list, const char *criteria, struct dci_agreement **agsp,
-                        const char **refusal, const char **bad) {
+op_code dci_items_check(ctx *c, const json_t *msg, const char *list, const char *criteria, size_t max_items,
+                        struct dci_agreement **agsp, const char **refusal, const char **bad) {
     const json_t *items = json_object_get(msg, list);
     *refusal = *bad = NULL;
     *agsp = NULL;
@@ -112,8 +112,8 @@ op_code dci_items_check(ctx *c, const json_t *msg, const char *list, const char 
         return OP_OK;
     }
     size_t n = json_array_size(items);
-    if (!json_is_array(items) || n == 0 || n > 100) {
-        *bad = arena_printf(c->a, "%s must hold 1-100 items", list);
+    if (!json_is_array(items) || n == 0 || n > max_items) {
+        *bad = arena_printf(c->a, "%s must hold 1-%zu items", list, max_items);
         return OP_OK;
     }
     /* Purposes first: a purpose outside the agreement refuses the whole request (403). */
@@ -121,6 +121,12 @@ op_code dci_items_check(ctx *c, const json_t *msg, const char *list, const char 
     for (size_t i = 0; i < n; i++) {
         const json_t *sc = json_object_get(json_array_get(items, i), criteria);
         const char *purpose = json_string_value(json_object_get(json_object_get(json_object_get(sc, "authorize"), "purpose"), "code"));
+        const json_t *prev = i ? json_object_get(json_array_get(items, i - 1), criteria) : NULL;
+        const char *prev_purpose = json_string_value(json_object_get(json_object_get(json_object_get(prev, "authorize"), "purpose"), "code"));
+        if (i && (purpose == prev_purpose || (purpose && prev_purpose && strcmp(purpose, prev_purpose) == 0))) {
+            ags[i] = ags[i - 1]; /* batches: one look-up per run of the same purpose */
+            continue;
+        }
         enum dci_agreement_result res;
         op_code rc = dci_agreement_find(c, c->who.id, purpose, &ags[i], &res);
         if (rc) return rc;
@@ -138,8 +144,9 @@ op_code dci_items_check(ctx *c, const json_t *msg, const char *list, const char 
     return OP_OK;
 }
 
-op_code dci_search_check(ctx *c, const json_t *msg, struct dci_agreement **agsp, const char **refusal, const char **bad) {
-    return dci_items_check(c, msg, "search_request", "search_criteria", agsp, refusal, bad);
+op_code dci_search_check(ctx *c, const json_t *msg, size_t max_items, struct dci_agreement **agsp, const char **refusal,
+                         const char **bad) {
+    return dci_items_check(c, msg, "search_request", "search_criteria", max_items, agsp, refusal, bad);
 }
 
 /* One result object for an item: the records [from, to) of hits, minimised and audited. */
@@ -191,6 +198,13 @@ op_code dci_search_exec(ctx *c, const json_t *msg, const struct dci_agreement *a
         const char *ref = json_string_value(json_object_get(it, "reference_id"));
         if (!ref) {
             json_array_append_new(out, json_pack("[o]", rjct(NULL, ts, "rjct.reference_id.invalid", "reference_id is required")));
+            continue;
+        }
+        /* a line of a batch file that could not be read (batchfile.c) */
+        const json_t *le = json_object_get(it, DCI_LINE_ERROR);
+        if (le) {
+            json_array_append_new(out, json_pack("[o]", rjct(ref, ts, json_string_value(json_object_get(le, "code")),
+                                                             json_string_value(json_object_get(le, "message")))));
             continue;
         }
         struct dq_query q;
@@ -263,7 +277,7 @@ op_code dci_sync_search(struct dci_call *k) {
     ctx *c = k->c;
     struct dci_agreement *ags;
     const char *refusal, *bad;
-    op_code rc = dci_search_check(c, k->env.message, &ags, &refusal, &bad);
+    op_code rc = dci_search_check(c, k->env.message, DCI_ITEMS_MAX, &ags, &refusal, &bad);
     if (rc) return rc;
     if (bad) return dci_reply_err(k, "err.request.bad", bad);
     if (refusal) return dci_reply_http(k, 403, "err.request.forbidden", refusal);

@@ -23,6 +23,7 @@
 #include "base/jsonx.h"
 #include "base/log.h"
 #include "dci/member.h"
+#include "dci/batchfile.h"
 #include "dci/registry.h"
 #include "domain/nid.h"
 #include "events/outbox.h"
@@ -34,11 +35,13 @@
 static const char *const event_types[] = {"employment_started", "employment_ended", "registration_changed",
                                           "benefit_status_changed", "referral_updated", NULL};
 
-/* Domain events and what subscribers see them as.  benefit_status_changed and referral_updated
- * can be subscribed to, but no module emits such an event yet (docs/DCI.md). */
+/* Domain events and what subscribers see them as.  benefit.status_changed is the EI module's
+ * (emitted when a claim's status changes); referral_updated can be subscribed to, but no module
+ * emits such an event yet (docs/DCI.md). */
 static const char *const domain_events[][2] = {{"employment.started", "employment_started"},
                                                {"employment.ended", "employment_ended"},
-                                               {"registration.changed", "registration_changed"}};
+                                               {"registration.changed", "registration_changed"},
+                                               {"benefit.status_changed", "benefit_status_changed"}};
 
 const char *dci_reg_event_type(const char *domain_type) {
     for (size_t i = 0; i < sizeof domain_events / sizeof domain_events[0]; i++)
@@ -305,7 +308,7 @@ op_code dci_subscribe(struct dci_call *k) {
     snprintf(c->correlation_id, sizeof c->correlation_id, "%s", corr);
     struct dci_agreement *ags;
     const char *refusal, *bad, *puri;
-    op_code rc = dci_items_check(c, msg, "subscribe_request", "subscribe_criteria", &ags, &refusal, &bad);
+    op_code rc = dci_items_check(c, msg, "subscribe_request", "subscribe_criteria", DCI_ITEMS_MAX, &ags, &refusal, &bad);
     if (rc) return rc;
     if (bad) return dci_reply_err(k, "err.request.bad", bad);
     if (refusal) return dci_reply_http(k, 403, "err.request.forbidden", refusal);
@@ -334,7 +337,8 @@ op_code dci_subscribe(struct dci_call *k) {
     if (!rc) {
         json_t *m = jx_arena(c->a, json_pack("{s:s, s:s, s:O}", "transaction_id", r.tid, "correlation_id", corr, "subscribe_response", out));
         struct dci_txn_new t = {corr, k->env.sender_id, r.tid, "subscribe", k->env.sender_uri, jx_dump(c->a, stored),
-                                done > 0 ? "succ" : "rjct", m, (int64_t)json_array_size(items), done, NULL};
+                                done > 0 ? "succ" : "rjct", m, (int64_t)json_array_size(items), done, NULL,
+                                k->batch ? k->batch->file_name : NULL, k->batch ? k->batch->file_format : NULL};
         rc = dci_txn_insert(c, &t);
     }
     return commit_and_ack(c, k, corr, rc);
@@ -397,7 +401,7 @@ op_code dci_unsubscribe(struct dci_call *k) {
             json_object_set_new(m, "status_reason_message", json_string("already unsubscribed"));
         }
         struct dci_txn_new t = {corr, k->env.sender_id, tid, "unsubscribe", k->env.sender_uri, jx_dump(c->a, msg), status, m,
-                                (int64_t)json_array_size(codes), (int64_t)json_array_size(codes) - unknown - already, NULL};
+                                (int64_t)json_array_size(codes), (int64_t)json_array_size(codes) - unknown - already, NULL, NULL, NULL};
         rc = dci_txn_insert(c, &t);
     }
     return commit_and_ack(c, k, corr, rc);
@@ -494,7 +498,7 @@ static op_code notify_one(ctx *c, const struct sub *s, const struct dci_member_r
         json_t *req = jx_arena(c->a, json_pack("{s:s, s:s, s:s, s:I}", "subscription_code", s->code, "reg_event_type", et, "person_id",
                                                row->id, "event_id", (json_int_t)event_id));
         struct dci_txn_new t = {corr, s->client, corr, "notify", s->uri, jx_dump(c->a, req), "succ", m, 1, 1,
-                                arena_printf(c->a, "dci.notify:%s:%s", s->client, row->id)};
+                                arena_printf(c->a, "dci.notify:%s:%s", s->client, row->id), NULL, NULL};
         rc = access_audit(c, PD_READ, "person", row->id, row->id, &d);
         if (!rc) rc = dci_txn_insert(c, &t);
     }

@@ -99,6 +99,16 @@ const char *http_client_addr(http_req *rq);
 op_code http_query_int(http_req *rq, const char *key, int64_t min, int64_t max, int64_t dflt,
                        int64_t *out);
 const char *http_form(http_req *rq, const char *key); /* R_BODY_FORM field, decoded */
+/* multipart/form-data (R_BODY_RAW routes; multipart.c, libmicrohttpd's post processor). */
+struct http_part {
+    const char *name, *filename, *content_type; /* filename / content_type NULL when not given */
+    const char *data;                           /* NUL-terminated (the part may hold NULs), arena-owned */
+    size_t len;
+};
+bool http_is_multipart(http_req *rq);
+/* The parts of the body, in order (at most max; a part longer than part_max -> OP_TOO_LARGE;
+ * malformed or truncated -> OP_BAD_REQUEST, with e filled). */
+op_code http_multipart(http_req *rq, struct http_part *parts, int max, int *n, size_t part_max, op_err *e);
 
 /* Response helpers. */
 op_code http_json(http_res *rs, int status, json_t *v); /* takes ownership of v */

@@ -357,6 +357,10 @@ static const struct migration migrations[] = {
      "  status TEXT NOT NULL CHECK (status IN ('pending','answered','error')),"
      "  result TEXT, error TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
      "CREATE INDEX dci_outbound_txns_partner ON dci_outbound_txns(partner_id, created_at);"},
+
+    {45, "dci: async requests sent as batch files (multipart FileInfo): the file's name and format",
+     "ALTER TABLE dci_transactions ADD COLUMN file_name TEXT;"
+     "ALTER TABLE dci_transactions ADD COLUMN file_format TEXT;"},
 };
 
 #define NMIGRATIONS (int)(sizeof migrations / sizeof migrations[0])

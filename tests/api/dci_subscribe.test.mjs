@@ -73,6 +73,16 @@ function subMsg(items, txn = 'sub-txn-' + mid()) {
   };
 }
 
+// sync txn/status, asked again until the server has recorded the callback's delivery (it does so
+// after the receiver's answer, so right after the callback arrived it may still say "pending")
+async function txnStatusDelivered(fam, txnstatus_request) {
+  for (let i = 0; ; i++) {
+    const st = await post(`${fam}/sync/txn/status`, envelope('sr-sub', { transaction_id: 'st-' + mid(), txnstatus_request }, { action: 'txn-status' }));
+    if (st.body.message.txnstatus_response.callback?.state !== 'pending' || i === 100) return st;
+    await wait(50);
+  }
+}
+
 // subscribe; wait for the on-subscribe callback; returns {ack, cb, codes}
 async function subscribe(items, { fam = '/registry', base = '/registry', t = tok } = {}) {
   const msg = subMsg(items);
@@ -225,8 +235,8 @@ test('unsubscribe stops notifications; unknown codes are rjct.subscription_code.
   const again = await unsubscribe([codes[0]]);
   assert.equal(again.message.status_reason_code, 'rjct.event.already_unsubscribed');
   // txn status of the subscription request
-  const st = await post('/registry/sync/txn/status', envelope('sr-sub', { transaction_id: 'st-' + mid(), txnstatus_request: {
-    reference_id: 'q', txn_type: 'unsubscribe', attribute_type: 'correlation_id', attribute_value: again.message.correlation_id } }, { action: 'txn-status' }));
+  const st = await txnStatusDelivered('/registry', { reference_id: 'q', txn_type: 'unsubscribe', attribute_type: 'correlation_id',
+    attribute_value: again.message.correlation_id });
   assert.equal(st.body.message.txnstatus_response.status, 'rjct');
   assert.equal(st.body.message.txnstatus_response.callback.state, 'delivered');
   const bad = await post('/registry/unsubscribe', envelope('sr-sub', { transaction_id: 't', subscription_codes: [] }, { action: 'unsubscribe' }));
@@ -235,8 +245,8 @@ test('unsubscribe stops notifications; unknown codes are rjct.subscription_code.
 
 test('txn/status shows a subscribe transaction by its transaction id', async () => {
   const { msg, corr } = await subscribe([{ reg_event_type: 'employment_ended', filter: uinFilter(LEE) }]);
-  const st = await post('/ess/sync/txn/status', envelope('sr-sub', { transaction_id: 'st-' + mid(), txnstatus_request: {
-    reference_id: 'q', txn_type: 'subscribe', attribute_type: 'transaction_id', attribute_value: msg.transaction_id } }, { action: 'txn-status' }));
+  const st = await txnStatusDelivered('/ess', { reference_id: 'q', txn_type: 'subscribe', attribute_type: 'transaction_id',
+    attribute_value: msg.transaction_id });
   const tr = st.body.message.txnstatus_response;
   assert.equal(tr.status, 'succ');
   assert.equal(tr.txn_status.correlation_id, corr);

@@ -41,6 +41,14 @@ Test(dci_member, values_and_full_record) {
     cr_assert_str_eq(json_string_value(json_object_get(json_object_get(json_object_get(m, "demographic_info"), "name"), "surname")), "김");
     cr_assert_eq(json_array_size(json_object_get(m, "employment_info")), 2);
     cr_assert_str_eq(json_string_value(json_object_get(json_object_get(m, "additional_attributes"), "occupation_title")), "Developer");
+    cr_assert_str_eq(v[DQ_BENEFIT_STATUS], "none", "no claim");
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(m, "additional_attributes"), "benefit_status")), "none");
+    struct dci_member_row claimant = ROW;
+    claimant.claim_status = "active";
+    dci_member_values(A, &claimant, v);
+    cr_assert_str_eq(v[DQ_BENEFIT_STATUS], "active");
+    json_t *mc = jx_arena(A, dci_member_build(A, &claimant, NULL));
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(mc, "additional_attributes"), "benefit_status")), "active");
 
     struct dci_member_row placed = ROW;
     placed.reg_status = "closed";

@@ -3,6 +3,7 @@
  * notification on domain events: matching subscriptions only, the agreement's fields only,
  * audited as the partner, queued for delivery in order per partner and person. */
 #include "base/jsonx.h"
+#include "dci/member.h"
 #include "dci/query.h"
 #include "dci/registry.h"
 #include "domain/nid.h"
@@ -105,7 +106,8 @@ Test(dci_subscribe, event_types) {
     cr_assert_str_eq(dci_reg_event_type("employment.started"), "employment_started");
     cr_assert_str_eq(dci_reg_event_type("employment.ended"), "employment_ended");
     cr_assert_str_eq(dci_reg_event_type("registration.changed"), "registration_changed");
-    cr_assert_null(dci_reg_event_type("claim.filed"), "no producer is mapped to benefit_status_changed yet");
+    cr_assert_str_eq(dci_reg_event_type("benefit.status_changed"), "benefit_status_changed");
+    cr_assert_null(dci_reg_event_type("claim.filed"));
     cr_assert_null(dci_reg_event_type("dci.txn"));
     cr_assert_null(dci_reg_event_type(NULL));
 }
@@ -273,4 +275,72 @@ Test(dci_subscribe, agreement_out_of_force_withholds_notify) {
     cr_assert_eq(count("SELECT COUNT(*) FROM dci_transactions WHERE action = 'notify'", NULL), 0);
     cr_assert_eq(count("SELECT COUNT(*) FROM events WHERE type = 'dci.txn'", NULL), 0);
     cr_assert_not_null(C.audit_wait, "the refusal is queued for the audit log");
+}
+
+static void claim(const char *id, const char *person_id, const char *status, const char *created) {
+    op_err e = {0};
+    cr_assert_eq(store_exec(db, &e, NULL,
+                            "INSERT INTO ei_claims (id, person_id, country, status, separation_date, separation_reason, report_date,"
+                            " eligible, daily_amount, prescribed_days, payable_days, claimant_category, decision, filed_by,"
+                            " created_at, updated_at) VALUES (?, ?, 'KR', ?, '2025-01-01', 'dismissal', '2025-01-02', 1, 60000,"
+                            " 120, 120, 'general', '{}', 'test', ?, ?)",
+                            "sssss", id, person_id, status, created, created),
+                 OP_OK, "%s", e.detail);
+}
+
+static struct dci_member_row load_member(const char *person_id) {
+    struct dci_member_row r;
+    memset(&r, 0, sizeof r);
+    store_stmt *st = store_prepare(db, arena_printf(C.a, "%s WHERE p.id = ?", DCI_MEMBER_SELECT), &C.err);
+    cr_assert(st, "%s", C.err.detail);
+    store_bind_text(st, 1, person_id);
+    cr_assert_eq(store_step(st, &C.err), STORE_ROW, "%s", C.err.detail);
+    dci_member_read(C.a, st, &r);
+    store_reset(st);
+    return r;
+}
+
+/* benefit_status comes from the latest employment-insurance claim, read in the member query
+ * itself, and queries filter on the same value. */
+Test(dci_subscribe, benefit_status_from_latest_claim) {
+    claim("c-old", pid_a, "closed", "2025-01-02T00:00:00.000000Z");
+    claim("c-new", pid_a, "suspended", "2026-03-01T00:00:00.000000Z");
+    struct dci_member_row a = load_member(pid_a), b = load_member(pid_b);
+    cr_assert_str_eq(a.claim_status, "suspended");
+    cr_assert_null(b.claim_status);
+    const char *va[DQ_NATTR], *vb[DQ_NATTR];
+    dci_member_values(C.a, &a, va);
+    dci_member_values(C.a, &b, vb);
+    cr_assert_str_eq(va[DQ_BENEFIT_STATUS], "suspended");
+    cr_assert_str_eq(vb[DQ_BENEFIT_STATUS], "none");
+    json_t *m = jx_arena(C.a, dci_member_build(C.a, &a, NULL));
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(m, "additional_attributes"), "benefit_status")), "suspended");
+    json_t *crit = jx_arena(C.a, json_loads("{\"query_type\":\"predicate\",\"query\":[{\"seq_num\":1,\"expression1\":"
+                                            "{\"attribute_name\":\"benefit_status\",\"operator\":\"eq\",\"attribute_value\":\"suspended\"}}]}",
+                                            0, NULL));
+    struct dq_query q;
+    const char *reason;
+    char why[200];
+    cr_assert(dq_parse(C.a, crit, &q, &reason, why, sizeof why), "%s", why);
+    cr_assert(dq_eval(q.root, va));
+    cr_assert_not(dq_eval(q.root, vb));
+    cr_assert_str_eq(dci_benefit_status("exhausted"), "exhausted");
+    cr_assert_str_eq(dci_benefit_status("rejected"), "rejected");
+    cr_assert_str_eq(dci_benefit_status(NULL), "none");
+    cr_assert_str_eq(dci_benefit_status("bogus"), "none");
+}
+
+/* The EI module's benefit.status_changed reaches benefit_status_changed subscribers. */
+Test(dci_subscribe, benefit_status_changed_notifies) {
+    partner(NULL);
+    sub("s-ben", "benefit_status_changed", NID_A, "subscribe", NULL);
+    sub("s-emp", "employment_started", NID_A, "subscribe", NULL);
+    claim("c-1", pid_a, "active", "2026-03-01T00:00:00.000000Z");
+    fire("benefit.status_changed", pid_a, 77);
+    cr_assert_eq(count("SELECT COUNT(*) FROM dci_transactions WHERE action = 'notify'", NULL), 1);
+    const char *resp = text("SELECT response FROM dci_transactions WHERE action = 'notify' AND sender_id = ?", "sr1");
+    json_t *m = jx_arena(C.a, json_loads(resp, 0, NULL));
+    json_t *data = json_object_get(json_array_get(json_object_get(m, "notify_event"), 0), "data");
+    cr_assert_str_eq(json_string_value(json_object_get(data, "subscription_code")), "s-ben");
+    cr_assert_str_eq(json_string_value(json_object_get(data, "reg_event_type")), "benefit_status_changed");
 }
