@@ -6,6 +6,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Server } from './lib.mjs';
 import { envelope, token, verify, sql, mid, nowTs } from './dci_helpers.mjs';
 
@@ -16,6 +18,7 @@ const KIM = '950314-1042150'; // active registration, KR-11
 const LEE = '980722-2031184'; // active registration, KR-11
 const PARK = '871103-1053276'; // KR-26
 const CHOI = '680530-2044165'; // KR-11
+const WILSON = '890418-6012144'; // KR-11, SEOUL-GANGNAM
 let s, recv, jwks, tok, ins;
 const got = [];
 let failNotify = 0;
@@ -182,6 +185,41 @@ test('an employment registration produces one signed notify within a second: cod
   // no national id in clear in the stored subscription or request
   assert.equal(sql(s, `SELECT COUNT(*) FROM dci_subscriptions WHERE filter LIKE '%1042150%'`)[0], '0');
   assert.equal(sql(s, `SELECT COUNT(*) FROM dci_transactions WHERE action = 'subscribe' AND request LIKE '%1042150%'`)[0], '0');
+});
+
+test('a claimant\'s benefit suspended by a new job: benefit_status_changed notify with the status after the event', async () => {
+  const { codes } = await subscribe([{ reg_event_type: 'benefit_status_changed', filter: uinFilter(WILSON) }]);
+  const code = codes[0];
+  // insured history, then a claim filed by her counsellor: the claim's start is a status change too
+  const f = join(s.dir, 'wilson.jsonl');
+  writeFileSync(f, JSON.stringify({ national_id: WILSON, employer_brn: '1234567890', employer_name: 'OldCo', start_date: '2019-01-07',
+    end_date: day(-70), daily_contract_hours: 8, monthly_wage: 3100000 }) + '\n');
+  s.cliOk('ei', 'import-employment', f);
+  const staff = await s.login('counsellor', 'demo-pass-2026');
+  const found = await s.post('/api/v1/persons/search', { national_id: WILSON }, { token: staff });
+  assert.equal(found.status, 200, found.text);
+  const pid = found.body.items[0].id;
+  const claim = await s.post('/api/v1/claims', { person_id: pid, separation_reason: 'dismissal', report_date: day(-65), office: 'SEOUL-GANGNAM' },
+    { token: staff });
+  assert.equal(claim.status, 201, claim.text);
+  assert.equal(claim.body.status, 'active');
+  const granted = await callback((c) => notifies(code).includes(c), 3000);
+  assert.equal(granted.body.message.notify_event[0].data.reg_event_type, 'benefit_status_changed');
+  // a job start suspends the benefit at once: one more notify, in order
+  const t0 = Date.now();
+  const res = await employment(WILSON);
+  assert.equal(res.claim_status, 'suspended');
+  const n = await callback((c) => notifies(code).length === 2 && notifies(code)[1] === c, 3000);
+  assert.ok(n.at - t0 < 1000, `notify after ${n.at - t0} ms`);
+  assert.ok(verify(n.body, jwks), 'notify is signed with our key');
+  assert.equal(n.body.message.notify_event[0].data.reg_event_type, 'benefit_status_changed');
+  assert.ok(granted.at <= n.at, 'in order per person');
+  // the agreement allows member_identifier and employment_status only: no benefit detail leaks
+  const rec = n.body.message.notify_event[0].data.reg_records[0];
+  assert.deepEqual(Object.keys(rec).sort(), ['@type', 'employment_status', 'member_identifier']);
+  assert.equal(rec.employment_status, 'employed');
+  await settled(pid);
+  assert.equal(notifies(code).length, 2, 'the job start gives one benefit notify (its employment_started is another event type)');
 });
 
 test('predicate filters see the state after the event; notifications come in order per person, retried after a failure', async () => {
