@@ -422,8 +422,12 @@ static op_code commit_batch(store *s, audit_ticket *batch, op_err *e) {
         }
         size_t n = 0;
         lists[n++] = pending;
-        for (audit_ticket *t = batch; first && t; t = t->next) lists[n++] = t->recs;
-        if (!(rc = begin_chain(s, e))) {
+        bool any = false; /* writes without personal data wait only for the sync above */
+        for (audit_ticket *t = batch; first && t; t = t->next) {
+            lists[n++] = t->recs;
+            any |= t->recs != NULL;
+        }
+        if ((any || pending) && !(rc = begin_chain(s, e))) {
             rc = append_lists(s, lists, n, e);
             if (!rc) rc = drop_pending(s, pending, e);
             if (!rc) rc = store_commit(s, e);

@@ -13,10 +13,14 @@
  * synchronous=NORMAL SQLite syncs the WAL before a checkpoint and the database after it.  The
  * leader syncs through its own connection's WAL handle (SQLITE_FCNTL_JOURNAL_POINTER), in its
  * own thread; fdatasync applies to the file, whichever handle wrote the frames. */
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "store/store_int.h"
 
@@ -34,9 +38,17 @@ static struct group groups[GROUPS];
 
 static int sync_wal(sqlite3 *db) {
     sqlite3_file *f = NULL;
-    if (sqlite3_file_control(db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &f) != SQLITE_OK || !f || !f->pMethods)
-        return SQLITE_ERROR;
-    return f->pMethods->xSync(f, SQLITE_SYNC_NORMAL);
+    if (sqlite3_file_control(db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &f) == SQLITE_OK && f && f->pMethods)
+        return f->pMethods->xSync(f, SQLITE_SYNC_NORMAL);
+    /* This connection has not opened the WAL (it has not read the file yet): flush it by name. */
+    const char *path = sqlite3_db_filename(db, "main");
+    char wal[4096];
+    if (!path || snprintf(wal, sizeof wal, "%s-wal", path) >= (int)sizeof wal) return SQLITE_ERROR;
+    int fd = open(wal, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return errno == ENOENT ? SQLITE_OK : SQLITE_IOERR; /* no WAL: nothing written */
+    int rc = fdatasync(fd) == 0 ? SQLITE_OK : SQLITE_IOERR;
+    close(fd);
+    return rc;
 }
 
 static struct group *group_of(const char *path) {
