@@ -79,13 +79,14 @@ run: deps
 test: deps
 	@scripts/test-all.sh
 
-# All benchmarks; BENCH="persons search recommend" (any subset) selects some.
-BENCH ?= persons search recommend
+# All benchmarks; BENCH="persons search recommend dci" (any subset) selects some.
+BENCH ?= persons search recommend dci
 bench: deps
 	@$(MAKE) --no-print-directory all tools
 	@$(if $(filter persons,$(BENCH)),BUILD=$(BUILD) bench/run.sh)
 	@$(if $(filter search,$(BENCH)),echo "== vacancy search" && BUILD=$(BUILD) bench/jobs/run.sh)
 	@$(if $(filter recommend,$(BENCH)),echo "== recommendations" && BUILD=$(BUILD) bench/jobs/recommend.sh)
+	@$(if $(filter dci,$(BENCH)),echo "== DCI registry" && BUILD=$(BUILD) bench/dci/run.sh)
 
 # libFuzzer targets for the parsers (fuzz/), FUZZ_SECONDS each; not part of `make test`.
 fuzz:

@@ -111,6 +111,19 @@ static op_code status_message(ctx *c, const char *sender, const json_t *msg, jso
     } else {
         json_object_set_new(resp, "status", json_string("rjct"));
         json_object_set_new(resp, "status_reason_code", json_string("rjct.reference_id.invalid"));
+        /* txn_status is required (TxnStatusResponse): an empty answer of the asked kind */
+        const char *qid = at && val && strcmp(at, "transaction_id") == 0 && strlen(val) <= 99 ? val : "";
+        json_t *empty = json_pack("{s:s, s:s}", "transaction_id", qid, "correlation_id", c->correlation_id);
+        if (strcmp(kind, "unsubscribe") == 0) {
+            char now[CLOCK_TS_LEN];
+            clock_now_ts(now);
+            json_object_set_new(empty, "timestamp", json_string(now));
+            json_object_set_new(empty, "status", json_string("rjct"));
+            json_object_set_new(empty, "subscription_status", json_array());
+        } else {
+            json_object_set_new(empty, strcmp(kind, "subscribe") == 0 ? "subscribe_response" : "search_response", json_array());
+        }
+        json_object_set_new(resp, "txn_status", empty);
         json_object_set_new(resp, "status_reason_message",
                             json_string(at && strcmp(at, "transaction_id") != 0 && strcmp(at, "correlation_id") != 0
                                             ? "attribute_type must be transaction_id or correlation_id"

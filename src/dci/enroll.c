@@ -106,16 +106,19 @@ op_code dci_check_enrollment(struct dci_call *k) {
         const char *qt = json_string_value(json_object_get(ec, "query_type"));
         if (!value || strlen(value) > 64 || (strcmp(type, "UIN") != 0 && strcmp(type, "OPENPES") != 0) || !prog_ok ||
             (qt && strcmp(qt, "idtype-value") != 0)) {
-            json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:s, s:s}", "reference_id", ref ? ref : (value ? value : ""), "timestamp",
-                                                 ts, "status", "rjct", "status_reason_code", "rjct.search_criteria.invalid",
+            /* enrolled_status is required on every item (IBR EnrolledResponse): Inactive, as for an unknown person */
+            json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "reference_id", ref ? ref : (value ? value : ""),
+                                                 "timestamp", ts, "status", "rjct", "enrolled_status", "Inactive",
+                                                 "status_reason_code", "rjct.search_criteria.invalid",
                                                  "status_reason_message",
                                                  "query.person_identifier.eq (UIN or OPENPES) and a programme_identifier.eq of "
                                                  "JOBSEEKER, EI, NESP or TRAINING are required"));
             continue;
         }
         if (!dci_agreement_allows_attr(&ag, type)) {
-            json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:s, s:s}", "reference_id", ref ? ref : value, "timestamp", ts, "status",
-                                                 "rjct", "status_reason_code", "rjct.search_criteria.invalid", "status_reason_message",
+            json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "reference_id", ref ? ref : value, "timestamp", ts,
+                                                 "status", "rjct", "enrolled_status", "Inactive", "status_reason_code",
+                                                 "rjct.search_criteria.invalid", "status_reason_message",
                                                  "the data-sharing agreement does not allow this identifier type"));
             continue;
         }

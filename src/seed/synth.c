@@ -50,19 +50,20 @@ static op_code ensure_offices(int k, op_err *e) {
     return rc;
 }
 
-/* Lines of the ids file for the open batch: written only once the batch has committed. */
+/* Lines of the ids file for the open batch ("<person id>\t<office>\t<national id>"): written only
+ * once the batch has committed. */
 struct buf {
     char *p;
     size_t n, cap;
 };
-static void buf_add(struct buf *b, const char *a, const char *c) {
-    size_t need = strlen(a) + strlen(c) + 3;
+static void buf_add(struct buf *b, const char *a, const char *c, const char *d) {
+    size_t need = strlen(a) + strlen(c) + strlen(d) + 4;
     if (b->n + need > b->cap) {
         b->cap = (b->cap + need) * 2;
         b->p = realloc(b->p, b->cap);
         if (!b->p) abort();
     }
-    b->n += (size_t)sprintf(b->p + b->n, "%s\t%s\n", a, c);
+    b->n += (size_t)sprintf(b->p + b->n, "%s\t%s\t%s\n", a, c, d);
 }
 
 /* One person: create, maybe register.  Runs in the batch transaction on a fresh arena. */
@@ -86,8 +87,9 @@ static op_code one(ctx *c, const struct seed_synth_opts *o, const struct seed_op
     int cand[SYNTH_MAX_OFFICES], nc = 0;
     for (int k = 1; k <= o->offices; k++)
         if (strcmp(seed_synth_office_region(k), region) == 0) cand[nc++] = k;
-    char code[16];
+    char code[16], nid[32];
     seed_synth_office_code(nc ? cand[idx % (uint64_t)nc] : 1, code);
+    snprintf(nid, sizeof nid, "%s", json_string_value(json_object_get(doc, "national_id")));
     json_decref(doc);
     seed_rng rng = seed_rng_for(o->seed, idx, 100);
     if (seed_rng_below(&rng, 100) < o->registered_pct) {
@@ -101,7 +103,7 @@ static op_code one(ctx *c, const struct seed_synth_opts *o, const struct seed_op
         r->registered++;
     }
     r->created++;
-    buf_add(ids, pid, code);
+    buf_add(ids, pid, code, nid);
     return OP_OK;
 }
 

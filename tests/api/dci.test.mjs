@@ -1,12 +1,13 @@
 // dci.test.mjs - OpenPES as a DCI employment registry (contracts/dci-ess.md): partners and
 // agreements, sync search on both path families, every envelope error class, signatures,
 // replay, agreement field masks and purposes, enrollment checks.
-import { test, before, after } from 'node:test';
+import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Server } from './lib.mjs';
 import { envelope, searchMsg, token, keypair, verify, sql, sign, mid, nowTs } from './dci_helpers.mjs';
+import { watchServer, assertNoViolations } from './dci_schema.mjs';
 
 const SECRET = 'partner-secret-0123456789';
 const PW = 'correct-horse-42';
@@ -38,7 +39,7 @@ const search = (path, client, criteria, opts = {}) =>
 const uinQ = (v = UIN, extra = {}) => ({ reg_type: 'ns:org:RegistryType:ESS', query_type: 'idtype-value', query: { type: 'UIN', value: v }, ...extra });
 
 before(async () => {
-  s = new Server();
+  s = watchServer(new Server()); // every DCI reply is checked against the OpenAPI schemas
   s.cliOk('seed', '--demo');
   key = keypair('k1');
   const jf = join(s.dir, 'sr-full.jwks.json');
@@ -62,6 +63,7 @@ before(async () => {
   for (const id of Object.keys(clients)) tok[id] = await token(s, id, SECRET);
 });
 after(async () => { await s.stop(); });
+afterEach(assertNoViolations);
 
 test('CLI lists partners, refuses unknown clients and bad agreements', () => {
   const list = JSON.parse(s.cliOk('partner', 'list'));
@@ -322,6 +324,7 @@ test('enrollment check: JOBSEEKER statuses, other programmes, unknown person; al
   const b = ok(await post('/ess/sync/check-enrollment', envelope('sr-min', { transaction_id: 't-' + mid(),
     enrolled_criteria: crit(UIN, null, 'PENSION', 'x') }), tok['sr-min']));
   assert.equal(b.message.enrolled_response[0].status, 'rjct');
+  assert.equal(b.message.enrolled_response[0].enrolled_status, 'Inactive'); // required on every item (IBR)
 });
 
 test('admin API manages partners; partner-info shows the mode', async () => {

@@ -1,11 +1,12 @@
 // dci_async.test.mjs - async DCI search and transaction status (contracts/dci-ess.md): ACK at once
 // with a new correlation_id, a signed on-search callback to sender_uri (retried after a failure),
 // state through txn/status and sync/txn/status on both path families.
-import { test, before, after } from 'node:test';
+import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { Server } from './lib.mjs';
 import { envelope, searchMsg, token, verify, sql } from './dci_helpers.mjs';
+import { watchServer, checkCallback, record, assertNoViolations } from './dci_schema.mjs';
 
 const SECRET = 'partner-secret-0123456789';
 const UIN = '950314-1042150';
@@ -30,6 +31,7 @@ before(async () => {
     let b = '';
     req.on('data', (d) => { b += d; });
     req.on('end', () => {
+      record(checkCallback(req.url, JSON.parse(b))); // every callback body is checked against the OpenAPI schemas
       if (req.url.startsWith('/flaky/') && ++flaky === 2) { res.writeHead(503); res.end('busy'); return; }
       if (failNext > 0 || req.url.startsWith('/dead/')) { if (!req.url.startsWith('/dead/')) failNext--; res.writeHead(500); res.end('down'); return; }
       got.push({ path: req.url, body: JSON.parse(b), ct: req.headers['content-type'] });
@@ -38,7 +40,7 @@ before(async () => {
     });
   });
   await new Promise((r) => recv.listen(0, '127.0.0.1', r));
-  s = new Server();
+  s = watchServer(new Server()); // every DCI reply is checked against the OpenAPI schemas
   s.cliOk('seed', '--demo');
   s.cliOk('client', 'add', '--id', 'sr-async', '--secret', SECRET, '--scopes', 'registry.search');
   s.cliOk('partner', 'add', '--client', 'sr-async', '--sig-mode', 'off');
@@ -52,6 +54,7 @@ before(async () => {
   tok = await token(s, 'sr-async', SECRET);
 });
 after(async () => { await s.stop(); recv.close(); });
+afterEach(assertNoViolations);
 
 const uri = (p) => `http://127.0.0.1:${recv.address().port}${p}`;
 const post = (path, body) => s.post(path, body, { token: tok });
@@ -77,8 +80,11 @@ for (const fam of ['/registry', '/ess']) {
     assert.equal(cb.body.message.transaction_id, msg.transaction_id);
     const rec = cb.body.message.search_response[0].data.reg_records[0];
     assert.deepEqual(Object.keys(rec).sort(), ['@type', 'employment_status', 'member_identifier']);
-    // audited as the partner with the async correlation id
-    const rows = sql(s, `SELECT actor_id, resource_type FROM audit_log WHERE correlation_id = '${corr}' ORDER BY seq`);
+    // audited as the partner with the async correlation id (the rows commit with the result, in
+    // audit_pending, before the callback; the group committer chains them into audit_log a moment later)
+    let rows = [];
+    for (let i = 0; i < 100 && rows.length < 2; i++, await wait(20))
+      rows = sql(s, `SELECT actor_id, resource_type FROM audit_log WHERE correlation_id = '${corr}' ORDER BY seq`);
     assert.deepEqual(rows, ['sr-async|person', 'sr-async|dci_request']);
   });
 }
@@ -127,6 +133,8 @@ test('sync/txn/status by transaction id (both families) and unknown transactions
   assert.equal(st.status, 200);
   assert.equal(st.body.message.txnstatus_response.status, 'rjct');
   assert.equal(st.body.message.txnstatus_response.status_reason_code, 'rjct.reference_id.invalid');
+  assert.deepEqual(st.body.message.txnstatus_response.txn_status, { transaction_id: 'no-such-txn',
+    correlation_id: st.body.message.correlation_id, search_response: [] }); // required (TxnStatusResponse)
   const bad = await post('/registry/sync/txn/status', envelope('sr-async', { transaction_id: 'st-y' }, { action: 'txn-status' }));
   assert.equal(bad.body.message.ack_status, 'ERR');
   const wrong = await post('/registry/sync/txn/status', envelope('sr-async', { transaction_id: 'st-z', txnstatus_request: {} }));

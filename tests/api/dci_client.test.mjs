@@ -1,13 +1,14 @@
 // dci_client.test.mjs - OpenPES as a DCI client (docs/DCI.md "Client side") against dci_stub.mjs:
 // token fetch and refresh, signed requests and answers, sync and async (on-search receiver),
 // bad signatures, timeouts, the audited disclosure, the admin test-query API.
-import { test, before, after } from 'node:test';
+import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Server, BIN } from './lib.mjs';
 import { startStub, } from './dci_stub.mjs';
+import { watchServer, assertNoViolations } from './dci_schema.mjs';
 
 const UIN = '950314-1042150'; // demo seed person
 const NUIN = '9503141042150';
@@ -33,7 +34,7 @@ function addPartner(st, id, kind, extra = []) {
 }
 
 before(async () => {
-  s = new Server();
+  s = watchServer(new Server()); // our on-search receiver's replies are checked against the OpenAPI schemas
   s.cliOk('seed', '--demo');
   s.cliOk('office', 'add', '--code', 'HQ-1', '--name', 'HQ', '--kind', 'ministry', '--region', 'KR-11');
   s.cliOk('user', 'add', '--username', 'ops.admin', '--password', 'correct-horse-42', '--kind', 'staff', '--role', 'admin', '--office', 'HQ-1', '--name', 'Ops');
@@ -48,6 +49,7 @@ before(async () => {
   admin = await s.login('ops.admin', 'correct-horse-42');
 });
 after(async () => { await stub?.close(); await ibr?.close(); await s.stop(); });
+afterEach(assertNoViolations); // the stub checks our requests and our receiver's answers to its callbacks
 
 test('sync social-registry query returns the income percentile and livelihood status; request signed, token form-encoded', async () => {
   stub.mode = 'ok';

@@ -4,6 +4,7 @@
 // Knobs: revokeTokens(), mode ('ok' | 'badsig' | 'slow'), calls (what it saw).
 import http from 'node:http';
 import { keypair, sign, verify, mid, nowTs } from './dci_helpers.mjs';
+import { checkRequest, checkResponse, record } from './dci_schema.mjs';
 
 export async function startStub({ id = 'sr-stub', clientId = 'openpes', secret = 'stub-secret', people = {}, ourJwks } = {}) {
   const key = keypair('stub-k1');
@@ -41,6 +42,7 @@ export async function startStub({ id = 'sr-stub', clientId = 'openpes', secret =
       try { body = JSON.parse(b); } catch { return reply(res, 400, {}); }
       const sigOk = st.ourJwks ? verify(body, st.ourJwks) : null;
       st.calls.push({ path: req.url, body, sigOk });
+      record(checkRequest(req.url, body)); // our client's requests against the OpenAPI schemas (dci_schema.mjs)
       if (st.mode === 'slow') await new Promise((r) => setTimeout(r, 3000));
       if (st.ourJwks && !sigOk) return reply(res, 200, { message: { ack_status: 'ERR', timestamp: nowTs(), correlation_id: 'x', error: { code: 'err.signature.invalid', message: 'bad' } } });
       const m = body.message;
@@ -59,6 +61,7 @@ export async function startStub({ id = 'sr-stub', clientId = 'openpes', secret =
           const cb = signed('on-search', srMessage(m, corr), body.header.sender_id);
           const r = await fetch(body.header.sender_uri, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(cb) });
           st.callbackAnswer = await r.json();
+          record(checkResponse('/registry/on-search', r.status, st.callbackAnswer)); // our receiver's answer
         }, 100);
         return;
       }

@@ -3,13 +3,14 @@
 // registration changes → signed notify to the derived URI within a second, only the agreement's
 // fields, filtered by UIN or predicate, in order per person and retried; unsubscribe stops them;
 // unknown codes → rjct.subscription_code.invalid; scope and purpose refusals.
-import { test, before, after } from 'node:test';
+import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Server } from './lib.mjs';
 import { envelope, token, verify, sql, mid, nowTs } from './dci_helpers.mjs';
+import { watchServer, checkCallback, record, assertNoViolations } from './dci_schema.mjs';
 
 const SECRET = 'partner-secret-0123456789';
 const INS_SECRET = 'ins-secret-0123456789abcdef';
@@ -40,6 +41,7 @@ before(async () => {
     req.on('data', (d) => { b += d; });
     req.on('end', () => {
       const at = Date.now();
+      record(checkCallback(req.url, JSON.parse(b))); // every callback body is checked against the OpenAPI schemas
       if ((req.url.endsWith('/notify') && failNotify > 0 && failNotify--) || req.url === '/dead/notify') {
         res.writeHead(500); res.end('down'); return;
       }
@@ -49,7 +51,7 @@ before(async () => {
     });
   });
   await new Promise((r) => recv.listen(0, '127.0.0.1', r));
-  s = new Server();
+  s = watchServer(new Server()); // every DCI reply is checked against the OpenAPI schemas
   s.cliOk('seed', '--demo');
   s.cliOk('client', 'add', '--id', 'sr-sub', '--secret', SECRET, '--scopes', 'registry.subscribe registry.search');
   s.cliOk('client', 'add', '--id', 'sr-nosub', '--secret', SECRET, '--scopes', 'registry.search');
@@ -64,6 +66,7 @@ before(async () => {
   ins = await token(s, 'ins-agency', INS_SECRET);
 });
 after(async () => { await s.stop(); recv.close(); });
+afterEach(assertNoViolations);
 
 const uri = (p) => `http://127.0.0.1:${recv.address().port}${p}`;
 const post = (path, body, t = tok) => s.post(path, body, { token: t });
