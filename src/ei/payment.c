@@ -14,6 +14,7 @@
 
 #include "base/clock.h"
 #include "base/jsonx.h"
+#include "base/log.h"
 #include "ei/ei_int.h"
 #include "events/outbox.h"
 
@@ -147,8 +148,10 @@ op_code ei_pay_batch(ctx *c, int64_t day, const char *out_path, struct ei_batch_
     long abort_after = abort_env ? atol(abort_env) : 0;
     char batch[11];
     date_format(day, batch);
+    int64_t t0 = clock_mono_us();
     res->evaluated = ei_rounds_evaluate_due(c, day);
     if (res->evaluated < 0) return c->err.code ? c->err.code : OP_STORE;
+    int64_t t1 = clock_mono_us();
     for (;;) {
         store_stmt *st = store_prepare(c->db,
                                        "SELECT r.claim_id, r.round, r.period_from, r.period_to, c.person_id FROM ei_rounds r"
@@ -190,9 +193,19 @@ op_code ei_pay_batch(ctx *c, int64_t day, const char *out_path, struct ei_batch_
             }
         }
     }
+    int64_t t2 = clock_mono_us();
     op_code rc = ei_reemploy_pay_due(c, batch, res);
     if (rc) return rc;
-    return out_path ? write_export(c, batch, out_path, &res->rows_in_file) : OP_OK;
+    int64_t t3 = clock_mono_us();
+    log_info("pay-batch %s: evaluation: %ld rounds in %.2f s; payments: %ld paid, %ld withheld in %.2f s;"
+             " early re-employment: %.2f s", batch, res->evaluated, (double)(t1 - t0) / 1e6, res->paid, res->withheld,
+             (double)(t2 - t1) / 1e6, (double)(t3 - t2) / 1e6);
+    if (!out_path) return OP_OK;
+    rc = write_export(c, batch, out_path, &res->rows_in_file);
+    if (!rc)
+        log_info("pay-batch %s: bank export: %ld rows in %.2f s", batch, res->rows_in_file,
+                 (double)(clock_mono_us() - t3) / 1e6);
+    return rc;
 }
 
 static json_t *pay_row(store_stmt *st) {
