@@ -313,18 +313,22 @@ static void complete(audit_ticket *t, bool ok) {
 #define PENDING_CHUNK 500
 
 /* Up to PENDING_CHUNK records of writes waiting in audit_pending and not yet in the chain, oldest
- * first (rows already chained are deleted later by audit_drop_chained_pending). */
-static op_code load_pending(store *s, struct qrec **out, size_t *n, op_err *e) {
+ * first, after pending row *after (rows already chained are deleted later by
+ * audit_drop_chained_pending; one batch's later chunks start after its earlier ones instead of
+ * stepping over every chained row again).  *after becomes the last row's id. */
+static op_code load_pending(store *s, int64_t *after, struct qrec **out, size_t *n, op_err *e) {
     *out = NULL;
     *n = 0;
     store_stmt *st = store_prepare(s,
-                                   "SELECT id, record_id, ts, " FIELD_COLS " FROM audit_pending p WHERE NOT EXISTS"
+                                   "SELECT id, record_id, ts, " FIELD_COLS " FROM audit_pending p WHERE p.id > ? AND NOT EXISTS"
                                    " (SELECT 1 FROM audit_log a WHERE a.record_id = p.record_id) ORDER BY id LIMIT 500",
                                    e);
     if (!st) return e->code;
+    store_bind_int(st, 1, *after);
     struct qrec **tail = out;
     int r;
     while ((r = store_step(st, e)) == STORE_ROW) {
+        *after = store_col_int(st, 0);
         struct qrec *q = calloc(1, sizeof *q);
         snprintf(q->record_id, sizeof q->record_id, "%s", store_col_text(st, 1));
         snprintf(q->ts, sizeof q->ts, "%s", store_col_text(st, 2));
@@ -381,10 +385,13 @@ static op_code commit_batch(store *s, audit_ticket *batch, op_err *e) {
     struct qrec **lists = malloc(nt * sizeof *lists);
     op_code rc = OP_OK;
     bool first = true, more;
+    /* Every record this batch must chain was committed before the batch began (its ticket was
+     * queued after its commit), so one pass in id order over the pending rows finds them all. */
+    int64_t after = 0;
     do {
         struct qrec *pending = NULL;
         size_t np = 0;
-        if (flush && (rc = load_pending(s, &pending, &np, e))) break;
+        if (flush && (rc = load_pending(s, &after, &pending, &np, e))) break;
         size_t n = 0;
         lists[n++] = pending;
         for (audit_ticket *t = batch; first && t; t = t->next) lists[n++] = t->recs;
