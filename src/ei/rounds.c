@@ -338,6 +338,16 @@ op_code ei_batch_chunk_end(ctx *c, struct ei_chunk *k, op_code rc) {
     if (k->outer) { /* committed (or rolled back): the committer chains the chunk's records now */
         audit_ticket *t = audit_submit(c);
         if (t) audit_ticket_finish(t);
+        /* SQLite: copy the WAL into the database here, between chunks.  The background
+         * checkpointer (store/sqlite_checkpoint.c) makes no progress while this connection
+         * commits chunk after chunk (measured: the WAL grew to 3.6 GB in five minutes of a
+         * 1.8 M-claim evaluation and the database file was never written), and every read
+         * of the batch then searches an ever longer WAL. */
+        if (store_kind(c->db) == STORE_SQLITE) {
+            op_err e = {0};
+            store_stmt *st = store_query(c->db, &e, "PRAGMA main.wal_checkpoint(PASSIVE)", "");
+            if (st) store_reset(st);
+        }
     }
     arena_reset(k->scratch);
     return rc;
@@ -392,7 +402,7 @@ long ei_rounds_evaluate_due(ctx *c, int64_t day) {
         if (ei_due_list(c,
                         "SELECT r.claim_id, r.round FROM ei_rounds r JOIN ei_claims c ON c.id = r.claim_id"
                         " WHERE r.status = 'scheduled' AND r.recognition_date <= ? AND c.status IN ('active','suspended')"
-                        " ORDER BY r.recognition_date, r.claim_id",
+                        " ORDER BY r.claim_id, r.round", /* claim order: neighbours share pages */
                         d, &due, &n)) {
             done = -1;
             break;
