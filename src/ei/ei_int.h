@@ -31,8 +31,9 @@ struct ei_chunk {
 };
 op_code ei_batch_chunk_begin(ctx *c, struct ei_chunk *k);
 op_code ei_batch_chunk_end(ctx *c, struct ei_chunk *k, op_code rc);
-/* After each item of a chunk: its scratch allocations go. */
-void ei_batch_item_done(struct ei_chunk *k);
+/* After each item of a chunk: its scratch allocations go (unless a refusal's audit record is
+ * queued in the arena: then at the chunk's end, after it was submitted). */
+void ei_batch_item_done(ctx *c, struct ei_chunk *k);
 /* At the end of a batch: the caller's context waits (ctx_release) until every audit record of
  * the batch is in the chain. */
 void ei_batch_done(ctx *c, struct ei_chunk *k);

@@ -180,7 +180,7 @@ op_code ei_pay_batch(ctx *c, int64_t day, const char *out_path, struct ei_batch_
                 int paid;
                 int64_t amount = 0;
                 rc = pay_round(c, due[j].claim, due[j].round, batch, &paid, &amount);
-                ei_batch_item_done(&k);
+                ei_batch_item_done(c, &k);
                 if (rc) break;
                 if (paid == 1) {
                     res->paid++;

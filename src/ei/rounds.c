@@ -335,9 +335,12 @@ op_code ei_batch_chunk_begin(ctx *c, struct ei_chunk *k) {
 op_code ei_batch_chunk_end(ctx *c, struct ei_chunk *k, op_code rc) {
     c->a = k->keep;
     rc = ei_tx_end(c, k->outer, rc);
-    if (k->outer) { /* committed (or rolled back): the committer chains the chunk's records now */
+    if (k->outer || c->audit_wait) { /* committed (or rolled back): the committer chains the chunk's
+                                       * records now; refusals' records leave the scratch arena */
         audit_ticket *t = audit_submit(c);
         if (t) audit_ticket_finish(t);
+    }
+    if (k->outer) {
         /* SQLite: copy the WAL into the database here, between chunks.  The background
          * checkpointer (store/sqlite_checkpoint.c) makes no progress while this connection
          * commits chunk after chunk (measured: the WAL grew to 3.6 GB in five minutes of a
@@ -353,7 +356,11 @@ op_code ei_batch_chunk_end(ctx *c, struct ei_chunk *k, op_code rc) {
     return rc;
 }
 
-void ei_batch_item_done(struct ei_chunk *k) { arena_reset(k->scratch); }
+void ei_batch_item_done(ctx *c, struct ei_chunk *k) {
+    /* A refusal's audit record waits in a ticket whose holder lives in the arena (audit_record):
+     * keep the arena until ei_batch_chunk_end has submitted it. */
+    if (!c->audit_wait) arena_reset(k->scratch);
+}
 
 void ei_batch_done(ctx *c, struct ei_chunk *k) {
     c->audit_flush = true; /* ctx_release waits until the batch's records are chained */
@@ -416,7 +423,7 @@ long ei_rounds_evaluate_due(ctx *c, int64_t day) {
             }
             for (size_t j = i; !rc && j < end; j++) {
                 rc = evaluate_listed(c, due[j].claim, due[j].round);
-                ei_batch_item_done(&k);
+                ei_batch_item_done(c, &k);
             }
             if (ei_batch_chunk_end(c, &k, rc)) done = -1;
             else done += (long)(end - i);
