@@ -10,10 +10,9 @@ op_code ei_tx_begin(ctx *c, bool *outer);
 op_code ei_tx_end(ctx *c, bool outer, op_code rc);
 json_t *ei_sn(store_stmt *st, int i); /* text column or null */
 
-/* Batches (rounds.c): the work is listed once (one query, in order), then done EI_BATCH_CHUNK
- * items per transaction.  Each item re-checks its own state inside the transaction, so a batch
- * killed at any point and run again does every item exactly once. */
-#define EI_BATCH_CHUNK 2000
+/* Batches (rounds.c): the work is listed once (one query, in order), then done
+ * ei_batch_chunk_size (ei.h) items per transaction.  Each item re-checks its own state inside the
+ * transaction, so a batch killed at any point and run again does every item exactly once. */
 struct ei_due {
     char claim[ID_LEN];
     int round;

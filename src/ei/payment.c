@@ -161,6 +161,7 @@ op_code ei_pay_batch(ctx *c, int64_t day, const char *out_path, struct ei_batch_
     if (res->evaluated < 0) return c->err.code ? c->err.code : OP_STORE;
     int64_t t1 = clock_mono_us();
     struct ei_chunk k = {0};
+    size_t chunk = ei_batch_chunk_size > 0 ? (size_t)ei_batch_chunk_size : 1;
     op_code rc = OP_OK;
     for (;;) { /* listed once; again for rounds recognised meanwhile */
         struct ei_due *due;
@@ -172,8 +173,8 @@ op_code ei_pay_batch(ctx *c, int64_t day, const char *out_path, struct ei_batch_
                               " ORDER BY r.claim_id, r.round",
                               batch, &due, &n)))
             break;
-        for (size_t i = 0; i < n && !rc; i += EI_BATCH_CHUNK) {
-            size_t end = i + EI_BATCH_CHUNK < n ? i + EI_BATCH_CHUNK : n;
+        for (size_t i = 0; i < n && !rc; i += chunk) {
+            size_t end = i + chunk < n ? i + chunk : n;
             if ((rc = ei_batch_chunk_begin(c, &k))) break;
             bool crash = false;
             for (size_t j = i; !rc && j < end && !crash; j++) {

@@ -277,6 +277,8 @@ out:
 
 /* ---- batches ---- */
 
+int ei_batch_chunk_size = 2000;
+
 op_code ei_due_list(ctx *c, const char *sql, const char *day, struct ei_due **out, size_t *n) {
     *out = NULL;
     *n = 0;
@@ -402,6 +404,7 @@ long ei_rounds_evaluate_due(ctx *c, int64_t day) {
     char d[11];
     date_format(day, d);
     long done = 0;
+    size_t chunk = ei_batch_chunk_size > 0 ? (size_t)ei_batch_chunk_size : 1;
     struct ei_chunk k = {0};
     for (;;) { /* listed once; again for rounds that fell due meanwhile */
         struct ei_due *due;
@@ -414,8 +417,8 @@ long ei_rounds_evaluate_due(ctx *c, int64_t day) {
             done = -1;
             break;
         }
-        for (size_t i = 0; i < n && done >= 0; i += EI_BATCH_CHUNK) {
-            size_t end = i + EI_BATCH_CHUNK < n ? i + EI_BATCH_CHUNK : n;
+        for (size_t i = 0; i < n && done >= 0; i += chunk) {
+            size_t end = i + chunk < n ? i + chunk : n;
             op_code rc = ei_batch_chunk_begin(c, &k);
             if (rc) {
                 done = -1;
