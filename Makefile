@@ -79,7 +79,9 @@ run: deps
 test: deps
 	@scripts/test-all.sh
 
-# All benchmarks; BENCH="persons search recommend dci" (any subset) selects some.
+# All benchmarks; BENCH="persons search recommend dci" (any subset) selects some.  BENCH=eibatch
+# (not in the default set: seeding 1.8 M claims takes minutes and ~6 GB, cached in bench/out/;
+# EI_BATCH_CLAIMS picks fewer) runs the recognition + payment batch, bench/ei/batch.sh.
 BENCH ?= persons search recommend dci
 bench: deps
 	@$(MAKE) --no-print-directory all tools
@@ -87,6 +89,7 @@ bench: deps
 	@$(if $(filter search,$(BENCH)),echo "== vacancy search" && BUILD=$(BUILD) bench/jobs/run.sh)
 	@$(if $(filter recommend,$(BENCH)),echo "== recommendations" && BUILD=$(BUILD) bench/jobs/recommend.sh)
 	@$(if $(filter dci,$(BENCH)),echo "== DCI registry" && BUILD=$(BUILD) bench/dci/run.sh)
+	@$(if $(filter eibatch,$(BENCH)),echo "== EI recognition + payment batch" && BUILD=$(BUILD) bench/ei/batch.sh)
 
 # libFuzzer targets for the parsers (fuzz/), FUZZ_SECONDS each; not part of `make test`.
 fuzz:

@@ -410,6 +410,9 @@ static op_code commit_batch(store *s, audit_ticket *batch, op_err *e) {
     struct qrec **lists = malloc(nt * sizeof *lists);
     op_code rc = OP_OK;
     bool first = true, more;
+    /* Every record this batch must chain was committed before the batch began (its ticket was
+     * queued after its commit), so one pass in id order over the pending rows finds them all: each
+     * chunk starts where the previous one ended (pending_seen; PostgreSQL: the rows are gone). */
     do {
         struct qrec *pending = NULL;
         size_t np = 0;

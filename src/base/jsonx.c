@@ -15,10 +15,16 @@ json_t *jx_arena(arena *a, json_t *v) {
 }
 
 char *jx_dump(arena *a, const json_t *v) {
-    char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
-    if (!s) return arena_strdup(a, "null");
-    char *r = arena_strdup(a, s);
-    free(s);
+    /* Straight into the arena (json_dumps would build a malloc'd, doubling buffer to copy): a
+     * guess first, then once more with the exact size when the guess was short. */
+    const size_t flags = JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15);
+    char buf[8192];
+    size_t n = v ? json_dumpb(v, buf, sizeof buf, flags) : 0;
+    if (n == 0) return arena_strdup(a, "null");
+    if (n <= sizeof buf) return arena_strndup(a, buf, n);
+    char *r = arena_alloc(a, n + 1);
+    if (json_dumpb(v, r, n, flags) != n) return arena_strdup(a, "null");
+    r[n] = 0;
     return r;
 }
 

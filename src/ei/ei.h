@@ -63,8 +63,9 @@ op_code ei_activity_from_application(ctx *c, const char *person_id, const char *
 op_code ei_round_evaluate(ctx *c, const char *claim_id, int round, json_t **out);
 /* Counsellor override {recognized, reason}; OP_CONFLICT once the round is paid. */
 op_code ei_round_override(ctx *c, const char *claim_id, int round, const json_t *in, json_t **out);
-/* Evaluate every scheduled round whose recognition date is on or before `day`; returns the count
- * or -1 (c->err). */
+/* Evaluate every scheduled round whose recognition date is on or before `day` (of an open claim),
+ * ei_batch_chunk_size rounds per transaction; returns the count or -1 (c->err).  The context waits,
+ * when released, until the batch's audit records are in the chain. */
 long ei_rounds_evaluate_due(ctx *c, int64_t day);
 /* For worker_register_periodic (events/outbox.h): evaluate the rounds due today; count or -1. */
 int ei_periodic_evaluate(ctx *c);
@@ -79,15 +80,18 @@ op_code ei_sanction_step(ctx *c, const char *claim_id, const char *sanction_id, 
                          json_t **out);
 
 /* ---- payments (payment.c) ---- */
+/* Rounds decided or paid per transaction by the batches (2000; tests make it small). */
+extern int ei_batch_chunk_size;
 struct ei_batch_result {
     long evaluated, paid, withheld, rows_in_file;
     long reemployment, lapsed; /* early re-employment allowances paid (counted in paid too) / lapsed */
     int64_t amount;
 };
-/* Pay every recognised round due on `day` that has no ledger row: one row and one commit per
- * round (idempotency key claim:round), then write the bank export for every payment of the
- * batch date to `out_path` (written to a temporary file and renamed).  Re-running is safe at any
- * point.  $OPENPES_EI_PAY_ABORT_AFTER=N (tests) kills the process after N payments. */
+/* Pay every recognised round due on `day` that has no ledger row: one row per round (idempotency
+ * key claim:round), ei_batch_chunk_size rounds per transaction, then write the bank export for every
+ * payment of the batch date to `out_path` (written to a temporary file and renamed).  Re-running
+ * is safe at any point.  $OPENPES_EI_PAY_ABORT_AFTER=N (tests) kills the process once N payments
+ * are committed. */
 op_code ei_pay_batch(ctx *c, int64_t day, const char *out_path, struct ei_batch_result *r);
 op_code ei_payments_of_claim(ctx *c, const char *claim_id, json_t **out);
 

@@ -10,6 +10,33 @@ op_code ei_tx_begin(ctx *c, bool *outer);
 op_code ei_tx_end(ctx *c, bool outer, op_code rc);
 json_t *ei_sn(store_stmt *st, int i); /* text column or null */
 
+/* Batches (rounds.c): the work is listed once (one query, in order), then done
+ * ei_batch_chunk_size (ei.h) items per transaction.  Each item re-checks its own state inside the
+ * transaction, so a batch killed at any point and run again does every item exactly once. */
+struct ei_due {
+    char claim[ID_LEN];
+    int round;
+};
+/* Every (claim_id, round) row of `sql` (one text parameter: the day); *out is malloc'd. */
+op_code ei_due_list(ctx *c, const char *sql, const char *day, struct ei_due **out, size_t *n);
+/* Chunk boundaries: ei_batch_chunk_begin opens the chunk's transaction, deletes audit_pending
+ * rows already chained and gives c a scratch arena; ei_batch_chunk_end commits (or rolls back
+ * on rc), hands the chunk's audit records to the audit committer (chained on its own thread
+ * while the next chunk runs) and empties the scratch arena. */
+struct ei_chunk {
+    arena *keep, *scratch;
+    bool outer;
+    int64_t cache_pages; /* SQLite: the connection's page cache size before the batch (0: untouched) */
+};
+op_code ei_batch_chunk_begin(ctx *c, struct ei_chunk *k);
+op_code ei_batch_chunk_end(ctx *c, struct ei_chunk *k, op_code rc);
+/* After each item of a chunk: its scratch allocations go (unless a refusal's audit record is
+ * queued in the arena: then at the chunk's end, after it was submitted). */
+void ei_batch_item_done(ctx *c, struct ei_chunk *k);
+/* At the end of a batch: the caller's context waits (ctx_release) until every audit record of
+ * the batch is in the chain. */
+void ei_batch_done(ctx *c, struct ei_chunk *k);
+
 /* reemploy.c: the early re-employment allowance - recorded as pending when an eligible claimant
  * starts a job (in the caller's transaction), paid by the batch once the job has lasted the
  * pack's tenure, or lapsed. */

@@ -14,10 +14,10 @@
 
 #include "base/clock.h"
 #include "base/jsonx.h"
+#include "base/log.h"
 #include "ei/ei_int.h"
 #include "events/outbox.h"
 
-#define CHUNK 500
 #define MAX_BREAKS 32
 
 struct claim_pay {
@@ -26,21 +26,9 @@ struct claim_pay {
     int64_t bfrom[MAX_BREAKS], bto[MAX_BREAKS];
 };
 
-static op_code load_claim(ctx *c, const char *claim_id, struct claim_pay *k) {
-    store_stmt *st = store_query(c->db, &c->err,
-                                 "SELECT daily_amount, payable_days, days_paid, first_payable_date, benefit_window_end"
-                                 " FROM ei_claims WHERE id = ?",
-                                 "s", claim_id);
-    if (!st) return c->err.code ? c->err.code : op_fail(&c->err, OP_NOT_FOUND, NULL, "the claim does not exist");
-    k->daily = store_col_int(st, 0);
-    k->payable = store_col_int(st, 1);
-    k->paid = store_col_int(st, 2);
-    k->fpd = INT64_MAX;
-    k->wend = INT64_MIN;
-    if (!store_col_null(st, 3)) date_parse(store_col_text(st, 3), &k->fpd);
-    if (!store_col_null(st, 4)) date_parse(store_col_text(st, 4), &k->wend);
-    store_reset(st);
-    st = store_prepare(c->db, "SELECT from_date, to_date FROM ei_breaks WHERE claim_id = ?", &c->err);
+/* The claim's employment breaks (at most MAX_BREAKS). */
+static op_code load_breaks(ctx *c, const char *claim_id, struct claim_pay *k) {
+    store_stmt *st = store_prepare(c->db, "SELECT from_date, to_date FROM ei_breaks WHERE claim_id = ?", &c->err);
     if (!st) return c->err.code;
     store_bind_text(st, 1, claim_id);
     k->nb = 0;
@@ -61,15 +49,37 @@ static bool in_break(const struct claim_pay *k, int64_t d) {
     return false;
 }
 
-/* One round in its own transaction.  *paid: 1 paid, 0 withheld/nothing, -1 already in the ledger. */
-static op_code pay_round(ctx *c, const char *claim_id, const char *person, int round, const char *from,
-                         const char *to, const char *batch, int *paid, int64_t *amount_out) {
-    bool outer;
-    struct claim_pay k;
-    op_code rc = ei_tx_begin(c, &outer);
-    if (rc) return rc;
+/* One listed round in the chunk's transaction: the round, its claim and the access facts in one
+ * query.  *paid: 1 paid, 0 withheld/nothing, -1 already in the ledger (or no longer payable: the
+ * round was overridden or the claim rejected since it was listed). */
+static op_code pay_round(ctx *c, const char *claim_id, int round, const char *batch, int *paid, int64_t *amount_out) {
     *paid = -1;
-    if ((rc = ei_access(c, PD_UPDATE, "ei_payment", claim_id, person)) || (rc = load_claim(c, claim_id, &k))) goto out;
+    store_stmt *st = store_query(c->db, &c->err,
+                                 "SELECT er.period_from, er.period_to, ec.person_id, ec.daily_amount, ec.payable_days,"
+                                 " ec.days_paid, ec.first_payable_date, ec.benefit_window_end, " ACCESS_FACTS_COLS
+                                 " FROM ei_rounds er JOIN ei_claims ec ON ec.id = er.claim_id, " ACCESS_FACTS_FROM
+                                 " WHERE p.id = ec.person_id AND er.claim_id = ? AND er.round = ?"
+                                 " AND er.status = 'recognized' AND ec.status <> 'rejected'",
+                                 "ssi", c->who.id, claim_id, (int64_t)round);
+    if (!st) return c->err.code;
+    struct claim_pay k;
+    access_facts fa;
+    char from[11], to[11], person[ID_LEN];
+    snprintf(from, sizeof from, "%s", store_col_text(st, 0));
+    snprintf(to, sizeof to, "%s", store_col_text(st, 1));
+    snprintf(person, sizeof person, "%s", store_col_text(st, 2));
+    k.daily = store_col_int(st, 3);
+    k.payable = store_col_int(st, 4);
+    k.paid = store_col_int(st, 5);
+    k.fpd = INT64_MAX;
+    k.wend = INT64_MIN;
+    if (!store_col_null(st, 6)) date_parse(store_col_text(st, 6), &k.fpd);
+    if (!store_col_null(st, 7)) date_parse(store_col_text(st, 7), &k.wend);
+    access_facts_read(st, 8, &fa);
+    store_reset(st);
+    access_decision dec;
+    op_code rc = access_person_facts(c, PD_UPDATE, "ei_payment", claim_id, person, &fa, &dec);
+    if (rc || (rc = load_breaks(c, claim_id, &k))) return rc;
     int64_t f, t, days = 0, withheld = 0;
     date_parse(from, &f);
     date_parse(to, &t);
@@ -90,21 +100,20 @@ static op_code pay_round(ctx *c, const char *claim_id, const char *person, int r
                          " ON CONFLICT (idem_key) DO NOTHING",
                          "ssssissiiisss", id, key, claim_id, person, (int64_t)round, from, to, days, withheld, amount,
                          amount > 0 ? "paid" : "withheld", batch, ts)))
-        goto out;
-    if (n == 0) goto out; /* paid by an earlier or concurrent run */
+        return rc;
+    if (n == 0) return OP_OK; /* paid by an earlier or concurrent run */
     if ((rc = store_exec(c->db, &c->err, NULL,
                          "UPDATE ei_claims SET days_paid = days_paid + ?, status = CASE WHEN days_paid + ? >= payable_days"
                          " AND status = 'active' THEN 'exhausted' ELSE status END, updated_at = ? WHERE id = ?",
                          "iiss", days, days, ts, claim_id)))
-        goto out;
+        return rc;
     json_t *pl = json_pack("{s:s, s:s, s:i, s:I, s:I, s:I}", "payment_id", id, "claim_id", claim_id, "round", round, "days",
                            (json_int_t)days, "withheld_days", (json_int_t)withheld, "amount", (json_int_t)amount);
     rc = event_emit(c, amount > 0 ? "payment.recorded" : "payment.withheld", person, pl);
     json_decref(pl);
     *paid = amount > 0;
     *amount_out = amount;
-out:
-    return ei_tx_end(c, outer, rc);
+    return rc;
 }
 
 static op_code write_export(ctx *c, const char *batch, const char *path, long *rows) {
@@ -147,52 +156,62 @@ op_code ei_pay_batch(ctx *c, int64_t day, const char *out_path, struct ei_batch_
     long abort_after = abort_env ? atol(abort_env) : 0;
     char batch[11];
     date_format(day, batch);
+    int64_t t0 = clock_mono_us();
     res->evaluated = ei_rounds_evaluate_due(c, day);
     if (res->evaluated < 0) return c->err.code ? c->err.code : OP_STORE;
-    for (;;) {
-        store_stmt *st = store_prepare(c->db,
-                                       "SELECT r.claim_id, r.round, r.period_from, r.period_to, c.person_id FROM ei_rounds r"
-                                       " JOIN ei_claims c ON c.id = r.claim_id WHERE r.status = 'recognized'"
-                                       " AND r.recognition_date <= ? AND c.status <> 'rejected' AND NOT EXISTS"
-                                       " (SELECT 1 FROM ei_payments p WHERE p.claim_id = r.claim_id AND p.round = r.round)"
-                                       " ORDER BY r.claim_id, r.round LIMIT 500",
-                                       &c->err);
-        if (!st) return c->err.code;
-        store_bind_text(st, 1, batch);
-        struct row {
-            char claim[ID_LEN], person[ID_LEN], from[11], to[11];
-            int round;
-        } *rows = arena_alloc(c->a, sizeof *rows * CHUNK);
-        int n = 0, r;
-        while ((r = store_step(st, &c->err)) == STORE_ROW && n < CHUNK) {
-            snprintf(rows[n].claim, ID_LEN, "%s", store_col_text(st, 0));
-            rows[n].round = (int)store_col_int(st, 1);
-            snprintf(rows[n].from, 11, "%s", store_col_text(st, 2));
-            snprintf(rows[n].to, 11, "%s", store_col_text(st, 3));
-            snprintf(rows[n].person, ID_LEN, "%s", store_col_text(st, 4));
-            n++;
-        }
-        store_reset(st);
-        if (r == STORE_ERROR) return c->err.code;
-        if (n == 0) break;
-        for (int i = 0; i < n; i++) {
-            int paid;
-            int64_t amount = 0;
-            op_code rc = pay_round(c, rows[i].claim, rows[i].person, rows[i].round, rows[i].from, rows[i].to, batch,
-                                   &paid, &amount);
-            if (rc) return rc;
-            if (paid == 1) {
-                res->paid++;
-                res->amount += amount;
-                if (abort_after > 0 && res->paid >= abort_after) raise(SIGKILL); /* tests: crash mid-batch */
-            } else if (paid == 0) {
-                res->withheld++;
+    int64_t t1 = clock_mono_us();
+    struct ei_chunk k = {0};
+    size_t chunk = ei_batch_chunk_size > 0 ? (size_t)ei_batch_chunk_size : 1;
+    op_code rc = OP_OK;
+    for (;;) { /* listed once; again for rounds recognised meanwhile */
+        struct ei_due *due;
+        size_t n;
+        if ((rc = ei_due_list(c,
+                              "SELECT r.claim_id, r.round FROM ei_rounds r JOIN ei_claims c ON c.id = r.claim_id"
+                              " WHERE r.status = 'recognized' AND r.recognition_date <= ? AND c.status <> 'rejected'"
+                              " AND NOT EXISTS (SELECT 1 FROM ei_payments p WHERE p.claim_id = r.claim_id AND p.round = r.round)"
+                              " ORDER BY r.claim_id, r.round",
+                              batch, &due, &n)))
+            break;
+        for (size_t i = 0; i < n && !rc; i += chunk) {
+            size_t end = i + chunk < n ? i + chunk : n;
+            if ((rc = ei_batch_chunk_begin(c, &k))) break;
+            bool crash = false;
+            for (size_t j = i; !rc && j < end && !crash; j++) {
+                int paid;
+                int64_t amount = 0;
+                rc = pay_round(c, due[j].claim, due[j].round, batch, &paid, &amount);
+                ei_batch_item_done(c, &k);
+                if (rc) break;
+                if (paid == 1) {
+                    res->paid++;
+                    res->amount += amount;
+                    crash = abort_after > 0 && res->paid >= abort_after;
+                } else if (paid == 0) {
+                    res->withheld++;
+                }
             }
+            rc = ei_batch_chunk_end(c, &k, rc);
+            if (crash && !rc) raise(SIGKILL); /* tests: a crash once N payments are committed */
         }
+        free(due);
+        if (n == 0 || rc) break;
     }
-    op_code rc = ei_reemploy_pay_due(c, batch, res);
+    ei_batch_done(c, &k);
     if (rc) return rc;
-    return out_path ? write_export(c, batch, out_path, &res->rows_in_file) : OP_OK;
+    int64_t t2 = clock_mono_us(), t3;
+    rc = ei_reemploy_pay_due(c, batch, res);
+    if (rc) return rc;
+    t3 = clock_mono_us();
+    log_info("pay-batch %s: evaluation: %ld rounds in %.2f s; payments: %ld paid, %ld withheld in %.2f s;"
+             " early re-employment: %.2f s", batch, res->evaluated, (double)(t1 - t0) / 1e6, res->paid, res->withheld,
+             (double)(t2 - t1) / 1e6, (double)(t3 - t2) / 1e6);
+    if (!out_path) return OP_OK;
+    rc = write_export(c, batch, out_path, &res->rows_in_file);
+    if (!rc)
+        log_info("pay-batch %s: bank export: %ld rows in %.2f s", batch, res->rows_in_file,
+                 (double)(clock_mono_us() - t3) / 1e6);
+    return rc;
 }
 
 static json_t *pay_row(store_stmt *st) {

@@ -233,6 +233,46 @@ Test(ei, payments_once_and_withheld_after_employment) {
     ctx_release(&c);
 }
 
+static int64_t unchained_pending(void) {
+    return count("SELECT COUNT(*) FROM audit_pending p WHERE NOT EXISTS"
+                 " (SELECT 1 FROM audit_log a WHERE a.record_id = p.record_id)");
+}
+
+/* One round per transaction: both due rounds decided in two chunks and paid in two, each with its
+ * audit record in the chain once the context is released; a second run pays nothing. */
+Test(ei, batches_in_chunks_audit_every_round_and_pay_once) {
+    ei_batch_chunk_size = 1;
+    ctx c;
+    sys_ctx(&c);
+    char claim[ID_LEN], d[11];
+    file_claim(&c, claim);
+    day(-40, d); /* inside round 2 (report -65: round 1 to -52, round 2 to -24, round 3 due in 5 days) */
+    cr_assert_eq(ei_activity_from_application(&c, person_id, d, "application"), OP_OK, "%s", c.err.detail);
+    ctx_release(&c);
+    sys_ctx(&c);
+    cr_assert_eq(ei_rounds_evaluate_due(&c, date_today()), 2, "%s", c.err.detail);
+    ctx_release(&c); /* waits until the batch's records are chained */
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_rounds WHERE status = 'recognized'"), 2);
+    cr_assert_eq(count("SELECT COUNT(*) FROM audit_log WHERE resource_type = 'ei_round' AND action = 'UPDATE'"), 2);
+    cr_assert_eq(count("SELECT COUNT(*) FROM events WHERE type = 'claim.round_decided'"), 2);
+    cr_assert_eq(unchained_pending(), 0);
+    sys_ctx(&c);
+    struct ei_batch_result r;
+    cr_assert_eq(ei_pay_batch(&c, date_today(), NULL, &r), OP_OK, "%s", c.err.detail);
+    cr_assert_eq(r.evaluated, 0);
+    cr_assert_eq(r.paid, 2);
+    ctx_release(&c);
+    cr_assert_eq(count("SELECT COUNT(*) FROM audit_log WHERE resource_type = 'ei_payment' AND action = 'UPDATE'"), 2);
+    cr_assert_eq(count("SELECT COUNT(*) FROM events WHERE type = 'payment.recorded'"), 2);
+    cr_assert_eq(unchained_pending(), 0);
+    sys_ctx(&c);
+    cr_assert_eq(ei_pay_batch(&c, date_today(), NULL, &r), OP_OK, "%s", c.err.detail);
+    cr_assert_eq(r.paid, 0);
+    ctx_release(&c);
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_payments"), 2);
+    cr_assert_eq(count("SELECT days_paid FROM ei_claims"), 35);
+}
+
 static void staff(ctx *c, const char *id, unsigned role) {
     c->who.type = ACTOR_STAFF;
     snprintf(c->who.id, sizeof c->who.id, "%s", id);
