@@ -102,11 +102,19 @@ static op_code pay_round(ctx *c, const char *claim_id, int round, const char *ba
                          amount > 0 ? "paid" : "withheld", batch, ts)))
         return rc;
     if (n == 0) return OP_OK; /* paid by an earlier or concurrent run */
-    if ((rc = store_exec(c->db, &c->err, NULL,
-                         "UPDATE ei_claims SET days_paid = days_paid + ?, status = CASE WHEN days_paid + ? >= payable_days"
-                         " AND status = 'active' THEN 'exhausted' ELSE status END, updated_at = ? WHERE id = ?",
-                         "iiss", days, days, ts, claim_id)))
-        return rc;
+    store_stmt *up = store_query(c->db, &c->err,
+                                 "UPDATE ei_claims SET days_paid = days_paid + ?, status = CASE WHEN days_paid + ? >= payable_days"
+                                 " AND status = 'active' THEN 'exhausted' ELSE status END, updated_at = ? WHERE id = ?"
+                                 " RETURNING status",
+                                 "iiss", days, days, ts, claim_id);
+    if (!up) return c->err.code ? c->err.code : op_fail(&c->err, OP_NOT_FOUND, NULL, "the claim does not exist");
+    bool exhausted_now = strcmp(store_col_text(up, 0), "exhausted") == 0 && k.paid < k.payable;
+    store_reset(up);
+    if (exhausted_now) {
+        char next[11];
+        date_format(t + 1, next);
+        if ((rc = ei_status_event(c, claim_id, person, "active", "exhausted", next, "all payable days paid"))) return rc;
+    }
     json_t *pl = json_pack("{s:s, s:s, s:i, s:I, s:I, s:I}", "payment_id", id, "claim_id", claim_id, "round", round, "days",
                            (json_int_t)days, "withheld_days", (json_int_t)withheld, "amount", (json_int_t)amount);
     rc = event_emit(c, amount > 0 ? "payment.recorded" : "payment.withheld", person, pl);

@@ -233,6 +233,30 @@ Test(ei, payments_once_and_withheld_after_employment) {
     ctx_release(&c);
 }
 
+Test(ei, the_payment_that_uses_the_last_payable_day_exhausts_the_claim_once) {
+    ctx c;
+    sys_ctx(&c);
+    char claim[ID_LEN], d[11];
+    file_claim(&c, claim);
+    day(-40, d);
+    cr_assert_eq(ei_activity_from_application(&c, person_id, d, "interview"), OP_OK);
+    op_err e = {0};
+    cr_assert_eq(store_exec(db, &e, NULL, "UPDATE ei_claims SET payable_days = 10 WHERE id = ?", "s", claim), OP_OK);
+    struct ei_batch_result r;
+    char path[128];
+    snprintf(path, sizeof path, "/tmp/openpes-ut-bank-x-%d.csv", (int)getpid());
+    cr_assert_eq(ei_pay_batch(&c, date_today(), path, &r), OP_OK, "%s", c.err.detail);
+    cr_assert_eq(count("SELECT days_paid FROM ei_claims"), 10, "capped at the payable days");
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_claims WHERE status = 'exhausted'"), 1);
+    const char *q = "SELECT COUNT(*) FROM events WHERE type = 'benefit.status_changed'"
+                    " AND payload LIKE '%\"previous_status\":\"active\"%' AND payload LIKE '%\"status\":\"exhausted\"%'";
+    cr_assert_eq(count(q), 1, "the benefit status change is announced");
+    cr_assert_eq(ei_pay_batch(&c, date_today(), path, &r), OP_OK);
+    cr_assert_eq(count(q), 1, "once");
+    unlink(path);
+    ctx_release(&c);
+}
+
 static int64_t unchained_pending(void) {
     return count("SELECT COUNT(*) FROM audit_pending p WHERE NOT EXISTS"
                  " (SELECT 1 FROM audit_log a WHERE a.record_id = p.record_id)");
