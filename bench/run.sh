@@ -189,7 +189,7 @@ if [ "$MISSING" = 0 ] && [ "$ANSWERED" = "$ANSWERED_METRIC" ] && [ "$ANSWERED" -
 {
   echo "OpenPES benchmark, $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
   echo "machine: $(nproc) cores, $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1), load average before: $LOAD_BEFORE"
-  echo "data: $N synthetic people (seed $SEED), SQLite, audit file synchronous=FULL"
+  echo "data: $N synthetic people (seed $SEED), SQLite, audit file synchronous=FULL, data WAL group-synced"
   echo "seeding: ${SEED_LINE:-not recorded}"
   echo "load: GET person by random id (bearer token for openpes), wrk -t$THREADS -c$CONNS, loopback,"
   echo "      $ROUNDS alternating rounds of ${ROUND_S}s per server after ${WARMUP}s warm-up"

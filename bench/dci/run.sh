@@ -311,7 +311,7 @@ fi
 {
   echo "OpenPES DCI benchmark, $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
   echo "machine: $(nproc) cores, $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1), load average before: $LOAD_BEFORE"
-  echo "data: $N synthetic people (seed $SEED), SQLite, synchronous=FULL; seeding: ${SEED_LINE:-not recorded}"
+  echo "data: $N synthetic people (seed $SEED), SQLite, audit file synchronous=FULL, data WAL group-synced; seeding: ${SEED_LINE:-not recorded}"
   echo "load: wrk -t$THREADS -c$CONNS on loopback, ${WARMUP}s warm-up, $ROUNDS rounds of ${ROUND_S}s per load, each round followed by one of the floor"
   echo "      (GET /persons/{id}, bench/floor.c: no auth, no audit); every reply checked (one record found / ACK)"
   echo
