@@ -101,14 +101,7 @@ Test(audit, ctx_release_writes_queued_records) {
     audit_stop();
 }
 
-static int64_t count(store *s, const char *sql) {
-    op_err e = {0};
-    store_stmt *st = store_query(s, &e, sql, "");
-    cr_assert(st, "%s: %s", sql, e.detail);
-    int64_t n = store_col_int(st, 0);
-    store_reset(st);
-    return n;
-}
+static int64_t count(store *s, const char *sql) { return test_count(s, sql); }
 
 static const struct audit_rec WRITE = {.action = "UPDATE", .resource_type = "person", .resource_id = "p",
                                        .person_id = "p", .purpose = "system_operation", .legal_basis = "test",

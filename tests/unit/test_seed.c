@@ -180,14 +180,7 @@ Test(seed_demo, table_is_consistent) {
 
 /* ---- loaders: these write through person.h and account.h ---- */
 
-static int64_t count(store *s, const char *sql) {
-    op_err e = {0};
-    store_stmt *st = store_query(s, &e, sql, "");
-    cr_assert(st, "%s: %s", sql, e.detail);
-    int64_t n = store_col_int(st, 0);
-    store_reset(st);
-    return n;
-}
+static int64_t count(store *s, const char *sql) { return test_count(s, sql); }
 
 Test(seed_load, synthetic_people_are_written_and_audited) {
     store *s = test_db_open();

@@ -9,14 +9,7 @@
 #include "store/store_int.h"
 #include "testlib.h"
 
-static int64_t count(store *s, const char *sql) {
-    op_err e = {0};
-    store_stmt *st = store_query(s, &e, sql, "");
-    cr_assert(st, "%s: %s", sql, e.detail);
-    int64_t n = store_col_int(st, 0);
-    store_reset(st);
-    return n;
-}
+static int64_t count(store *s, const char *sql) { return test_count(s, sql); } /* testlib.h */
 
 Test(store_sync, a_deferred_commit_is_reported_once_and_synced_on_request) {
     store *s = test_db_open();
@@ -94,22 +87,30 @@ static long file_size(const char *path) {
     return stat(path, &st) == 0 ? (long)st.st_size : 0;
 }
 
-Test(store_sync, sustained_writes_keep_the_wal_bounded_and_reach_the_database_file) {
-    if (test_db_is_pg()) cr_skip_test("SQLite WAL");
-    store *s = test_db_open();
+/* An SQLite database with a table of 8 KB rows, its WAL emptied first (the migrations wrote
+ * megabytes) and the checkpoint threshold at 256 KiB; then n transactions of one row each.
+ * Returns the database file's size before the rows. */
+static long write_rows(store *s, int n) {
     op_err e = {0};
     store_sqlite_checkpoint_bytes = 256 << 10;
     cr_assert_eq(store_exec_script(s, "CREATE TABLE big (k INTEGER PRIMARY KEY, v TEXT)", &e), OP_OK, "%s", e.detail);
+    cr_assert_eq(store_exec_script(s, "PRAGMA main.wal_checkpoint(TRUNCATE)", &e), OP_OK, "%s", e.detail);
+    long db0 = file_size(test_db_url);
     char v[8001];
     memset(v, 'x', sizeof v - 1);
     v[sizeof v - 1] = 0;
-    cr_assert_eq(store_exec_script(s, "PRAGMA main.wal_checkpoint(TRUNCATE)", &e), OP_OK, "%s", e.detail);
-    long db0 = file_size(test_db_url);
-    for (int i = 0; i < 400; i++) { /* ~3.2 MB of rows, one writer that never pauses */
+    for (int i = 0; i < n; i++) {
         cr_assert_eq(store_begin(s, &e), OP_OK);
         cr_assert_eq(store_exec(s, &e, NULL, "INSERT INTO big (k, v) VALUES (?, ?)", "is", (int64_t)i, v), OP_OK, "%s", e.detail);
         cr_assert_eq(store_commit(s, &e), OP_OK, "%s", e.detail);
     }
+    return db0;
+}
+
+Test(store_sync, sustained_writes_keep_the_wal_bounded_and_reach_the_database_file) {
+    if (test_db_is_pg()) cr_skip_test("SQLite WAL");
+    store *s = test_db_open();
+    long db0 = write_rows(s, 400); /* ~3.2 MB, one writer that never pauses */
     char wal[600];
     snprintf(wal, sizeof wal, "%s-wal", test_db_url);
     cr_assert_lt(file_size(wal), 2L << 20, "the WAL stays near its bound (%ld bytes)", file_size(wal));
@@ -122,20 +123,7 @@ Test(store_sync, the_background_checkpoint_copies_frames) {
      * its fresh connection once answered "not in WAL mode" and copied nothing. */
     if (test_db_is_pg()) cr_skip_test("SQLite WAL");
     store *s = test_db_open();
-    op_err e = {0};
-    store_sqlite_checkpoint_bytes = 256 << 10;
-    cr_assert_eq(store_exec_script(s, "CREATE TABLE big (k INTEGER PRIMARY KEY, v TEXT)", &e), OP_OK, "%s", e.detail);
-    char v[8001];
-    memset(v, 'y', sizeof v - 1);
-    v[sizeof v - 1] = 0;
-    /* Start from an empty WAL (the migrations wrote megabytes). */
-    cr_assert_eq(store_exec_script(s, "PRAGMA main.wal_checkpoint(TRUNCATE)", &e), OP_OK, "%s", e.detail);
-    long db0 = file_size(test_db_url);
-    for (int i = 0; i < 60; i++) { /* ~480 KB: past the threshold, short of 4 x */
-        cr_assert_eq(store_begin(s, &e), OP_OK);
-        cr_assert_eq(store_exec(s, &e, NULL, "INSERT INTO big (k, v) VALUES (?, ?)", "is", (int64_t)i, v), OP_OK, "%s", e.detail);
-        cr_assert_eq(store_commit(s, &e), OP_OK, "%s", e.detail);
-    }
+    long db0 = write_rows(s, 60); /* ~480 KB: past the threshold, short of 4 x */
     for (int i = 0; i < 100 && file_size(test_db_url) < db0 + (200L << 10); i++) usleep(50000);
     cr_assert_gt(file_size(test_db_url), db0 + (200L << 10), "the checkpointer copied the frames (%ld -> %ld bytes)", db0,
                  file_size(test_db_url));

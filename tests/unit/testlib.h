@@ -48,6 +48,17 @@ static inline store *test_db_open(void) {
     return s;
 }
 
+/* The single integer a query answers (a COUNT, a SUM, a column of one row); the test fails when the
+ * query fails or finds no row. */
+static inline int64_t test_count(store *s, const char *sql) {
+    op_err e = {0};
+    store_stmt *st = store_query(s, &e, sql, "");
+    cr_assert(st, "%s: %s", sql, e.detail);
+    int64_t n = store_col_int(st, 0);
+    store_reset(st);
+    return n;
+}
+
 static inline int test_db_is_pg(void) {
     const char *admin = getenv("OPENPES_TEST_PG_ADMIN");
     return admin && *admin;
