@@ -23,14 +23,7 @@ static void sys_ctx(ctx *c) {
     cr_assert(ctx_init_system(c, "test", "benefit_administration", &e), "%s", e.detail);
 }
 
-static int64_t count(const char *sql) {
-    op_err e = {0};
-    store_stmt *st = store_query(db, &e, sql, "");
-    cr_assert(st, "%s: %s", sql, e.detail);
-    int64_t n = store_col_int(st, 0);
-    store_reset(st);
-    return n;
-}
+static int64_t count(const char *sql) { return test_count(db, sql); }
 
 static void setup(void) {
     db = test_db_open();

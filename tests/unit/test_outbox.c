@@ -34,14 +34,7 @@ static void emit(const char *type, const char *subject, bool commit) {
     ctx_release(&c);
 }
 
-static int64_t count(store *s, const char *sql) {
-    op_err e = {0};
-    store_stmt *st = store_query(s, &e, sql, "");
-    cr_assert(st, "%s", e.detail);
-    int64_t n = store_col_int(st, 0);
-    store_reset(st);
-    return n;
-}
+static int64_t count(store *s, const char *sql) { return test_count(s, sql); }
 
 static void init(void) {
     calls = 0;
