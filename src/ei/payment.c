@@ -6,10 +6,12 @@
  * exactly once and its file lists every payment of the day.  Days inside an employment break
  * (detected employment) are withheld, as are days before the first payable day and after the
  * benefit window. */
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/clock.h"
@@ -126,8 +128,13 @@ static op_code pay_round(ctx *c, const char *claim_id, int round, const char *ba
 
 static op_code write_export(ctx *c, const char *batch, const char *path, long *rows) {
     char *tmp = arena_printf(c->a, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f) return op_fail(&c->err, OP_INTERNAL, "check the --out directory", "cannot write %s", tmp);
+    /* Payment data for the bank: readable by the service account only, whatever the umask. */
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    FILE *f = fd >= 0 && fchmod(fd, 0600) == 0 ? fdopen(fd, "w") : NULL; /* a left-over file keeps its mode */
+    if (!f) {
+        if (fd >= 0) close(fd);
+        return op_fail(&c->err, OP_INTERNAL, "check the --out directory", "cannot write %s", tmp);
+    }
     fprintf(f, "payment_id,idempotency_key,claim_id,round,period_from,period_to,days,amount,currency,batch_date\n");
     store_stmt *st = store_prepare(c->db,
                                    "SELECT id, idem_key, claim_id, round, period_from, period_to, days, amount FROM ei_payments"

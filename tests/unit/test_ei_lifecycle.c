@@ -9,6 +9,8 @@
 #include "ei/ei.h"
 #include <math.h>
 
+#include <sys/stat.h>
+
 #include "testlib.h"
 
 static store *db;
@@ -215,6 +217,9 @@ Test(ei, payments_once_and_withheld_after_employment) {
     cr_assert_eq(ei_pay_batch(&c, date_today(), path, &r), OP_OK, "%s", c.err.detail);
     cr_assert_eq(r.paid, 2);
     cr_assert_eq(r.rows_in_file, 2);
+    struct stat fs;
+    cr_assert_eq(stat(path, &fs), 0);
+    cr_assert_eq(fs.st_mode & 0777, 0600, "the bank file is for the service account only (mode %o)", fs.st_mode & 0777);
     cr_assert_eq(count("SELECT SUM(days) FROM ei_payments"), 28);
     cr_assert_eq(count("SELECT SUM(withheld_days) FROM ei_payments"), 7);
     cr_assert_eq(ei_pay_batch(&c, date_today(), path, &r), OP_OK);
