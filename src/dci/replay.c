@@ -6,7 +6,7 @@
 #include "base/id.h"
 #include "dci/partner.h"
 
-op_code dci_replay_check(ctx *c, const char *sender_id, const char *message_id) {
+static op_code record(ctx *c, const char *sender_id, const char *message_id) {
     char now[CLOCK_TS_LEN], cutoff[CLOCK_TS_LEN];
     int64_t us = clock_now_us();
     clock_format_ts(us, now);
@@ -31,4 +31,19 @@ op_code dci_replay_check(ctx *c, const char *sender_id, const char *message_id) 
     id_random(&b, 1);
     if (b == 0) store_exec(c->db, &c->err, NULL, "DELETE FROM dci_seen_messages WHERE seen_at < ?", "s", cutoff);
     return OP_OK;
+}
+
+/* The record is its own write transaction (unless the caller has one), so that it is durable
+ * before the answer: an HTTP request's answer waits for the group sync of its writes
+ * (docs/DECISIONS.md 10).  As an autocommit statement it was durable only at the next sync, and a
+ * power loss could have let a replay through. */
+op_code dci_replay_check(ctx *c, const char *sender_id, const char *message_id) {
+    if (store_in_tx(c->db)) return record(c, sender_id, message_id);
+    op_code rc = store_begin(c->db, &c->err);
+    if (rc) return rc;
+    if ((rc = record(c, sender_id, message_id))) {
+        store_rollback(c->db);
+        return rc;
+    }
+    return store_commit(c->db, &c->err);
 }
