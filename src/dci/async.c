@@ -22,16 +22,36 @@
 #include "dci/batchfile.h"
 #include "dci/registry.h"
 #include "events/outbox.h"
+#include "sec/fieldcrypt.h"
+
+/* A transaction's query, answer and result pages hold national ids and Member records: they are
+ * stored sealed (AES-256-GCM under the field key, bound to the transaction and the column), and
+ * opened only here.  Rows written before sealing are plain JSON and read as they are. */
+static op_code seal(ctx *c, const char *corr, const char *col, const char *plain, char **out) {
+    return fieldcrypt_seal(c->a, plain, arena_printf(c->a, "dci_transactions.%s:%s", col, corr), out, &c->err);
+}
+
+const char *dci_txn_open(ctx *c, const char *corr, const char *col, const char *stored) {
+    char *plain = NULL;
+    op_err e = {0};
+    if (fieldcrypt_unseal(c->a, stored, arena_printf(c->a, "dci_transactions.%s:%s", col, corr), &plain, &e))
+        log_error("dci transaction %s: %s could not be opened: %s", corr, col, e.detail);
+    return plain;
+}
 
 op_code dci_txn_insert(ctx *c, const struct dci_txn_new *t) {
-    char ts[CLOCK_TS_LEN];
+    char ts[CLOCK_TS_LEN], *request, *response;
     clock_now_ts(ts);
-    op_code rc = store_exec(c->db, &c->err, NULL,
+    op_code rc;
+    if ((rc = seal(c, t->correlation_id, "request", t->request, &request)) ||
+        (rc = seal(c, t->correlation_id, "response", t->response ? jx_dump(c->a, t->response) : NULL, &response)))
+        return rc;
+    rc = store_exec(c->db, &c->err, NULL,
                             "INSERT INTO dci_transactions (correlation_id, sender_id, transaction_id, action, sender_uri, request, status,"
                             " response, total_count, completed_count, callback_state, created_at, updated_at, file_name, file_format)"
                             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                             "ssssssssiisssss", t->correlation_id, t->sender_id, t->transaction_id ? t->transaction_id : "", t->action,
-                            t->sender_uri, t->request, t->status, t->response ? jx_dump(c->a, t->response) : NULL, t->total,
+                            t->sender_uri, request, t->status, response, t->total,
                             t->completed, t->sender_uri ? "pending" : "none", ts, ts, t->file_name, t->file_format);
     if (rc || (t->response && !t->sender_uri)) return rc; /* nothing to compute or deliver */
     json_t *pl = json_pack("{s:s}", "correlation_id", t->correlation_id);
@@ -99,7 +119,8 @@ static op_code status_message(ctx *c, const char *sender, const json_t *msg, jso
     if (ref) json_object_set_new(resp, "reference_id", json_string(ref));
     if (st) {
         *found = true;
-        const char *status = store_col_text(st, 0), *response = store_col_text(st, 1);
+        const char *status = store_col_text(st, 0),
+                   *response = dci_txn_open(c, store_col_text(st, 5), "response", store_col_text(st, 1));
         json_t *ts = response ? json_loads(response, 0, NULL) : NULL;
         if (!ts) ts = json_pack("{s:s, s:s, s:[]}", "transaction_id", val, "correlation_id", store_col_text(st, 5), "search_response");
         json_object_set_new(resp, "status", json_string(status));
@@ -201,7 +222,9 @@ static op_code load(ctx *c, const char *corr, struct txn *t) {
     t->total = store_col_int(st, 7);
     t->completed = store_col_int(st, 8);
     t->attempts = store_col_int(st, 9);
-    t->pages = arena_strdup(c->a, store_col_text(st, 10));
+    t->pages = dci_txn_open(c, corr, "pages", store_col_text(st, 10));
+    t->request = dci_txn_open(c, corr, "request", t->request);
+    t->response = dci_txn_open(c, corr, "response", t->response);
     t->pages_sent = store_col_int(st, 11);
     t->file_format = arena_strdup(c->a, store_col_text(st, 12));
     store_reset(st);
@@ -272,10 +295,13 @@ static op_code run_search(ctx *c, const char *corr, struct txn *t) {
         t->pages = jx_dump(c->a, msgs);
         t->total = n;
         t->completed = done;
-        rc = store_exec(c->db, &c->err, NULL,
-                        "UPDATE dci_transactions SET status = ?, response = ?, pages = ?, total_count = ?, completed_count = ?,"
-                        " updated_at = ? WHERE correlation_id = ?",
-                        "sssiiss", t->status, t->response, t->pages, n, done, ts, corr);
+        char *sealed_response = NULL, *sealed_pages = NULL;
+        if (!(rc = seal(c, corr, "response", t->response, &sealed_response)) &&
+            !(rc = seal(c, corr, "pages", t->pages, &sealed_pages)))
+            rc = store_exec(c->db, &c->err, NULL,
+                            "UPDATE dci_transactions SET status = ?, response = ?, pages = ?, total_count = ?,"
+                            " completed_count = ?, updated_at = ? WHERE correlation_id = ?",
+                            "sssiiss", t->status, sealed_response, sealed_pages, n, done, ts, corr);
     }
     json_decref(msgs);
     if (!rc) rc = store_commit(c->db, &c->err); /* the result and its audit rows, before any callback */

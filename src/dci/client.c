@@ -423,16 +423,21 @@ static op_code verify(ctx *c, const struct ob *o, const json_t *env, op_err *e) 
     return OP_OK;
 }
 
+static const char *result_aad(ctx *c, const char *tid) { return arena_printf(c->a, "dci_outbound_txns.result:%s", tid); }
+
 static op_code txn_finish(ctx *c, const char *tid, const char *status, const json_t *facts, const char *error, const char *corr) {
     char ts[CLOCK_TS_LEN];
     clock_now_ts(ts);
     op_err e = {0};
-    op_code rc = store_begin(c->db, &e);
+    /* The registry's facts about a person (income percentile, benefits) are stored sealed. */
+    char *sealed = NULL;
+    op_code rc = fieldcrypt_seal(c->a, facts ? jx_dump(c->a, facts) : NULL, result_aad(c, tid), &sealed, &e);
+    if (!rc) rc = store_begin(c->db, &e);
     if (!rc)
         rc = store_exec(c->db, &e, NULL,
                         "UPDATE dci_outbound_txns SET status = ?, result = ?, error = ?, correlation_id = COALESCE(?, correlation_id),"
                         " updated_at = ? WHERE transaction_id = ?",
-                        "ssssss", status, facts ? jx_dump(c->a, facts) : NULL, error, corr, ts, tid);
+                        "ssssss", status, sealed, error, corr, ts, tid);
     if (!rc) rc = store_commit(c->db, &e);
     else store_rollback(c->db);
     if (rc) log_error("could not record the outcome of DCI query %s: %s", tid, e.detail);
@@ -585,7 +590,11 @@ op_code dci_client_txn_get(ctx *c, const char *tid, json_t **out) {
     *out = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "transaction_id", tid, "partner", store_col_text(q, 0), "kind", store_col_text(q, 1),
                      "mode", store_col_text(q, 2), "purpose", store_col_text(q, 3), "status", store_col_text(q, 4));
     if (corr) json_object_set_new(*out, "correlation_id", json_string(corr));
-    if (res) json_object_set_new(*out, "facts", json_loads(res, 0, NULL));
+    char *plain = NULL;
+    op_err e = {0};
+    if (res && fieldcrypt_unseal(c->a, res, result_aad(c, tid), &plain, &e))
+        log_error("outbound DCI transaction %s: the stored facts could not be opened: %s", tid, e.detail);
+    if (plain) json_object_set_new(*out, "facts", json_loads(plain, 0, NULL));
     if (er) json_object_set_new(*out, "error", json_string(er));
     store_reset(q);
     return OP_OK;

@@ -66,6 +66,9 @@ struct dci_txn_new {
 /* Store it and, when there is something to compute or deliver, its "dci.txn" outbox event, in
  * the caller's open transaction. */
 op_code dci_txn_insert(ctx *c, const struct dci_txn_new *t);
+/* The plain text of a sealed column (request, response, pages) of transaction corr (arena); NULL
+ * when the column is NULL or cannot be opened (logged). */
+const char *dci_txn_open(ctx *c, const char *corr, const char *col, const char *stored);
 
 /* Actions (search.c, enroll.c, async.c, subscribe.c): write the response; return OP_OK. */
 op_code dci_sync_search(struct dci_call *k);

@@ -16,10 +16,9 @@
 #define TAG_LEN 16
 #define PREFIX "v1:"
 
-op_code fieldcrypt_encrypt(arena *a, const void *plain, size_t len, const char *aad, char **out,
-                           op_err *e) {
+static op_code encrypt_max(arena *a, const void *plain, size_t len, const char *aad, char **out, op_err *e, size_t max) {
     *out = NULL;
-    if (len > FIELDCRYPT_MAX_PLAIN)
+    if (len > max)
         return op_fail(e, OP_INTERNAL, NULL, "field value too long to encrypt (%zu bytes)", len);
     op_code rc = OP_INTERNAL;
     unsigned char nonce[NONCE_LEN];
@@ -100,8 +99,7 @@ static EVP_CIPHER_CTX *decrypt_ctx(const unsigned char *nonce) {
     return d->x;
 }
 
-op_code fieldcrypt_decrypt(arena *a, const char *enc, const char *aad, char **out, size_t *len,
-                           op_err *e) {
+static op_code decrypt_max(arena *a, const char *enc, const char *aad, char **out, size_t *len, op_err *e, size_t max) {
     *out = NULL;
     if (len) *len = 0;
     const char *bad = "encrypted field is malformed";
@@ -120,7 +118,7 @@ op_code fieldcrypt_decrypt(arena *a, const char *enc, const char *aad, char **ou
     size_t cap = strlen(colon + 1) / 4 * 3 + 3;
     ct = arena_alloc(a, cap);
     long ctlen = b64_decode(colon + 1, ct, cap);
-    if (ctlen < TAG_LEN || ctlen - TAG_LEN > FIELDCRYPT_MAX_PLAIN) goto out;
+    if (ctlen < TAG_LEN || (size_t)(ctlen - TAG_LEN) > max) goto out;
     plen = (size_t)ctlen - TAG_LEN;
     pt = arena_alloc(a, plen + 1);
     bad = "encrypted field could not be decrypted (wrong key or altered value)";
@@ -141,6 +139,29 @@ out:
         op_fail(e, rc, "check that the key file belongs to this database", "%s", bad);
     }
     return rc;
+}
+
+op_code fieldcrypt_encrypt(arena *a, const void *plain, size_t len, const char *aad, char **out, op_err *e) {
+    return encrypt_max(a, plain, len, aad, out, e, FIELDCRYPT_MAX_PLAIN);
+}
+
+op_code fieldcrypt_decrypt(arena *a, const char *enc, const char *aad, char **out, size_t *len, op_err *e) {
+    return decrypt_max(a, enc, aad, out, len, e, FIELDCRYPT_MAX_PLAIN);
+}
+
+op_code fieldcrypt_seal(arena *a, const char *plain, const char *aad, char **out, op_err *e) {
+    *out = NULL;
+    return plain ? encrypt_max(a, plain, strlen(plain), aad, out, e, FIELDCRYPT_MAX_BLOB) : OP_OK;
+}
+
+op_code fieldcrypt_unseal(arena *a, const char *stored, const char *aad, char **out, op_err *e) {
+    *out = NULL;
+    if (!stored) return OP_OK;
+    if (strncmp(stored, PREFIX, strlen(PREFIX)) != 0) { /* written before sealing: plain JSON */
+        *out = arena_strdup(a, stored);
+        return OP_OK;
+    }
+    return decrypt_max(a, stored, aad, out, NULL, e, FIELDCRYPT_MAX_BLOB);
 }
 
 /* The lookup hash: HMAC-SHA256 with a per-thread context keyed once (keyed again when the key

@@ -28,6 +28,12 @@ op_code fieldcrypt_encrypt(arena *a, const void *plain, size_t len, const char *
  * OP_INTERNAL when the format is wrong, the key differs or the value was tampered with. */
 op_code fieldcrypt_decrypt(arena *a, const char *enc, const char *aad, char **out, size_t *len,
                            op_err *e);
+/* Sealed blobs: the same format and key, for larger text that holds personal data (a DCI
+ * transaction's query and results).  NULL stays NULL; unseal passes text written before sealing
+ * (not "v1:...") through unchanged. */
+#define FIELDCRYPT_MAX_BLOB (64u << 20)
+op_code fieldcrypt_seal(arena *a, const char *plain, const char *aad, char **out, op_err *e);
+op_code fieldcrypt_unseal(arena *a, const char *stored, const char *aad, char **out, op_err *e);
 /* HMAC-SHA-256(lookup key, value) as hex into out[65]. */
 void fieldcrypt_lookup_hash(const char *value, char out[65]);
 

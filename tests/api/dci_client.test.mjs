@@ -83,6 +83,10 @@ test('the disclosure is audited through the access path (person, purpose, transa
   assert.deepEqual(rows, ['READ|employment_service|allow|1']);
   // no national id in clear in the outbound transactions
   assert.equal(s.sql(`SELECT COUNT(*) FROM dci_outbound_txns WHERE COALESCE(result,'') LIKE '%${NUIN}%'`).trim(), '0');
+  // the registry's facts are stored sealed, and read back through the API
+  assert.equal(s.sql(`SELECT substr(result, 1, 3) FROM dci_outbound_txns WHERE transaction_id = '${r.transaction_id}'`).trim(), 'v1:');
+  const back = await cliJson('dci', 'txn', '--id', r.transaction_id);
+  assert.deepEqual(back.facts, r.facts);
 });
 
 test('a purpose the partner is not configured for: the national id is not sent', async () => {

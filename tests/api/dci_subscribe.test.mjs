@@ -188,6 +188,8 @@ test('an employment registration produces one signed notify within a second: cod
   // no national id in clear in the stored subscription or request
   assert.equal(sql(s, `SELECT COUNT(*) FROM dci_subscriptions WHERE filter LIKE '%1042150%'`)[0], '0');
   assert.equal(sql(s, `SELECT COUNT(*) FROM dci_transactions WHERE action = 'subscribe' AND request LIKE '%1042150%'`)[0], '0');
+  // queries and answers are stored sealed (AES-GCM), never as plain JSON
+  assert.equal(sql(s, `SELECT COUNT(*) FROM dci_transactions WHERE request NOT LIKE 'v1:%' OR (response IS NOT NULL AND response NOT LIKE 'v1:%')`)[0], '0');
 });
 
 test('a claimant\'s benefit suspended by a new job: benefit_status_changed notify with the status after the event', async () => {
@@ -332,7 +334,7 @@ test('a failing notify endpoint is visible to operators', async () => {
   await employment(KIM, 'end', { end_date: day(-1) });
   let row = [];
   for (let i = 0; i < 150 && !(row[0] || '').includes('HTTP 500'); i++, await wait(20))
-    row = sql(s, `SELECT callback_state, sender_uri, last_error FROM dci_transactions WHERE action = 'notify' AND request LIKE '%${codes[0]}%'`);
+    row = sql(s, `SELECT callback_state, sender_uri, last_error FROM dci_transactions WHERE action = 'notify' AND sender_uri = '${uri('/dead/notify')}'`);
   assert.deepEqual(row, [`pending|${uri('/dead/notify')}|callback answered HTTP 500`]);
   assert.match(s.cliOk('partner', 'transactions', '--client', 'sr-sub', '--callback-state', 'pending'), /notify/);
 });

@@ -36,6 +36,21 @@ static const char *text(const char *sql, const char *arg) {
     return v;
 }
 
+/* A sealed column (request, response) of the transaction the query finds: "SELECT correlation_id,
+ * <col> ...".  The stored text must be sealed, not the plain JSON. */
+static const char *opened(const char *col, const char *sql, const char *arg) {
+    op_err e = {0};
+    store_stmt *st = store_query(db, &e, sql, "s", arg);
+    cr_assert(st, "%s: %s", sql, e.detail);
+    const char *corr = arena_strdup(C.a, store_col_text(st, 0)), *raw = arena_strdup(C.a, store_col_text(st, 1));
+    store_reset(st);
+    cr_assert(raw && strncmp(raw, "v1:", 3) == 0, "%s is stored sealed: %.40s", col, raw);
+    const char *plain = dci_txn_open(&C, corr, col, raw);
+    cr_assert(plain, "%s opens", col);
+    cr_assert_null(dci_txn_open(&C, "another-transaction", col, raw), "bound to its transaction");
+    return plain;
+}
+
 static void person(const char *nid, const char *given, char out[ID_LEN]) {
     json_t *in = json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s}}", "national_id", nid, "given_name", given, "family_name", "김",
                            "birth_date", "1980-01-01", "address", "line", "테헤란로 1", "region_code", "KR-11"),
@@ -236,7 +251,7 @@ Test(dci_subscribe, notify_matching_subscriptions_with_agreement_fields) {
     fire("employment.started", pid_a, 42);
     cr_assert_eq(count("SELECT COUNT(*) FROM dci_transactions WHERE action = 'notify'", NULL), 1,
                  "only s-a: s-b filters another person, s-reg another event, s-gone is unsubscribed, s-late has ended");
-    const char *resp = text("SELECT response FROM dci_transactions WHERE action = 'notify' AND sender_id = ?", "sr1");
+    const char *resp = opened("response", "SELECT correlation_id, response FROM dci_transactions WHERE action = 'notify' AND sender_id = ?", "sr1");
     json_t *m = jx_arena(C.a, json_loads(resp, 0, NULL));
     json_t *ev = json_array_get(json_object_get(m, "notify_event"), 0), *data = json_object_get(ev, "data");
     cr_assert_str_eq(json_string_value(json_object_get(ev, "reference_id")), "evt-42");
@@ -261,7 +276,8 @@ Test(dci_subscribe, notify_matching_subscriptions_with_agreement_fields) {
     /* a second event of the same person queues behind the first */
     fire("registration.changed", pid_a, 43);
     cr_assert_eq(count("SELECT COUNT(*) FROM events WHERE type = 'dci.txn' AND subject = ?", subject), 2);
-    cr_assert_str_eq(text("SELECT request FROM dci_transactions WHERE action = 'notify' AND request LIKE ?", "%s-reg%"),
+    cr_assert_str_eq(opened("request", "SELECT correlation_id, request FROM dci_transactions WHERE action = 'notify' AND sender_id = ?"
+                            " ORDER BY created_at DESC LIMIT 1", "sr1"),
                      arena_printf(C.a, "{\"subscription_code\":\"s-reg\",\"reg_event_type\":\"registration_changed\",\"person_id\":\"%s\",\"event_id\":43}", pid_a));
     /* events nobody can subscribe to do nothing */
     fire("claim.filed", pid_a, 44);
@@ -338,7 +354,7 @@ Test(dci_subscribe, benefit_status_changed_notifies) {
     claim("c-1", pid_a, "active", "2026-03-01T00:00:00.000000Z");
     fire("benefit.status_changed", pid_a, 77);
     cr_assert_eq(count("SELECT COUNT(*) FROM dci_transactions WHERE action = 'notify'", NULL), 1);
-    const char *resp = text("SELECT response FROM dci_transactions WHERE action = 'notify' AND sender_id = ?", "sr1");
+    const char *resp = opened("response", "SELECT correlation_id, response FROM dci_transactions WHERE action = 'notify' AND sender_id = ?", "sr1");
     json_t *m = jx_arena(C.a, json_loads(resp, 0, NULL));
     json_t *data = json_object_get(json_array_get(json_object_get(m, "notify_event"), 0), "data");
     cr_assert_str_eq(json_string_value(json_object_get(data, "subscription_code")), "s-ben");
