@@ -67,11 +67,17 @@ browser_suite() { node --test --test-reporter=spec --test-concurrency=1 tests/br
 make -j2 all unit >/tmp/openpes-build.log 2>&1 || { cat /tmp/openpes-build.log | grep -v '^CC' | tail -40; echo "0 passed, 1 failed"; exit 1; }
 
 PG_ADMIN=""
+# Each test creates its own database, named with this run's tag; at the end the run drops its own
+# databases only, so that runs of other checkouts on the same cluster keep theirs.
+export OPENPES_TEST_RUN=r$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')
+drop_run_dbs() {
+  [ -n "$PG_ADMIN" ] && psql "$PG_ADMIN" -qAtc "SELECT 'DROP DATABASE ' || datname || ';' FROM pg_database
+    WHERE datname LIKE 'ut\_${OPENPES_TEST_RUN}\_%' OR datname LIKE 'api\_${OPENPES_TEST_RUN}\_%'" 2>/dev/null |
+    psql "$PG_ADMIN" -q >/dev/null 2>&1 || true
+}
 if ! skip pg; then
   PG_ADMIN=$(scripts/pg-test-cluster.sh) || { echo "could not start PostgreSQL"; }
-  # Drop databases left by earlier runs (each test creates its own).
-  [ -n "$PG_ADMIN" ] && psql "$PG_ADMIN" -qAtc "SELECT 'DROP DATABASE ' || datname || ';' FROM pg_database
-    WHERE datname LIKE 'ut\_%' OR datname LIKE 'api\_%'" 2>/dev/null | psql "$PG_ADMIN" -q >/dev/null 2>&1 || true
+  trap drop_run_dbs EXIT
 fi
 
 run_layer "unit tests (SQLite)" count_criterion unit_all build

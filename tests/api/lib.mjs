@@ -17,7 +17,9 @@ function newDatabase(dir) {
   if (process.env.OPENPES_TEST_DB === 'postgres') {
     const admin = process.env.OPENPES_TEST_PG_ADMIN;
     if (!admin) throw new Error('OPENPES_TEST_PG_ADMIN is required for OPENPES_TEST_DB=postgres');
-    const name = 'api_' + randomBytes(6).toString('hex');
+    // OPENPES_TEST_RUN (scripts/test-all.sh) tags one run's databases: the run drops only its own
+    const run = /^[a-z0-9]{1,12}$/.test(process.env.OPENPES_TEST_RUN || '') ? process.env.OPENPES_TEST_RUN + '_' : '';
+    const name = 'api_' + run + randomBytes(6).toString('hex');
     const r = spawnSync('psql', [admin, '-qAtc', `CREATE DATABASE ${name}`], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error('createdb failed: ' + r.stderr);
     return admin.replace(/\/[^/]*$/, '/' + name);

@@ -24,7 +24,10 @@ static inline store *test_db_open(void) {
     id_uuid7(id);
     if (admin && *admin) {
         char name[64];
-        snprintf(name, sizeof name, "ut_%.8s%.4s", id + 28, id + 9);
+        /* OPENPES_TEST_RUN (set by scripts/test-all.sh) tags the databases of one run, so that the
+         * run drops only its own and never those of another checkout's run on the same cluster. */
+        const char *run = getenv("OPENPES_TEST_RUN");
+        snprintf(name, sizeof name, "ut_%.12s%s%.8s%.4s", run && *run ? run : "", run && *run ? "_" : "", id + 28, id + 9);
         PGconn *c = PQconnectdb(admin);
         cr_assert(PQstatus(c) == CONNECTION_OK, "admin connection: %s", PQerrorMessage(c));
         char sql[128];
