@@ -33,13 +33,8 @@ FLOOR=$BUILD/bench-floor
 USER_NAME=bench-counsellor
 USER_PASS=bench-pass-2026
 
-for tool in wrk curl sqlite3; do
-  command -v "$tool" >/dev/null || { echo "bench: $tool is missing (make deps installs it)" >&2; exit 1; }
-done
-for b in "$BIN" "$FLOOR"; do
-  [ -x "$b" ] || { echo "bench: $b is missing; run: make BUILD=$BUILD all tools" >&2; exit 1; }
-done
-mkdir -p "$OUT"
+. bench/lib.sh # (the working directory is the repository root)
+bench_require wrk curl sqlite3
 LOAD_BEFORE=$(cut -d" " -f1-3 /proc/loadavg)
 
 PIDS=()
@@ -50,24 +45,7 @@ cleanup() {
 trap cleanup EXIT
 
 # ---- 1. the seeded database (cached) ----
-CACHE=$OUT/persons-n$N-s$SEED
-KEYS=$CACHE.keys.json
-# A database and its audit log file (<db>.audit) go together.
-if [ ! -f "$CACHE.db" ] || [ ! -f "$CACHE.db.audit" ] || [ ! -f "$CACHE.ids" ]; then
-  echo "bench: seeding $N people (seed $SEED) into $CACHE.db (cached for later runs)"
-  rm -f "$CACHE".tmp.db* "$CACHE.tmp.ids"
-  "$BIN" --db "$CACHE.tmp.db" --keys "$KEYS" --log-level warn \
-    seed --persons "$N" --seed "$SEED" --offices 1 --ids-file "$CACHE.tmp.ids" | tee "$CACHE.seed.log"
-  sqlite3 "$CACHE.tmp.db" 'PRAGMA wal_checkpoint(TRUNCATE);' >/dev/null
-  sqlite3 "$CACHE.tmp.db.audit" 'PRAGMA wal_checkpoint(TRUNCATE);' >/dev/null
-  mv "$CACHE.tmp.db" "$CACHE.db"
-  mv "$CACHE.tmp.db.audit" "$CACHE.db.audit"
-  rm -f "$CACHE".tmp.db*
-  mv "$CACHE.tmp.ids" "$CACHE.ids"
-else
-  echo "bench: using cached $CACHE.db"
-fi
-SEED_LINE=$(grep '^seeded' "$CACHE.seed.log" 2>/dev/null | tail -1 || true)
+bench_seed_cache persons
 
 # ---- 2. a fresh copy, an account, the server ----
 RUN=$OUT/run.db

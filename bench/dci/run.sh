@@ -44,13 +44,8 @@ BIN=$BUILD/openpes
 FLOOR=$BUILD/bench-floor
 SECRET=bench-secret-0123456789abcdef
 
-for tool in wrk curl sqlite3 node; do
-  command -v "$tool" >/dev/null || { echo "bench: $tool is missing (make deps installs it)" >&2; exit 1; }
-done
-for b in "$BIN" "$FLOOR"; do
-  [ -x "$b" ] || { echo "bench: $b is missing; run: make BUILD=$BUILD all tools" >&2; exit 1; }
-done
-mkdir -p "$OUT"
+. bench/lib.sh # (the working directory is the repository root)
+bench_require wrk curl sqlite3 node
 LOAD_BEFORE=$(cut -d" " -f1-3 /proc/loadavg)
 has() { [[ " $LOADS " == *" $1 "* ]]; }
 
@@ -63,23 +58,7 @@ cleanup() {
 trap cleanup EXIT
 
 # ---- 1. the seeded database (cached) ----
-CACHE=$OUT/dci-n$N-s$SEED
-KEYS=$CACHE.keys.json
-if [ ! -f "$CACHE.db" ] || [ ! -f "$CACHE.db.audit" ] || [ ! -f "$CACHE.ids" ]; then
-  echo "bench: seeding $N people (seed $SEED) into $CACHE.db (cached for later runs; about 5,000 people/s on an idle machine)"
-  rm -f "$CACHE".tmp.db* "$CACHE.tmp.ids"
-  "$BIN" --db "$CACHE.tmp.db" --keys "$KEYS" --log-level warn \
-    seed --persons "$N" --seed "$SEED" --offices 1 --ids-file "$CACHE.tmp.ids" | tee "$CACHE.seed.log"
-  sqlite3 "$CACHE.tmp.db" 'PRAGMA wal_checkpoint(TRUNCATE);' >/dev/null
-  sqlite3 "$CACHE.tmp.db.audit" 'PRAGMA wal_checkpoint(TRUNCATE);' >/dev/null
-  mv "$CACHE.tmp.db" "$CACHE.db"
-  mv "$CACHE.tmp.db.audit" "$CACHE.db.audit"
-  rm -f "$CACHE".tmp.db*
-  mv "$CACHE.tmp.ids" "$CACHE.ids"
-else
-  echo "bench: using cached $CACHE.db"
-fi
-SEED_LINE=$(grep '^seeded' "$CACHE.seed.log" 2>/dev/null | tail -1 || true)
+bench_seed_cache dci "about 5,000 people/s on an idle machine"
 IDS=$CACHE.ids
 awk -F'\t' 'NF < 3 { bad = 1 } END { exit bad }' "$IDS" ||
   { echo "bench: $IDS has no national ids (made by an older seeder): rm $CACHE.* and run again" >&2; exit 1; }
