@@ -342,18 +342,6 @@ op_code ei_batch_chunk_end(ctx *c, struct ei_chunk *k, op_code rc) {
         audit_ticket *t = audit_submit(c);
         if (t) audit_ticket_finish(t);
     }
-    if (k->outer) {
-        /* SQLite: copy the WAL into the database here, between chunks.  The background
-         * checkpointer (store/sqlite_checkpoint.c) makes no progress while this connection
-         * commits chunk after chunk (measured: the WAL grew to 3.6 GB in five minutes of a
-         * 1.8 M-claim evaluation and the database file was never written), and every read
-         * of the batch then searches an ever longer WAL. */
-        if (store_kind(c->db) == STORE_SQLITE) {
-            op_err e = {0};
-            store_stmt *st = store_query(c->db, &e, "PRAGMA main.wal_checkpoint(PASSIVE)", "");
-            if (st) store_reset(st);
-        }
-    }
     arena_reset(k->scratch);
     return rc;
 }
