@@ -37,4 +37,5 @@ void cli_register_workers(void) {
     worker_register_periodic("jobs.close_expired", 300, jobs_close_expired);
     worker_register_periodic("audit.drop_chained_pending", 10, audit_drop_chained_pending);
     worker_register_periodic("ei.evaluate_rounds", 3600, ei_periodic_evaluate);
+    worker_register_periodic("dci.digests", 1, dci_digest_due); /* DCI subscriptions with a frequency */
 }

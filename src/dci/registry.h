@@ -90,6 +90,18 @@ const char *dci_reg_event_type(const char *domain_type);
 bool dci_sub_filter_normalise(ctx *c, const char *filter_type, const json_t *filter, const char **type_out, json_t **filter_out,
                               const char **reason, char *msg, size_t msgn);
 
+/* Digest delivery (digest.c).  dci_digest_cron: true when the stored frequency (JSON text or
+ * NULL) asks for a digest, with its cron in *cr.  dci_digest_period: the correlation id of the
+ * subscription's open period that a notification of now joins (the period row is taken, in the
+ * caller's transaction); *open false when the cron fires no more.  dci_digest_add: store a
+ * rendered notify_event item in that period.  dci_digest_due: the periodic task closing the
+ * periods whose time has come (one signed notify each); returns how many, -1 on error. */
+struct dci_cron;
+bool dci_digest_cron(ctx *c, const char *frequency, struct dci_cron *cr);
+op_code dci_digest_period(ctx *c, const char *code, const char *client, const struct dci_cron *cr, char corr[ID_LEN], bool *open);
+op_code dci_digest_add(ctx *c, const char *corr, const char *person, long long event_id, const json_t *item);
+int dci_digest_due(ctx *c);
+
 /* Search in two halves (the async worker runs the second later).  check: the agreement for each
  * item, or *refusal (audited) / *bad (malformed message). exec: the on-search message. */
 struct dci_agreement;

@@ -22,8 +22,9 @@
 #include "base/id.h"
 #include "base/jsonx.h"
 #include "base/log.h"
-#include "dci/member.h"
 #include "dci/batchfile.h"
+#include "dci/cron.h"
+#include "dci/member.h"
 #include "dci/registry.h"
 #include "domain/nid.h"
 #include "events/outbox.h"
@@ -168,8 +169,8 @@ static const char *event_type_of(const json_t *v) {
     return NULL;
 }
 
-/* EventFrequency {start_time, end_time, frequency (cron)}: optional, stored as given. */
-static const char *frequency_bad(const json_t *f) {
+/* EventFrequency {start_time, end_time, frequency (cron, cron.h)}: optional; stored as given. */
+static const char *frequency_bad(const json_t *f, char *why, size_t whyn) {
     if (!f || json_is_null(f)) return NULL;
     if (!json_is_object(f)) return "frequency must be {start_time, end_time, frequency}";
     static const char *const times[] = {"start_time", "end_time"};
@@ -182,6 +183,12 @@ static const char *frequency_bad(const json_t *f) {
     const json_t *cron = json_object_get(f, "frequency");
     if (cron && !json_is_null(cron) && (!json_is_string(cron) || json_string_length(cron) > 100))
         return "frequency.frequency must be a cron expression of at most 100 characters";
+    const char *expr = json_string_value(cron);
+    if (expr && expr[strspn(expr, " \t")]) { /* empty: real time */
+        struct dci_cron cr;
+        if (!dci_cron_parse(expr, &cr, why, whyn)) return why;
+        if (dci_cron_next(&cr, clock_now_us()) < 0) return "frequency.frequency never fires again";
+    }
     return NULL;
 }
 
@@ -235,7 +242,8 @@ static op_code subscribe_item(struct sub_req *r, const json_t *items, size_t idx
     if (nrt && strcmp(nrt, "Member") != 0 && strcmp(nrt, "spdci:Member") != 0)
         return *res = rjct(ref, r->ts, "rjct.notify_details.invalid", "notify_record_type must be Member"), OP_OK;
     const json_t *freq = json_object_get(sc, "frequency");
-    const char *fb = frequency_bad(freq);
+    char fwhy[240];
+    const char *fb = frequency_bad(freq, fwhy, sizeof fwhy);
     if (fb) return *res = rjct(ref, r->ts, "rjct.notify_details.invalid", fb), OP_OK;
     if (!r->uri)
         return *res = rjct(ref, r->ts, "rjct.notify_details.invalid",
@@ -438,8 +446,8 @@ static op_code active_subs(ctx *c, const char *et, struct sub **out, size_t *n) 
     return r == STORE_ERROR ? c->err.code : OP_OK;
 }
 
-/* Inside the frequency's [start_time, end_time] when given.  The cron expression is stored but
- * not interpreted: events go out as they happen (docs/DCI.md). */
+/* Inside the frequency's [start_time, end_time] when given.  Its cron expression decides between
+ * real time and digest delivery (notify_one). */
 static bool in_window(ctx *c, const char *frequency) {
     json_t *f = frequency ? jx_arena(c->a, json_loads(frequency, 0, NULL)) : NULL;
     int64_t now = clock_now_us(), t;
@@ -467,7 +475,9 @@ static op_code load_person(ctx *c, const char *person, struct dci_member_row *ro
 }
 
 /* One notification: rendered under the partner's agreement as the partner (the audit names it),
- * audited, stored for delivery.  An agreement no longer in force refuses it (audited). */
+ * audited, stored for delivery - at once, or, for a digest subscription, as an item of the
+ * current period's notify (digest.c; the audit rows carry that notify's correlation id).  An
+ * agreement no longer in force refuses it (audited). */
 static op_code notify_one(ctx *c, const struct sub *s, const struct dci_member_row *row, long long event_id, const char *et) {
     actor saved = c->who;
     char saved_corr[sizeof c->correlation_id], corr[ID_LEN], ts[CLOCK_TS_LEN];
@@ -475,32 +485,42 @@ static op_code notify_one(ctx *c, const struct sub *s, const struct dci_member_r
     memset(&c->who, 0, sizeof c->who);
     c->who.type = ACTOR_PARTNER;
     snprintf(c->who.id, sizeof c->who.id, "%s", s->client);
-    id_uuid7(corr);
+    struct dci_cron cr;
+    bool digest = dci_digest_cron(c, s->frequency, &cr), open = true;
+    op_code rc = OP_OK;
+    if (digest) rc = dci_digest_period(c, s->code, s->client, &cr, corr, &open);
+    else id_uuid7(corr);
     snprintf(c->correlation_id, sizeof c->correlation_id, "%s", corr);
     clock_now_ts(ts);
     struct dci_agreement ag;
     enum dci_agreement_result res;
     access_decision d;
-    op_code rc = dci_agreement_find(c, s->client, s->purpose, &ag, &res);
-    if (!rc && res != DCI_AG_OK) {
+    if (!rc && open) rc = dci_agreement_find(c, s->client, s->purpose, &ag, &res);
+    if (rc || !open) {
+        /* an error, or a frequency that fires no more: nothing to notify */
+    } else if (res != DCI_AG_OK) {
         access_decide_partner(c, PD_READ, s->purpose, NULL, NULL, "no data-sharing agreement for the subscription's purpose is in force", &d);
         rc = access_audit(c, PD_READ, "person", row->id, row->id, &d);
         log_info("DCI notify for subscription %s withheld: %s", s->code, d.reason);
-    } else if (!rc) {
+    } else {
         access_decide_partner(c, PD_READ, ag.purpose, ag.id, ag.legal_basis, NULL, &d);
         json_t *rec = dci_member_render(c, row, &ag);
-        json_t *m = jx_arena(c->a, json_pack("{s:s, s:s, s:[{s:s, s:s, s:{s:s, s:s, s:s, s:s, s:s, s:[o]}}]}", "transaction_id", corr,
-                                             "correlation_id", corr, "notify_event", "reference_id",
-                                             arena_printf(c->a, "evt-%lld", event_id), "timestamp", ts, "data", "version", "1.0.0",
-                                             "reg_type", REG_TYPE, "reg_event_type", et, "subscription_code", s->code,
-                                             "reg_record_type", "Member", "reg_records", rec));
-        if (s->locale) json_object_set_new(json_array_get(json_object_get(m, "notify_event"), 0), "locale", json_string(s->locale));
-        json_t *req = jx_arena(c->a, json_pack("{s:s, s:s, s:s, s:I}", "subscription_code", s->code, "reg_event_type", et, "person_id",
-                                               row->id, "event_id", (json_int_t)event_id));
-        struct dci_txn_new t = {corr, s->client, corr, "notify", s->uri, jx_dump(c->a, req), "succ", m, 1, 1,
-                                arena_printf(c->a, "dci.notify:%s:%s", s->client, row->id), NULL, NULL};
+        json_t *item = jx_arena(c->a, json_pack("{s:s, s:s, s:{s:s, s:s, s:s, s:s, s:s, s:[o]}}", "reference_id",
+                                                arena_printf(c->a, "evt-%lld", event_id), "timestamp", ts, "data", "version", "1.0.0",
+                                                "reg_type", REG_TYPE, "reg_event_type", et, "subscription_code", s->code,
+                                                "reg_record_type", "Member", "reg_records", rec));
+        if (s->locale) json_object_set_new(item, "locale", json_string(s->locale));
         rc = access_audit(c, PD_READ, "person", row->id, row->id, &d);
-        if (!rc) rc = dci_txn_insert(c, &t);
+        if (!rc && digest) {
+            rc = dci_digest_add(c, corr, row->id, event_id, item);
+        } else if (!rc) {
+            json_t *m = jx_arena(c->a, json_pack("{s:s, s:s, s:[O]}", "transaction_id", corr, "correlation_id", corr, "notify_event", item));
+            json_t *req = jx_arena(c->a, json_pack("{s:s, s:s, s:s, s:I}", "subscription_code", s->code, "reg_event_type", et, "person_id",
+                                                   row->id, "event_id", (json_int_t)event_id));
+            struct dci_txn_new t = {corr, s->client, corr, "notify", s->uri, jx_dump(c->a, req), "succ", m, 1, 1,
+                                    arena_printf(c->a, "dci.notify:%s:%s", s->client, row->id), NULL, NULL};
+            rc = dci_txn_insert(c, &t);
+        }
     }
     c->who = saved;
     memcpy(c->correlation_id, saved_corr, sizeof saved_corr);

@@ -361,6 +361,18 @@ static const struct migration migrations[] = {
     {45, "dci: async requests sent as batch files (multipart FileInfo): the file's name and format",
      "ALTER TABLE dci_transactions ADD COLUMN file_name TEXT;"
      "ALTER TABLE dci_transactions ADD COLUMN file_format TEXT;"},
+
+    {53, "dci: digest delivery - notification periods of subscriptions with a frequency, and their waiting items",
+     "CREATE TABLE dci_digests ("
+     "  correlation_id TEXT PRIMARY KEY, subscription_code TEXT NOT NULL REFERENCES dci_subscriptions(code),"
+     "  client_id TEXT NOT NULL, due_at TEXT NOT NULL, state TEXT NOT NULL CHECK (state IN ('open','closed')),"
+     "  events INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL, closed_at TEXT,"
+     "  UNIQUE (subscription_code, due_at));"
+     "CREATE INDEX dci_digests_due ON dci_digests(state, due_at);"
+     "CREATE TABLE dci_digest_items ("
+     "  num @AUTOID@, correlation_id TEXT NOT NULL REFERENCES dci_digests(correlation_id),"
+     "  person_id TEXT NOT NULL, event_id BIGINT NOT NULL, item TEXT NOT NULL, created_at TEXT NOT NULL);"
+     "CREATE INDEX dci_digest_items_digest ON dci_digest_items(correlation_id, event_id);"},
 };
 
 #define NMIGRATIONS (int)(sizeof migrations / sizeof migrations[0])

@@ -2,7 +2,8 @@
 // notifications"): subscribe → ACK → signed on-subscribe; employment registrations and
 // registration changes → signed notify to the derived URI within a second, only the agreement's
 // fields, filtered by UIN or predicate, in order per person and retried; unsubscribe stops them;
-// unknown codes → rjct.subscription_code.invalid; scope and purpose refusals.
+// unknown codes → rjct.subscription_code.invalid; scope and purpose refusals; a frequency's cron
+// → one digest notify per period.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -23,6 +24,7 @@ const WILSON = '890418-6012144'; // KR-11, SEOUL-GANGNAM
 let s, recv, jwks, tok, ins;
 const got = [];
 let failNotify = 0;
+let failDigest = 0; // failures of /dig/notify only
 
 const wait = (ms) => new Promise((r) => setTimeout(r, ms));
 async function callback(pred, ms = 8000) {
@@ -42,7 +44,8 @@ before(async () => {
     req.on('end', () => {
       const at = Date.now();
       record(checkCallback(req.url, JSON.parse(b))); // every callback body is checked against the OpenAPI schemas
-      if ((req.url.endsWith('/notify') && failNotify > 0 && failNotify--) || req.url === '/dead/notify') {
+      if ((req.url.endsWith('/notify') && failNotify > 0 && failNotify--) || req.url === '/dead/notify' ||
+        (req.url === '/dig/notify' && failDigest > 0 && failDigest--)) {
         res.writeHead(500); res.end('down'); return;
       }
       got.push({ path: req.url, body: JSON.parse(b), at });
@@ -337,4 +340,58 @@ test('a failing notify endpoint is visible to operators', async () => {
     row = sql(s, `SELECT callback_state, sender_uri, last_error FROM dci_transactions WHERE action = 'notify' AND sender_uri = '${uri('/dead/notify')}'`);
   assert.deepEqual(row, [`pending|${uri('/dead/notify')}|callback answered HTTP 500`]);
   assert.match(s.cliOk('partner', 'transactions', '--client', 'sr-sub', '--callback-state', 'pending'), /notify/);
+});
+
+test('a frequency with a cron asks for a digest: one signed notify per period, its events in order, audited, retried', async () => {
+  // Quartz form with seconds: a period ends every 4 s
+  const freq = { start_time: '2020-01-01T00:00:00Z', end_time: '2099-12-31T00:00:00Z', frequency: '*/4 * * * * ?' };
+  const { codes, cb } = await subscribe([
+    { reg_event_type: 'employment_started', filter: uinFilter(KIM, LEE), frequency: freq },
+    { reg_event_type: 'employment_started', filter: uinFilter(KIM), frequency: { ...freq, frequency: '0 0 0 L * ?' } },
+    { reg_event_type: 'employment_started', filter: uinFilter(KIM), frequency: { ...freq, frequency: '0 0 0 1 1 ? 2020' } },
+  ], { base: '/dig' });
+  assert.deepEqual(cb.body.message.subscribe_response.map((x) => x.status_reason_code), [undefined, 'rjct.notify_details.invalid', 'rjct.notify_details.invalid']);
+  assert.match(cb.body.message.subscribe_response[1].status_reason_message, /L, W and # are not supported/);
+  assert.match(cb.body.message.subscribe_response[2].status_reason_message, /never fires again/);
+  const code = codes[0];
+  while (Date.now() % 4000 < 200 || Date.now() % 4000 > 1000) await wait(20); // just after a period began
+  const periodEnd = Math.ceil(Date.now() / 4000) * 4000;
+  failDigest = 1; // the digest's first delivery fails: it is retried
+  const a = await employment(KIM, 'start', { employer_brn: '333-44-55555', employer_name: 'DigestCo', start_date: day(-3) });
+  const b = await employment(LEE, 'start', { employer_brn: '333-44-55555', employer_name: 'DigestCo', start_date: day(-3) });
+  await settled(a.person_id);
+  await settled(b.person_id);
+  assert.ok(Date.now() < periodEnd - 300, 'the events were handled within the period');
+  assert.equal(notifies(code).length, 0, 'nothing before the period ends');
+  const n = await callback((c) => notifies(code).includes(c), 12000);
+  assert.ok(n.at >= periodEnd, `the digest came ${periodEnd - n.at} ms before its period ended`);
+  assert.equal(n.path, '/dig/notify');
+  assert.ok(verify(n.body, jwks), 'the digest is signed with our key');
+  assert.equal(n.body.header.action, 'notify');
+  assert.equal(n.body.header.total_count, 2);
+  const evs = n.body.message.notify_event;
+  assert.equal(evs.length, 2, 'both events in one notify');
+  const ids = evs.map((e) => Number(e.reference_id.slice(4)));
+  assert.ok(ids[0] < ids[1], 'in event order');
+  assert.ok(evs.every((e) => e.data.subscription_code === code && e.data.reg_event_type === 'employment_started'));
+  assert.deepEqual(evs.map((e) => e.data.reg_records[0].member_identifier[1].identifier_value), [a.person_id, b.person_id]);
+  await wait(300);
+  assert.equal(notifies(code).length, 1, 'one notify for the period (the failed attempt is not counted)');
+  // the audit rows of both disclosures carry the digest's correlation id
+  const corr = n.body.message.correlation_id;
+  const rows = sql(s, `SELECT actor_id, action, person_id FROM audit_log WHERE correlation_id = '${corr}' ORDER BY person_id`);
+  assert.deepEqual(rows, [`sr-sub|READ|${a.person_id}`, `sr-sub|READ|${b.person_id}`].sort());
+  let row = [];
+  for (let i = 0; i < 100 && row[0] !== 'delivered|2|closed|0'; i++, await wait(20))
+    row = sql(s, `SELECT t.callback_state, t.callback_attempts, d.state, (SELECT COUNT(*) FROM dci_digest_items WHERE correlation_id = d.correlation_id)
+      FROM dci_transactions t JOIN dci_digests d ON d.correlation_id = t.correlation_id WHERE t.correlation_id = '${corr}'`);
+  assert.deepEqual(row, ['delivered|2|closed|0'], 'delivered on the second attempt; the waiting items are gone');
+  assert.equal(sql(s, `SELECT COUNT(*) FROM dci_transactions WHERE (request NOT LIKE 'v1:%' OR response NOT LIKE 'v1:%') AND correlation_id = '${corr}'`)[0], '0');
+  // the next period: a later event makes a second digest, after that period's end
+  const c2 = await employment(KIM, 'start', { employer_brn: '444-55-66666', employer_name: 'LaterCo', start_date: day(-2) });
+  await settled(c2.person_id);
+  const n2 = await callback((c) => notifies(code).length === 2 && notifies(code)[1] === c, 10000);
+  assert.equal(n2.body.message.notify_event.length, 1);
+  assert.notEqual(n2.body.message.correlation_id, corr);
+  assert.equal(new Date(n2.at).getTime() % 4000 < 3000, true);
 });

@@ -360,3 +360,48 @@ Test(dci_subscribe, benefit_status_changed_notifies) {
     cr_assert_str_eq(json_string_value(json_object_get(data, "subscription_code")), "s-ben");
     cr_assert_str_eq(json_string_value(json_object_get(data, "reg_event_type")), "benefit_status_changed");
 }
+
+/* Digest delivery (digest.c): items wait in their period; a period closed meanwhile sends a later
+ * item to the next one; closing a due period stores one notify with the items in event order,
+ * deletes them, and queues delivery on the subscription's subject. */
+Test(dci_subscribe, digest_periods_collect_and_close) {
+    partner(NULL);
+    const char *freq = "{\"frequency\":\"0 0 0 1 1 ?\"}"; /* every 1 January: far enough */
+    sub("s-dig", "employment_started", NID_A, "subscribe", freq);
+    sub("s-dig2", "registration_changed", NID_B, "subscribe", "{\"frequency\":\"* * * * * ?\"}"); /* wildcards: real time */
+    fire("employment.started", pid_a, 50);
+    fire("employment.started", pid_a, 51);
+    cr_assert_eq(count("SELECT COUNT(*) FROM dci_transactions WHERE action = 'notify'", NULL), 0, "nothing sent before the period ends");
+    cr_assert_eq(count("SELECT COUNT(*) FROM dci_digests WHERE subscription_code = ? AND state = 'open' AND events = 2", "s-dig"), 1);
+    cr_assert_eq(count("SELECT COUNT(*) FROM dci_digest_items WHERE item LIKE 'v1:%'", NULL), 2, "items are sealed");
+    const char *corr = text("SELECT correlation_id FROM dci_digests WHERE subscription_code = ?", "s-dig");
+    cr_assert_eq(count("SELECT COUNT(*) FROM audit_pending WHERE actor_id = 'sr1' AND action = 'READ' AND correlation_id = ?", corr), 2,
+                 "the disclosures carry the digest's correlation id");
+    fire("registration.changed", pid_b, 52);
+    cr_assert_eq(count("SELECT COUNT(*) FROM dci_transactions WHERE action = 'notify'", NULL), 1, "all wildcards: real time");
+    /* the period is due: closed into one notify */
+    op_err e = {0};
+    cr_assert_eq(store_exec(db, &e, NULL, "UPDATE dci_digests SET due_at = '2020-01-01T00:00:00.000000Z'", ""), OP_OK);
+    cr_assert_eq(dci_digest_due(&C), 1, "%s", C.err.detail);
+    cr_assert_eq(dci_digest_due(&C), 0, "closed once");
+    cr_assert_eq(count("SELECT COUNT(*) FROM dci_digest_items", NULL), 0, "the items are gone");
+    const char *resp = opened("response", "SELECT correlation_id, response FROM dci_transactions WHERE correlation_id = ?", corr);
+    json_t *m = jx_arena(C.a, json_loads(resp, 0, NULL)), *evs = json_object_get(m, "notify_event");
+    cr_assert_eq(json_array_size(evs), 2);
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(evs, 0), "reference_id")), "evt-50");
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(evs, 1), "reference_id")), "evt-51");
+    cr_assert_str_eq(json_string_value(json_object_get(m, "correlation_id")), corr);
+    cr_assert_eq(count("SELECT COUNT(*) FROM events WHERE type = 'dci.txn' AND subject = 'dci.notify:sr1:s-dig'", NULL), 1);
+    cr_assert_eq(count("SELECT total_count FROM dci_transactions WHERE correlation_id = ?", corr), 2);
+    /* a new event opens a new period */
+    fire("employment.started", pid_a, 53);
+    cr_assert_eq(count("SELECT COUNT(*) FROM dci_digests WHERE subscription_code = ? AND state = 'open'", "s-dig"), 1);
+    /* an open period closed by another process before the item joins it: the item goes to the next */
+    const char *open1 = text("SELECT due_at FROM dci_digests WHERE state = 'open' AND subscription_code = ?", "s-dig");
+    cr_assert_eq(store_exec(db, &e, NULL, "UPDATE dci_digests SET state = 'closed' WHERE state = 'open'", ""), OP_OK);
+    fire("employment.started", pid_a, 54);
+    const char *open2 = text("SELECT due_at FROM dci_digests WHERE state = 'open' AND subscription_code = ?", "s-dig");
+    cr_assert_gt(strcmp(open2, open1), 0, "the next period: %s after %s", open2, open1);
+    cr_assert_eq(count("SELECT COUNT(*) FROM dci_digest_items i JOIN dci_digests d ON d.correlation_id = i.correlation_id"
+                       " WHERE d.state = 'open' AND i.event_id = 54", NULL), 1);
+}
