@@ -176,6 +176,39 @@ static op_code on_search(http_req *rq, http_res *rs) {
     return http_json(rs, 200, dci_ack("ACK", c->correlation_id, NULL, NULL));
 }
 
+/* Our receivers for the callbacks and notifications of registries we subscribe to (client_sub.c):
+ * signed by the partner, matched to our transaction or subscription; ERR envelope on a problem. */
+static op_code receive(http_req *rq, http_res *rs, const char *action) {
+    ctx *c = rq->c;
+    struct dci_call k = {.c = c, .rq = rq, .rs = rs};
+    const char *ct = http_header(rq, "Content-Type");
+    if (!ct || strncasecmp(ct, "application/json", 16) != 0) return dci_reply_err(&k, "err.request.bad", "send Content-Type: application/json");
+    json_t *body = NULL;
+    op_err pe = {0};
+    if (jx_parse(c->a, rq->raw, rq->raw_len, &body, &pe)) return dci_reply_err(&k, "err.request.bad", "the body is not a JSON object");
+    const char *code = NULL;
+    op_code rc = dci_client_receive(c, action, body, &code);
+    if (rc == OP_STORE || rc == OP_INTERNAL) return rc;
+    if (rc) {
+        const char *msg = arena_strdup(c->a, c->err.detail);
+        op_clear(&c->err);
+        return dci_reply_err(&k, code ? code : "err.request.bad", msg);
+    }
+    const char *corr = json_string_value(json_object_get(json_object_get(body, "message"), "correlation_id"));
+    return http_json(rs, 200, dci_ack("ACK", dci_id_ok(corr) ? corr : c->correlation_id, NULL, NULL));
+}
+static op_code on_subscribe(http_req *rq, http_res *rs) { return receive(rq, rs, "on-subscribe"); }
+static op_code on_unsubscribe(http_req *rq, http_res *rs) { return receive(rq, rs, "on-unsubscribe"); }
+static op_code on_status(http_req *rq, http_res *rs) { return receive(rq, rs, "txn-on-status"); }
+static op_code on_notify(http_req *rq, http_res *rs) { return receive(rq, rs, "notify"); }
+
+/* GET /api/v1/partners/outbound/subscriptions?partner= : our subscriptions at other registries. */
+static op_code outbound_subs(http_req *rq, http_res *rs) {
+    json_t *o;
+    op_code rc = dci_client_subs_list(rq->c, http_query(rq, "partner"), &o);
+    return rc ? rc : http_json(rs, 200, o);
+}
+
 /* POST /api/v1/partners/{id}/test-query {"national_id", "kind"?, "purpose"?, "async"?}: a query to a
  * registry we query (dci_outbound id), as the admin (audited through the access path). */
 static op_code test_query(http_req *rq, http_res *rs) {
@@ -232,6 +265,14 @@ struct route dci_routes[] = {
     DCI_ROUTE("/ess/unsubscribe", unsubscribe, "DCI unsubscribe, ESS path (scope registry.subscribe)"),
     DCI_ROUTE("/registry/on-search", on_search, "our receiver for on-search callbacks of registries we query (signed by them)"),
     DCI_ROUTE("/ess/on-search", on_search, "our receiver for on-search callbacks, ESS path"),
+    DCI_ROUTE("/registry/on-subscribe", on_subscribe, "our receiver for on-subscribe callbacks of registries we subscribe to (signed by them)"),
+    DCI_ROUTE("/ess/on-subscribe", on_subscribe, "our receiver for on-subscribe callbacks, ESS path"),
+    DCI_ROUTE("/registry/on-unsubscribe", on_unsubscribe, "our receiver for on-unsubscribe callbacks (signed by the registry)"),
+    DCI_ROUTE("/ess/on-unsubscribe", on_unsubscribe, "our receiver for on-unsubscribe callbacks, ESS path"),
+    DCI_ROUTE("/registry/txn/on-status", on_status, "our receiver for txn-on-status callbacks (signed by the registry)"),
+    DCI_ROUTE("/ess/txn/on-status", on_status, "our receiver for txn-on-status callbacks, ESS path"),
+    DCI_ROUTE("/registry/notify", on_notify, "our receiver for notifications of registries we subscribe to (signed by them)"),
+    DCI_ROUTE("/ess/notify", on_notify, "our receiver for notifications, ESS path"),
     DCI_ROUTE("/registry/sync/check-enrollment", check_enrollment, "DCI enrollment check (scope registry.enrollment)"),
     DCI_ROUTE("/registry/sync/enrolled", check_enrollment, "DCI enrollment check, IBR name (scope registry.enrollment)"),
     DCI_ROUTE("/ess/sync/check-enrollment", check_enrollment, "DCI enrollment check, ESS path (scope registry.enrollment)"),
@@ -245,6 +286,8 @@ struct route dci_routes[] = {
     {"POST", "/api/v1/partners/{id}/agreements", agreements_add, R_STAFF | R_WRITE | R_BODY_JSON, ROLE_ADMIN, NULL, 65536,
      "add a data-sharing agreement", "dci", NULL},
     {"GET", "/api/v1/partners/outbound", outbound_list, R_STAFF, ROLE_ADMIN, NULL, 0, "registries we query as a DCI client", "dci", NULL},
+    {"GET", "/api/v1/partners/outbound/subscriptions", outbound_subs, R_STAFF, ROLE_ADMIN, NULL, 0,
+     "our subscriptions at other registries (admin)", "dci", NULL},
     {"GET", "/api/v1/partners/outbound/transactions/{id}", outbound_txn, R_STAFF, ROLE_ADMIN, NULL, 0,
      "one outbound DCI query and its state (pending/answered/error)", "dci", NULL},
     {"POST", "/api/v1/partners/{id}/test-query", test_query, R_STAFF | R_WRITE | R_OWN_TX | R_BODY_JSON, ROLE_ADMIN, NULL, 4096,

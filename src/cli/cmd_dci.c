@@ -15,7 +15,11 @@ static const char usage[] =
     "                               [--name N] [--sig-mode required|optional|off] [--callback-url URL] [--timeout S]\n"
     "       openpes dci partner list\n"
     "       openpes dci query --partner ID --national-id N [--kind social-registry|ibr] [--purpose P] [--async [--wait S]]\n"
-    "       openpes dci txn --id TRANSACTION_ID\n";
+    "       openpes dci txn --id TRANSACTION_ID\n"
+    "       openpes dci subscribe --partner ID --event-type T --national-id \"N1 N2\" [--purpose P] [--frequency CRON] [--wait S]\n"
+    "       openpes dci unsubscribe --partner ID --code \"C1 C2\" [--wait S]\n"
+    "       openpes dci subscriptions [--partner ID]\n"
+    "       openpes dci status --id TRANSACTION_ID [--async [--wait S]]\n";
 
 static int print(json_t *o) {
     char *s = json_dumps(o, JSON_INDENT(2) | JSON_SORT_KEYS);
@@ -23,6 +27,74 @@ static int print(json_t *o) {
     free(s);
     json_decref(o);
     return 0;
+}
+
+static json_t *words(const char *s) {
+    json_t *a = json_array();
+    char buf[4096];
+    snprintf(buf, sizeof buf, "%s", s ? s : "");
+    for (char *save, *t = strtok_r(buf, " ,", &save); t; t = strtok_r(NULL, " ,", &save)) json_array_append_new(a, json_string(t));
+    return a;
+}
+
+/* --wait S: poll our transaction until a callback answered it (or S seconds passed). */
+static op_code wait_answered(ctx *c, const char *w, json_t **o) {
+    int64_t wait_ms = w ? atoll(w) * 1000 : 0;
+    for (int64_t t = 0; t < wait_ms; t += 100) {
+        json_t *cur;
+        op_code rc = dci_client_txn_get(c, json_string_value(json_object_get(*o, "transaction_id")), &cur);
+        if (rc) return rc;
+        if (strcmp(json_string_value(json_object_get(cur, "status")), "pending") != 0) {
+            json_decref(*o);
+            *o = cur;
+            return OP_OK;
+        }
+        json_decref(cur);
+        usleep(100000);
+    }
+    return OP_OK;
+}
+
+/* subscribe, unsubscribe, subscriptions, status */
+static int subs_cmd(int argc, char **argv) {
+    static const char *const svalued[] = {"partner", "event-type", "national-id", "purpose", "frequency", "wait", NULL};
+    static const char *const uvalued[] = {"partner", "code", "wait", NULL};
+    static const char *const lvalued[] = {"partner", NULL};
+    static const char *const tvalued[] = {"id", "wait", NULL};
+    static const char *const tflags[] = {"async", NULL};
+    const char *cmd = argv[1];
+    bool ok = strcmp(cmd, "subscribe") == 0       ? cli_check_opts(argc, argv, 2, svalued, NULL, usage)
+              : strcmp(cmd, "unsubscribe") == 0   ? cli_check_opts(argc, argv, 2, uvalued, NULL, usage)
+              : strcmp(cmd, "subscriptions") == 0 ? cli_check_opts(argc, argv, 2, lvalued, NULL, usage)
+                                                  : cli_check_opts(argc, argv, 2, tvalued, tflags, usage);
+    if (!ok) return 2;
+    if (!cli_open_db(true)) return 1;
+    ctx c;
+    op_err e = {0};
+    if (!ctx_init_system(&c, "cli-dci", NULL, &e)) return cli_fail(&e);
+    json_t *o = NULL, *list = NULL;
+    op_code rc;
+    if (strcmp(cmd, "subscribe") == 0) {
+        list = words(cli_opt(argc, argv, "national-id"));
+        struct dci_sub_out q = {cli_opt(argc, argv, "partner"), cli_opt(argc, argv, "event-type"), cli_opt(argc, argv, "purpose"),
+                                cli_opt(argc, argv, "frequency"), list};
+        rc = dci_client_subscribe(&c, &q, &o);
+        if (!rc) rc = wait_answered(&c, cli_opt(argc, argv, "wait"), &o);
+    } else if (strcmp(cmd, "unsubscribe") == 0) {
+        list = words(cli_opt(argc, argv, "code"));
+        rc = dci_client_unsubscribe(&c, cli_opt(argc, argv, "partner"), list, &o);
+        if (!rc) rc = wait_answered(&c, cli_opt(argc, argv, "wait"), &o);
+    } else if (strcmp(cmd, "subscriptions") == 0) {
+        rc = dci_client_subs_list(&c, cli_opt(argc, argv, "partner"), &o);
+    } else {
+        rc = dci_client_status(&c, cli_opt(argc, argv, "id"), cli_flag(argc, argv, "async"), &o);
+        if (!rc) rc = wait_answered(&c, cli_opt(argc, argv, "wait"), &o);
+    }
+    json_decref(list);
+    int ret = rc ? cli_fail(&c.err) : print(o);
+    if (rc) json_decref(o);
+    ctx_release(&c);
+    return ret;
 }
 
 static int partner_add(int argc, char **argv) {
@@ -72,6 +144,9 @@ out:
 
 int cmd_dci(int argc, char **argv) {
     if (argc >= 3 && strcmp(argv[1], "partner") == 0 && strcmp(argv[2], "add") == 0) return partner_add(argc - 1, argv + 1);
+    if (argc >= 2 && (strcmp(argv[1], "subscribe") == 0 || strcmp(argv[1], "unsubscribe") == 0 || strcmp(argv[1], "subscriptions") == 0 ||
+                      strcmp(argv[1], "status") == 0))
+        return subs_cmd(argc, argv);
     bool list = argc >= 3 && strcmp(argv[1], "partner") == 0 && strcmp(argv[2], "list") == 0;
     bool query = argc >= 2 && strcmp(argv[1], "query") == 0, txn = argc >= 2 && strcmp(argv[1], "txn") == 0;
     if (!list && !query && !txn) {

@@ -1,5 +1,6 @@
 /* client.c - see client.h. */
 #include "dci/client.h"
+#include "dci/client_int.h"
 
 #include <curl/curl.h>
 #include <stdio.h>
@@ -257,13 +258,8 @@ op_code dci_client_normalise(const char *kind, const json_t *message, json_t **f
 
 /* ---- outbound partners at run time ---- */
 
-struct ob {
-    const char *id, *kind, *base_url, *token_url, *client_id, *secret, *receiver_id, *sig_mode, *callback_url, *token;
-    json_t *jwks, *purposes;
-    int64_t timeout_s, token_expires;
-};
 
-static op_code ob_load(ctx *c, const char *id, struct ob *o) {
+op_code dci_ob_load(ctx *c, const char *id, struct dci_ob *o) {
     memset(o, 0, sizeof *o);
     store_stmt *q = store_query(c->db, &c->err,
                                 "SELECT kind, base_url, token_url, client_id, secret_enc, receiver_id, sig_mode, callback_url, jwks,"
@@ -315,7 +311,7 @@ static size_t collect(void *d, size_t sz, size_t n, void *u) {
 }
 
 /* POST; *status the HTTP status, *body the parsed JSON answer (arena-owned, may be NULL). */
-static op_code post(ctx *c, const struct ob *o, const char *url, const char *ctype, const char *bearer, const char *payload,
+op_code dci_ob_post(ctx *c, const struct dci_ob *o, const char *url, const char *ctype, const char *bearer, const char *payload,
                     long *status, json_t **body) {
     *body = NULL;
     *status = 0;
@@ -358,7 +354,7 @@ static op_code post(ctx *c, const struct ob *o, const char *url, const char *cty
 }
 
 /* A bearer token for the partner: the cached one unless it (nearly) expired or force. */
-static op_code get_token(ctx *c, struct ob *o, bool force, const char **out) {
+op_code dci_ob_token(ctx *c, struct dci_ob *o, bool force, const char **out) {
     int64_t now = clock_now_us() / 1000000;
     if (!force && o->token && o->token_expires - TOKEN_MARGIN > now) {
         *out = o->token;
@@ -373,7 +369,7 @@ static op_code get_token(ctx *c, struct ob *o, bool force, const char **out) {
     curl_easy_cleanup(h);
     long st;
     json_t *b;
-    op_code rc = post(c, o, o->token_url, "application/x-www-form-urlencoded", NULL, form, &st, &b);
+    op_code rc = dci_ob_post(c, o, o->token_url, "application/x-www-form-urlencoded", NULL, form, &st, &b);
     if (rc) return rc;
     const char *tok = json_string_value(json_object_get(b, "access_token"));
     json_t *ei = json_object_get(b, "expires_in");
@@ -396,7 +392,7 @@ static op_code get_token(ctx *c, struct ob *o, bool force, const char **out) {
 }
 
 /* Verify a signed envelope from the partner per its mode.  OP_OK or OP_BAD_REQUEST. */
-static op_code verify(ctx *c, const struct ob *o, const json_t *env, op_err *e) {
+op_code dci_ob_verify(ctx *c, const struct dci_ob *o, const json_t *env, op_err *e) {
     if (strcmp(o->sig_mode, "off") == 0) return OP_OK;
     const char *sig = json_string_value(json_object_get(env, "signature"));
     if (!sig) {
@@ -425,7 +421,7 @@ static op_code verify(ctx *c, const struct ob *o, const json_t *env, op_err *e) 
 
 static const char *result_aad(ctx *c, const char *tid) { return arena_printf(c->a, "dci_outbound_txns.result:%s", tid); }
 
-static op_code txn_finish(ctx *c, const char *tid, const char *status, const json_t *facts, const char *error, const char *corr) {
+op_code dci_ob_finish(ctx *c, const char *tid, const char *status, const json_t *facts, const char *error, const char *corr) {
     char ts[CLOCK_TS_LEN];
     clock_now_ts(ts);
     op_err e = {0};
@@ -455,7 +451,7 @@ static bool listed(const json_t *a, const char *s) {
 
 /* Decide and audit the disclosure of the national id (the person's, when we know them), store the
  * pending transaction, and fetch our signing key - one short transaction. */
-static op_code begin_query(ctx *c, const struct ob *o, const struct dci_query *q, const char *nid, const char *purpose, const char *tid,
+static op_code begin_query(ctx *c, const struct dci_ob *o, const struct dci_query *q, const char *nid, const char *purpose, const char *tid,
                            char kid[64], unsigned char priv[32]) {
     op_code rc = store_begin(c->db, &c->err);
     if (rc) return rc;
@@ -504,8 +500,8 @@ op_code dci_client_query(ctx *c, const struct dci_query *q, json_t **out) {
     char nid[NID_MAX];
     op_code rc = nid_normalise(NULL, q->national_id, nid, &c->err);
     if (rc) return rc;
-    struct ob o;
-    if ((rc = ob_load(c, q->partner_id, &o))) return rc;
+    struct dci_ob o;
+    if ((rc = dci_ob_load(c, q->partner_id, &o))) return rc;
     if (q->kind && strcmp(q->kind, o.kind) != 0)
         return op_fail_field(&c->err, OP_VALIDATION, "kind", NULL, "registry \"%s\" is a %s, not a %s", o.id, o.kind, q->kind);
     const char *purpose = q->purpose ? q->purpose : strcmp(o.kind, DCI_KIND_SR) == 0 ? "employment_service" : "benefit_administration";
@@ -526,7 +522,7 @@ op_code dci_client_query(ctx *c, const struct dci_query *q, json_t **out) {
     const char *tok = NULL;
     json_t *ans = NULL;
     long st = 0;
-    rc = get_token(c, &o, false, &tok);
+    rc = dci_ob_token(c, &o, false, &tok);
     for (int attempt = 0; !rc && attempt < 2; attempt++) {
         id_uuid7(mid);
         clock_now_ts(ts);
@@ -541,9 +537,9 @@ op_code dci_client_query(ctx *c, const struct dci_query *q, json_t **out) {
             break;
         }
         json_object_set_new(env, "signature", json_string(sig));
-        rc = post(c, &o, url, "application/json", tok, jx_dump(c->a, env), &st, &ans);
+        rc = dci_ob_post(c, &o, url, "application/json", tok, jx_dump(c->a, env), &st, &ans);
         if (!rc && st == 401 && attempt == 0) { /* the token was revoked or expired early: once more with a new one */
-            rc = get_token(c, &o, true, &tok);
+            rc = dci_ob_token(c, &o, true, &tok);
             continue;
         }
         break;
@@ -565,14 +561,14 @@ op_code dci_client_query(ctx *c, const struct dci_query *q, json_t **out) {
         if (!ack) rc = op_fail(&c->err, OP_BAD_REQUEST, NULL, "registry \"%s\" did not acknowledge the async search", o.id);
         else corr = json_string_value(json_object_get(ack, "correlation_id"));
     } else if (!rc) {
-        if (!(rc = verify(c, &o, ans, &c->err))) rc = dci_client_normalise(o.kind, json_object_get(ans, "message"), &facts, &c->err);
+        if (!(rc = dci_ob_verify(c, &o, ans, &c->err))) rc = dci_client_normalise(o.kind, json_object_get(ans, "message"), &facts, &c->err);
         jx_arena(c->a, facts);
     }
     if (rc) {
-        txn_finish(c, tid, "error", NULL, c->err.detail, NULL);
+        dci_ob_finish(c, tid, "error", NULL, c->err.detail, NULL);
         return rc;
     }
-    txn_finish(c, tid, q->async ? "pending" : "answered", facts, NULL, corr);
+    dci_ob_finish(c, tid, q->async ? "pending" : "answered", facts, NULL, corr);
     *out = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "transaction_id", tid, "partner", o.id, "kind", o.kind, "mode",
                      q->async ? "async" : "sync", "purpose", purpose, "status", q->async ? "pending" : "answered");
     if (facts) json_object_set(*out, "facts", facts);
@@ -582,7 +578,7 @@ op_code dci_client_query(ctx *c, const struct dci_query *q, json_t **out) {
 
 op_code dci_client_txn_get(ctx *c, const char *tid, json_t **out) {
     store_stmt *q = store_query(c->db, &c->err,
-                                "SELECT partner_id, kind, mode, purpose, status, correlation_id, result, error FROM dci_outbound_txns"
+                                "SELECT partner_id, kind, mode, purpose, status, correlation_id, result, error, action, about FROM dci_outbound_txns"
                                 " WHERE transaction_id = ?",
                                 "s", tid ? tid : "");
     if (!q) return c->err.code ? c->err.code : op_fail(&c->err, OP_NOT_FOUND, NULL, "no outbound DCI transaction \"%s\"", tid ? tid : "");
@@ -596,6 +592,8 @@ op_code dci_client_txn_get(ctx *c, const char *tid, json_t **out) {
         log_error("outbound DCI transaction %s: the stored facts could not be opened: %s", tid, e.detail);
     if (plain) json_object_set_new(*out, "facts", json_loads(plain, 0, NULL));
     if (er) json_object_set_new(*out, "error", json_string(er));
+    json_object_set_new(*out, "action", json_string(store_col_text(q, 8)));
+    if (store_col_text(q, 9)) json_object_set_new(*out, "about", json_string(store_col_text(q, 9)));
     store_reset(q);
     return OP_OK;
 }
@@ -608,19 +606,20 @@ op_code dci_client_on_search(ctx *c, const json_t *body, const char **dci_code) 
     *dci_code = "err.request.bad";
     const char *tid = json_string_value(json_object_get(env.message, "transaction_id"));
     const char *corr = json_string_value(json_object_get(env.message, "correlation_id"));
-    store_stmt *q = store_query(c->db, &c->err, "SELECT partner_id, status, correlation_id FROM dci_outbound_txns WHERE transaction_id = ?",
+    store_stmt *q = store_query(c->db, &c->err,
+                                "SELECT partner_id, status, correlation_id FROM dci_outbound_txns WHERE transaction_id = ? AND action = 'search'",
                                 "s", tid ? tid : "");
     if (!q) return c->err.code ? c->err.code : op_fail(&c->err, OP_BAD_REQUEST, NULL, "no outbound search with this transaction_id");
     const char *pid = arena_strdup(c->a, store_col_text(q, 0)), *status = arena_strdup(c->a, store_col_text(q, 1));
     const char *want = arena_strdup(c->a, store_col_text(q, 2));
     store_reset(q);
-    struct ob o;
-    if ((rc = ob_load(c, pid, &o))) return rc;
+    struct dci_ob o;
+    if ((rc = dci_ob_load(c, pid, &o))) return rc;
     if (strcmp(env.sender_id, o.receiver_id) != 0) {
         *dci_code = "err.sender_id.invalid";
         return op_fail(&c->err, OP_FORBIDDEN, NULL, "this transaction was sent to another registry");
     }
-    if ((rc = verify(c, &o, body, &c->err))) {
+    if ((rc = dci_ob_verify(c, &o, body, &c->err))) {
         *dci_code = json_object_get(body, "signature") ? "err.signature.invalid" : "err.signature.missing";
         return rc;
     }
@@ -633,7 +632,7 @@ op_code dci_client_on_search(ctx *c, const json_t *body, const char **dci_code) 
     json_t *facts = NULL;
     op_err ne = {0};
     op_code nr = dci_client_normalise(o.kind, env.message, &facts, &ne);
-    rc = txn_finish(c, tid, nr ? "error" : "answered", facts, nr ? ne.detail : NULL, corr);
+    rc = dci_ob_finish(c, tid, nr ? "error" : "answered", facts, nr ? ne.detail : NULL, corr);
     json_decref(facts);
     if (rc) return op_fail(&c->err, OP_STORE, NULL, "could not store the answer");
     return OP_OK;

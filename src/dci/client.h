@@ -67,6 +67,28 @@ op_code dci_client_txn_get(ctx *c, const char *transaction_id, json_t **out);
  * *dci_code the err.* code for the ERR reply. */
 op_code dci_client_on_search(ctx *c, const json_t *body, const char **dci_code);
 
+/* ---- subscriptions at other registries (client_sub.c) ---- */
+struct dci_sub_out {
+    const char *partner_id, *event_type; /* event_type: the partner's reg_event_type */
+    const char *purpose;                 /* NULL: as for queries */
+    const char *frequency;               /* a cron expression, or NULL (real time) */
+    const json_t *national_ids;          /* the people followed: 1-100 national ids */
+};
+/* Subscribe (signed, sender_uri our on-subscribe); *out {transaction_id, partner, action, purpose,
+ * status ("pending" after an ACK, "answered" when the partner answered inline), correlation_id?,
+ * subscriptions?}.  Errors as dci_client_query. */
+op_code dci_client_subscribe(ctx *c, const struct dci_sub_out *s, json_t **out);
+/* Unsubscribe the partner's subscription codes (sender_uri our on-unsubscribe). */
+op_code dci_client_unsubscribe(ctx *c, const char *partner_id, const json_t *codes, json_t **out);
+/* Ask the partner about one of our outbound transactions: sync/txn/status (answer applied to a
+ * pending transaction at once), or async txn/status (answered at our txn/on-status). */
+op_code dci_client_status(ctx *c, const char *transaction_id, bool async, json_t **out);
+/* {"items":[{partner, code?, transaction_id, reference_id, event_type, purpose, frequency?, status, reason?}]} */
+op_code dci_client_subs_list(ctx *c, const char *partner_id, json_t **out);
+/* Our receivers: action "on-subscribe", "on-unsubscribe", "txn-on-status" or "notify".  OP_OK
+ * (answer ACK), or an error with *dci_code the err.* code for the ERR reply. */
+op_code dci_client_receive(ctx *c, const char *action, const json_t *body, const char **dci_code);
+
 /* Convenience for the NESP calculator: {"household_income_pct", "basic_livelihood_status"} */
 op_code dci_client_nesp_facts(ctx *c, const char *partner_id, const char *national_id, json_t **facts);
 /* Duplicate-benefit check (IBR): *enrolled, and facts with the programmes. */

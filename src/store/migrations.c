@@ -373,6 +373,24 @@ static const struct migration migrations[] = {
      "  num @AUTOID@, correlation_id TEXT NOT NULL REFERENCES dci_digests(correlation_id),"
      "  person_id TEXT NOT NULL, event_id BIGINT NOT NULL, item TEXT NOT NULL, created_at TEXT NOT NULL);"
      "CREATE INDEX dci_digest_items_digest ON dci_digest_items(correlation_id, event_id);"},
+
+    {54, "dci client: our subscriptions at other registries, the notifications they send us, outbound request kinds",
+     "ALTER TABLE dci_outbound_txns ADD COLUMN action TEXT NOT NULL DEFAULT 'search';"
+     "ALTER TABLE dci_outbound_txns ADD COLUMN about TEXT;"
+     "CREATE TABLE dci_outbound_subs ("
+     "  num @AUTOID@, partner_id TEXT NOT NULL REFERENCES dci_outbound(id), code TEXT,"
+     "  transaction_id TEXT NOT NULL, reference_id TEXT NOT NULL, event_type TEXT NOT NULL, purpose TEXT NOT NULL,"
+     "  frequency TEXT, persons TEXT NOT NULL,"
+     "  status TEXT NOT NULL CHECK (status IN ('pending','subscribe','rjct','unsubscribe')), reason TEXT,"
+     "  created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
+     "CREATE UNIQUE INDEX dci_outbound_subs_code ON dci_outbound_subs(partner_id, code);"
+     "CREATE INDEX dci_outbound_subs_txn ON dci_outbound_subs(transaction_id);"
+     "CREATE TABLE dci_notifications_in ("
+     "  num @AUTOID@, id TEXT NOT NULL UNIQUE, partner_id TEXT NOT NULL REFERENCES dci_outbound(id),"
+     "  subscription_code TEXT NOT NULL, reference_id TEXT NOT NULL, reg_event_type TEXT, person_id TEXT,"
+     "  message_id TEXT NOT NULL, item TEXT NOT NULL, received_at TEXT NOT NULL,"
+     "  UNIQUE (partner_id, subscription_code, reference_id));"
+     "CREATE INDEX dci_notifications_in_person ON dci_notifications_in(person_id, received_at);"},
 };
 
 #define NMIGRATIONS (int)(sizeof migrations / sizeof migrations[0])

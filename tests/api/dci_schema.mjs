@@ -135,7 +135,9 @@ const SERVER_PATHS = {
   subscribe: ['core', '/registry/subscribe'], unsubscribe: ['core', '/registry/unsubscribe'],
   'txn/status': ['core', '/registry/txn/status'], 'sync/txn/status': ['core', '/registry/sync/txn/status'],
   'sync/check-enrollment': ['ibr', '/registry/sync/enrolled'], 'sync/enrolled': ['ibr', '/registry/sync/enrolled'],
-  'on-search': ['core', '/registry/on-search'],
+  'on-search': ['core', '/registry/on-search'], 'on-subscribe': ['core', '/registry/on-subscribe'],
+  'on-unsubscribe': ['core', '/registry/on-unsubscribe'], 'txn/on-status': ['core', '/registry/txn/on-status'],
+  notify: ['core', '/registry/notify'],
 };
 const CALLBACKS = ['on-search', 'on-subscribe', 'on-unsubscribe', 'txn/on-status', 'notify'];
 const DOCS = { core, ibr };

@@ -1,0 +1,28 @@
+/* client_int.h - private to the DCI client (client.c: queries; client_sub.c: subscriptions,
+ * unsubscribe, transaction status and our receivers for their callbacks). */
+#ifndef OPENPES_DCI_CLIENT_INT_H
+#define OPENPES_DCI_CLIENT_INT_H
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "core/ctx.h"
+
+/* An outbound partner as loaded for a call (arena strings; secret and token decrypted). */
+struct dci_ob {
+    const char *id, *kind, *base_url, *token_url, *client_id, *secret, *receiver_id, *sig_mode, *callback_url, *token;
+    json_t *jwks, *purposes;
+    int64_t timeout_s, token_expires;
+};
+
+op_code dci_ob_load(ctx *c, const char *id, struct dci_ob *o);
+/* POST payload; *status the HTTP status, *body the parsed JSON answer (arena, may be NULL). */
+op_code dci_ob_post(ctx *c, const struct dci_ob *o, const char *url, const char *ctype, const char *bearer, const char *payload,
+                    long *status, json_t **body);
+/* A bearer token at the partner: the cached one unless it (nearly) expired or force. */
+op_code dci_ob_token(ctx *c, struct dci_ob *o, bool force, const char **out);
+/* The partner's signature on env per its mode (OP_OK or OP_BAD_REQUEST in e). */
+op_code dci_ob_verify(ctx *c, const struct dci_ob *o, const json_t *env, op_err *e);
+/* Record an outbound transaction's outcome (own short transaction; facts stored sealed). */
+op_code dci_ob_finish(ctx *c, const char *tid, const char *status, const json_t *facts, const char *error, const char *corr);
+
+#endif
