@@ -141,11 +141,12 @@ json_t *dci_client_build(const struct dci_client_req *r) {
     if (r->sender_uri) json_object_set_new(h, "sender_uri", json_string(r->sender_uri));
     json_t *authorize = json_pack("{s:{s:s}}", "purpose", "code", r->purpose);
     json_t *m;
-    if (strcmp(r->kind, DCI_KIND_SR) == 0)
+    bool ibr = strcmp(r->kind, DCI_KIND_IBR) == 0;
+    if (!ibr || r->sender_uri) /* a social registry; an IBR asked asynchronously: its /registry/search */
         m = json_pack("{s:s, s:[{s:s, s:s, s:{s:s, s:s, s:s, s:{s:s, s:s}, s:o}}]}", "transaction_id", r->transaction_id,
                       "search_request", "reference_id", r->reference_id, "timestamp", r->message_ts, "search_criteria", "version",
-                      "1.0.0", "reg_type", "ns:org:RegistryType:Social", "query_type", "idtype-value", "query", "type", "UIN", "value",
-                      r->national_id, "authorize", authorize);
+                      "1.0.0", "reg_type", ibr ? "ns:org:RegistryType:IBR" : "ns:org:RegistryType:Social", "query_type", "idtype-value",
+                      "query", "type", "UIN", "value", r->national_id, "authorize", authorize);
     else
         m = json_pack("{s:s, s:[{s:s, s:s, s:s, s:{s:{s:s, s:s}}, s:o}]}", "transaction_id", r->transaction_id, "enrolled_criteria",
                       "reference_id", r->reference_id, "timestamp", r->message_ts, "query_type", "idtype-value", "query",
@@ -176,6 +177,49 @@ static op_code rejected(op_err *e, const json_t *item) {
 }
 
 static const json_t *first(const json_t *v) { return json_is_array(v) ? json_array_get(v, 0) : v; }
+
+static bool enrolled_code(const char *es) {
+    return strcmp(es, "Active") == 0 || strcmp(es, "yes") == 0 || strcmp(es, "Reinstated") == 0 || strcmp(es, "Awaiting Renewal") == 0 ||
+           strcmp(es, "Suspended") == 0;
+}
+
+/* An IBR's on-search (the async search): Beneficiary records whose programme_identifier (on the
+ * record or its member; an object or a list) is {programme: {programme_identifier}, enrolment_status}. */
+static op_code ibr_search_facts(const json_t *message, json_t **facts, op_err *e) {
+    const char *hint = "the partner's answer does not follow the DCI message grammar";
+    const json_t *item = first(json_object_get(message, "search_response"));
+    if (!json_is_object(item)) return op_fail(e, OP_BAD_REQUEST, hint, "the answer has no search_response item");
+    const char *st = json_string_value(json_object_get(item, "status"));
+    if (!st || strcmp(st, "succ") != 0) return rejected(e, item);
+    json_t *progs = json_array();
+    bool enrolled = false;
+    size_t i, j;
+    json_t *rec, *p;
+    json_array_foreach(json_object_get(json_object_get(item, "data"), "reg_records"), i, rec) {
+        const json_t *pi = json_object_get(rec, "programme_identifier");
+        if (!pi) pi = json_object_get(json_object_get(rec, "member"), "programme_identifier");
+        json_t *list = json_is_array(pi) ? json_incref((json_t *)pi) : json_is_object(pi) ? json_pack("[O]", pi) : json_array();
+        json_array_foreach(list, j, p) {
+            const json_t *prog = json_object_get(p, "programme");
+            const char *id = json_string_value(json_object_get(prog, "programme_identifier"));
+            if (!id) id = json_string_value(json_object_get(p, "programme_identifier"));
+            const char *es = json_string_value(json_object_get(p, "enrolment_status"));
+            if (!es) es = json_string_value(json_object_get(p, "enrollment_status"));
+            if (!es) es = json_string_value(json_object_get(p, "enrolled_status"));
+            if (!es) {
+                json_decref(list);
+                json_decref(progs);
+                return op_fail(e, OP_BAD_REQUEST, hint, "a Beneficiary programme has no enrolment_status");
+            }
+            bool on = enrolled_code(es);
+            enrolled = enrolled || on;
+            json_array_append_new(progs, json_pack("{s:s, s:s, s:b}", "programme", id ? id : "unknown", "enrolled_status", es, "enrolled", on));
+        }
+        json_decref(list);
+    }
+    *facts = json_pack("{s:b, s:o}", "enrolled", enrolled, "programmes", progs);
+    return OP_OK;
+}
 
 op_code dci_client_normalise(const char *kind, const json_t *message, json_t **facts, op_err *e) {
     *facts = NULL;
@@ -215,6 +259,7 @@ op_code dci_client_normalise(const char *kind, const json_t *message, json_t **f
         *facts = f;
         return OP_OK;
     }
+    if (json_object_get(message, "search_response")) return ibr_search_facts(message, facts, e);
     const json_t *items = json_object_get(message, "enrolled_response");
     if (json_is_object(items)) items = json_pack("[O]", items);
     else json_incref((json_t *)items);
@@ -238,8 +283,7 @@ op_code dci_client_normalise(const char *kind, const json_t *message, json_t **f
             rc = op_fail(e, OP_BAD_REQUEST, hint, "an enrolled_response item has no enrolled_status");
             break;
         }
-        bool on = strcmp(es, "Active") == 0 || strcmp(es, "yes") == 0 || strcmp(es, "Reinstated") == 0 ||
-                  strcmp(es, "Awaiting Renewal") == 0 || strcmp(es, "Suspended") == 0;
+        bool on = enrolled_code(es);
         enrolled = enrolled || on;
         const json_t *pi = json_object_get(it, "programme_identifier");
         const char *prog = json_is_string(pi) ? json_string_value(pi) : json_string_value(json_object_get(pi, "eq"));
@@ -508,15 +552,15 @@ op_code dci_client_query(ctx *c, const struct dci_query *q, json_t **out) {
     if (!listed(o.purposes, purpose))
         return op_fail_field(&c->err, OP_FORBIDDEN, "purpose", "add the purpose to the partner's configuration if an agreement covers it",
                              "registry \"%s\" is not configured for purpose \"%s\": the national id is not sent", o.id, purpose);
-    if (q->async && (strcmp(o.kind, DCI_KIND_SR) != 0 || !o.callback_url))
+    if (q->async && !o.callback_url)
         return op_fail_field(&c->err, OP_VALIDATION, "async", "set --callback-url (our /registry/on-search) on the partner",
-                             "async queries need a social registry with a callback URL");
+                             "async queries need the partner's callback URL");
     char tid[ID_LEN], mid[ID_LEN], ref[ID_LEN + 4], ts[CLOCK_TS_LEN], kid[64];
     unsigned char priv[32];
     id_uuid7(tid);
     snprintf(ref, sizeof ref, "ref-%s", tid);
     if ((rc = begin_query(c, &o, q, nid, purpose, tid, kid, priv))) return rc;
-    const char *path = strcmp(o.kind, DCI_KIND_IBR) == 0 ? "/registry/sync/enrolled" : q->async ? "/registry/search" : "/registry/sync/search";
+    const char *path = q->async ? "/registry/search" : strcmp(o.kind, DCI_KIND_IBR) == 0 ? "/registry/sync/enrolled" : "/registry/sync/search";
     size_t bl = strlen(o.base_url);
     const char *url = arena_printf(c->a, "%.*s%s", (int)(bl && o.base_url[bl - 1] == '/' ? bl - 1 : bl), o.base_url, path);
     const char *tok = NULL;

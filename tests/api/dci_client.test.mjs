@@ -45,7 +45,7 @@ before(async () => {
   stub = await startStub({ id: 'sr-stub', people, ourJwks });
   ibr = await startStub({ id: 'ibr-stub', people, ourJwks });
   addPartner(stub, 'sr1', 'social-registry', ['--callback-url', `${s.base}/registry/on-search`, '--timeout', '2']);
-  addPartner(ibr, 'ibr1', 'ibr');
+  addPartner(ibr, 'ibr1', 'ibr', ['--callback-url', `${s.base}/registry/on-search`]);
   admin = await s.login('ops.admin', 'correct-horse-42');
 });
 after(async () => { await stub?.close(); await ibr?.close(); await s.stop(); });
@@ -108,6 +108,24 @@ test('IBR duplicate-benefit check: enrolled in another programme', async () => {
   const bad = await cli('dci', 'query', '--partner', 'ibr1', '--national-id', UIN, '--kind', 'social-registry');
   assert.notEqual(bad.status, 0);
   assert.match(bad.stderr, /is a ibr, not a social-registry/);
+});
+
+test('IBR duplicate-benefit check, async: /registry/search, Beneficiary records at our on-search receiver', async () => {
+  ibr.mode = 'ok';
+  const r = await cliJson('dci', 'query', '--partner', 'ibr1', '--national-id', UIN, '--async', '--wait', '10');
+  assert.equal(r.status, 'answered', JSON.stringify(r));
+  assert.equal(r.mode, 'async');
+  assert.deepEqual(r.facts, { enrolled: true, programmes: [{ programme: 'BLSA-LIVELIHOOD', enrolled_status: 'Active', enrolled: true }] });
+  const call = ibr.calls.at(-1);
+  assert.equal(call.path, '/registry/search');
+  assert.equal(call.sigOk, true);
+  assert.equal(call.body.message.search_request[0].search_criteria.reg_type, 'ns:org:RegistryType:IBR');
+  assert.equal(call.body.message.search_request[0].search_criteria.query.value, NUIN);
+  assert.equal(call.body.message.search_request[0].search_criteria.authorize.purpose.code, 'benefit_administration');
+  assert.equal(ibr.callbackAnswer.message.ack_status, 'ACK');
+  // someone the IBR does not know: not enrolled
+  const n = await cliJson('dci', 'query', '--partner', 'ibr1', '--national-id', '980722-2031184', '--async', '--wait', '10');
+  assert.deepEqual(n.facts, { enrolled: false, programmes: [] });
 });
 
 test('async query completes through our on-search receiver', async () => {

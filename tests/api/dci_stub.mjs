@@ -22,8 +22,18 @@ export async function startStub({ id = 'sr-stub', clientId = 'openpes', secret =
     return body;
   };
   const record = (uin) => people[uin];
+  // an IBR's async answer: Beneficiary records with their programmes
+  const ibrMessage = (m, corr) => {
+    const it = m.search_request[0];
+    const rec = record(it.search_criteria.query.value);
+    const recs = rec?.ibr?.length ? [{ '@type': 'Beneficiary', member: { member_identifier: it.search_criteria.query.value,
+      programme_identifier: rec.ibr.map((p) => ({ programme: { programme_identifier: p.programme }, enrolment_status: p.status })) } }] : [];
+    return { transaction_id: m.transaction_id, correlation_id: corr, search_response: [{ reference_id: it.reference_id, timestamp: nowTs(), status: 'succ',
+      data: { version: '1.0.0', reg_type: 'ns:org:RegistryType:IBR', reg_record_type: 'Beneficiary', reg_records: recs } }] };
+  };
   const srMessage = (m, corr) => {
     const it = m.search_request[0];
+    if (it.search_criteria.reg_type === 'ns:org:RegistryType:IBR') return ibrMessage(m, corr);
     const rec = record(it.search_criteria.query.value);
     return { transaction_id: m.transaction_id, correlation_id: corr, search_response: [{ reference_id: it.reference_id, timestamp: nowTs(), status: 'succ',
       data: { version: '1.0.0', reg_type: 'ns:org:RegistryType:Social', reg_record_type: 'SRPerson', reg_records: rec ? [rec.sr] : [] } }] };

@@ -110,3 +110,40 @@ Test(dci_client, normalise_ibr) {
     cr_assert_eq(dci_client_normalise(DCI_KIND_IBR, m, &f, &e), OP_BAD_REQUEST);
     json_decref(m);
 }
+
+/* The IBR asked asynchronously: a search request (reg_type IBR), answered by Beneficiary records. */
+Test(dci_client, ibr_async_search_and_beneficiaries) {
+    struct dci_client_req r = base(DCI_KIND_IBR);
+    r.sender_uri = "https://pes.example/registry/on-search";
+    json_t *env = dci_client_build(&r);
+    json_t *sc = json_object_get(json_array_get(json_object_get(json_object_get(env, "message"), "search_request"), 0), "search_criteria");
+    cr_assert_str_eq(json_string_value(json_object_get(sc, "reg_type")), "ns:org:RegistryType:IBR");
+    cr_assert_null(json_object_get(json_object_get(env, "message"), "enrolled_criteria"));
+    json_decref(env);
+    op_err e = {0};
+    json_t *f, *m = json_loads("{\"search_response\":[{\"status\":\"succ\",\"data\":{\"reg_records\":[{\"member\":{\"programme_identifier\":"
+                               "{\"programme\":{\"programme_identifier\":\"DCI001\"},\"enrolment_status\":\"Active\"}}},"
+                               "{\"programme_identifier\":[{\"programme_identifier\":\"P2\",\"enrollment_status\":\"Exited\"}]}]}}]}",
+                               0, NULL);
+    cr_assert_eq(dci_client_normalise(DCI_KIND_IBR, m, &f, &e), OP_OK, "%s", e.detail);
+    cr_assert(json_is_true(json_object_get(f, "enrolled")));
+    json_t *p = json_object_get(f, "programmes");
+    cr_assert_eq(json_array_size(p), 2);
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(p, 0), "programme")), "DCI001");
+    cr_assert(json_is_false(json_object_get(json_array_get(p, 1), "enrolled")));
+    json_decref(f);
+    json_decref(m);
+    m = json_loads("{\"search_response\":[{\"status\":\"succ\",\"data\":{\"reg_records\":[]}}]}", 0, NULL);
+    cr_assert_eq(dci_client_normalise(DCI_KIND_IBR, m, &f, &e), OP_OK);
+    cr_assert(json_is_false(json_object_get(f, "enrolled")));
+    json_decref(f);
+    json_decref(m);
+    m = json_loads("{\"search_response\":[{\"status\":\"rjct\",\"status_reason_code\":\"rjct.search_criteria.invalid\"}]}", 0, NULL);
+    cr_assert_eq(dci_client_normalise(DCI_KIND_IBR, m, &f, &e), OP_BAD_REQUEST);
+    cr_assert(strstr(e.detail, "rjct.search_criteria.invalid"));
+    json_decref(m);
+    m = json_loads("{\"search_response\":[{\"status\":\"succ\",\"data\":{\"reg_records\":[{\"programme_identifier\":{\"programme_identifier\":\"X\"}}]}}]}",
+                   0, NULL);
+    cr_assert_eq(dci_client_normalise(DCI_KIND_IBR, m, &f, &e), OP_BAD_REQUEST, "a programme without a status");
+    json_decref(m);
+}
