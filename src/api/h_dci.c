@@ -30,22 +30,24 @@ static op_code check_enrollment(http_req *rq, http_res *rs) {
 
 static const char *const status_actions[] = {"txn-status", NULL};
 
-static const char *const search_formats[] = {"json", "csv", "jsonl", NULL};
-static const char *const subscribe_formats[] = {"json", NULL};
+static const char *const file_formats[] = {"json", "csv", "jsonl", NULL};
 
 /* Async search: a JSON envelope, or a batch file (multipart/form-data FileInfo, batchfile.h). */
 static op_code async_search(http_req *rq, http_res *rs) {
     struct dci_call k;
     struct dci_batch b;
-    bool go = http_is_multipart(rq) ? dci_begin_batch(&k, rq, rs, "registry.search", search_actions, "search", search_formats, &b)
+    bool go = http_is_multipart(rq) ? dci_begin_batch(&k, rq, rs, "registry.search", search_actions, "search", file_formats, &b)
                                     : dci_begin(&k, rq, rs, "registry.search", search_actions, "search");
     return go ? dci_async_search(&k) : OP_OK;
 }
 
+/* Async status: a JSON envelope, or a batch file of status requests (one callback a line). */
 static op_code txn_status(http_req *rq, http_res *rs) {
     struct dci_call k;
-    if (!dci_begin(&k, rq, rs, "registry.search", status_actions, "txn/status")) return OP_OK;
-    return dci_txn_status(&k, false);
+    struct dci_batch b;
+    bool go = http_is_multipart(rq) ? dci_begin_batch(&k, rq, rs, "registry.search", status_actions, "txn/status", file_formats, &b)
+                                    : dci_begin(&k, rq, rs, "registry.search", status_actions, "txn/status");
+    return go ? dci_txn_status(&k, false) : OP_OK;
 }
 
 static op_code sync_txn_status(http_req *rq, http_res *rs) {
@@ -61,15 +63,18 @@ static op_code subscribe(http_req *rq, http_res *rs) {
     struct dci_call k;
     struct dci_batch b;
     bool go = http_is_multipart(rq)
-                  ? dci_begin_batch(&k, rq, rs, "registry.subscribe", subscribe_actions, "subscribe", subscribe_formats, &b)
+                  ? dci_begin_batch(&k, rq, rs, "registry.subscribe", subscribe_actions, "subscribe", file_formats, &b)
                   : dci_begin(&k, rq, rs, "registry.subscribe", subscribe_actions, "subscribe");
     return go ? dci_subscribe(&k) : OP_OK;
 }
 
 static op_code unsubscribe(http_req *rq, http_res *rs) {
     struct dci_call k;
-    if (!dci_begin(&k, rq, rs, "registry.subscribe", unsubscribe_actions, "unsubscribe")) return OP_OK;
-    return dci_unsubscribe(&k);
+    struct dci_batch b;
+    bool go = http_is_multipart(rq)
+                  ? dci_begin_batch(&k, rq, rs, "registry.subscribe", unsubscribe_actions, "unsubscribe", file_formats, &b)
+                  : dci_begin(&k, rq, rs, "registry.subscribe", unsubscribe_actions, "unsubscribe");
+    return go ? dci_unsubscribe(&k) : OP_OK;
 }
 
 static op_code jwks(http_req *rq, http_res *rs) {
@@ -253,16 +258,18 @@ struct route dci_routes[] = {
                    "DCI async search (JSON, or a json/csv/jsonl batch file as multipart FileInfo): ACK, then signed on-search callbacks"
                    " (scope registry.search)"),
     DCI_FILE_ROUTE("/ess/search", async_search, "DCI async search, ESS path; JSON or a batch file (scope registry.search)"),
-    DCI_ROUTE("/registry/txn/status", txn_status, "DCI transaction status: ACK, then a txn-on-status callback (scope registry.search)"),
-    DCI_ROUTE("/ess/txn/status", txn_status, "DCI transaction status, ESS path (scope registry.search)"),
+    DCI_FILE_ROUTE("/registry/txn/status", txn_status,
+                   "DCI transaction status (JSON, or a json/csv/jsonl batch file): ACK, then txn-on-status callbacks (scope registry.search)"),
+    DCI_FILE_ROUTE("/ess/txn/status", txn_status, "DCI transaction status, ESS path; JSON or a batch file (scope registry.search)"),
     DCI_ROUTE("/registry/sync/txn/status", sync_txn_status, "DCI transaction status, answered inline (scope registry.search)"),
     DCI_ROUTE("/ess/sync/txn/status", sync_txn_status, "DCI transaction status inline, ESS path (scope registry.search)"),
     DCI_FILE_ROUTE("/registry/subscribe", subscribe,
-                   "DCI subscribe (JSON, or a json file as multipart FileInfo): ACK, then a signed on-subscribe callback; notify on events"
-                   " (scope registry.subscribe)"),
-    DCI_FILE_ROUTE("/ess/subscribe", subscribe, "DCI subscribe, ESS path; JSON or a json file (scope registry.subscribe)"),
-    DCI_ROUTE("/registry/unsubscribe", unsubscribe, "DCI unsubscribe: ACK, then a signed on-unsubscribe callback (scope registry.subscribe)"),
-    DCI_ROUTE("/ess/unsubscribe", unsubscribe, "DCI unsubscribe, ESS path (scope registry.subscribe)"),
+                   "DCI subscribe (JSON, or a json/csv/jsonl batch file as multipart FileInfo): ACK, then signed on-subscribe callbacks;"
+                   " notify on events (scope registry.subscribe)"),
+    DCI_FILE_ROUTE("/ess/subscribe", subscribe, "DCI subscribe, ESS path; JSON or a batch file (scope registry.subscribe)"),
+    DCI_FILE_ROUTE("/registry/unsubscribe", unsubscribe,
+                   "DCI unsubscribe (JSON, or a json/csv/jsonl batch file): ACK, then a signed on-unsubscribe callback (scope registry.subscribe)"),
+    DCI_FILE_ROUTE("/ess/unsubscribe", unsubscribe, "DCI unsubscribe, ESS path; JSON or a batch file (scope registry.subscribe)"),
     DCI_ROUTE("/registry/on-search", on_search, "our receiver for on-search callbacks of registries we query (signed by them)"),
     DCI_ROUTE("/ess/on-search", on_search, "our receiver for on-search callbacks, ESS path"),
     DCI_ROUTE("/registry/on-subscribe", on_subscribe, "our receiver for on-subscribe callbacks of registries we subscribe to (signed by them)"),

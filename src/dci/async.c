@@ -40,19 +40,20 @@ const char *dci_txn_open(ctx *c, const char *corr, const char *col, const char *
 }
 
 op_code dci_txn_insert(ctx *c, const struct dci_txn_new *t) {
-    char ts[CLOCK_TS_LEN], *request, *response;
+    char ts[CLOCK_TS_LEN], *request, *response, *pages;
     clock_now_ts(ts);
     op_code rc;
     if ((rc = seal(c, t->correlation_id, "request", t->request, &request)) ||
-        (rc = seal(c, t->correlation_id, "response", t->response ? jx_dump(c->a, t->response) : NULL, &response)))
+        (rc = seal(c, t->correlation_id, "response", t->response ? jx_dump(c->a, t->response) : NULL, &response)) ||
+        (rc = seal(c, t->correlation_id, "pages", t->pages ? jx_dump(c->a, t->pages) : NULL, &pages)))
         return rc;
     rc = store_exec(c->db, &c->err, NULL,
                             "INSERT INTO dci_transactions (correlation_id, sender_id, transaction_id, action, sender_uri, request, status,"
-                            " response, total_count, completed_count, callback_state, created_at, updated_at, file_name, file_format)"
-                            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                            "ssssssssiisssss", t->correlation_id, t->sender_id, t->transaction_id ? t->transaction_id : "", t->action,
+                            " response, total_count, completed_count, callback_state, created_at, updated_at, file_name, file_format, pages)"
+                            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                            "ssssssssiissssss", t->correlation_id, t->sender_id, t->transaction_id ? t->transaction_id : "", t->action,
                             t->sender_uri, request, t->status, response, t->total,
-                            t->completed, t->sender_uri ? "pending" : "none", ts, ts, t->file_name, t->file_format);
+                            t->completed, t->sender_uri ? "pending" : "none", ts, ts, t->file_name, t->file_format, pages);
     if (rc || (t->response && !t->sender_uri)) return rc; /* nothing to compute or deliver */
     json_t *pl = json_pack("{s:s}", "correlation_id", t->correlation_id);
     rc = event_emit(c, "dci.txn", t->subject ? t->subject : t->correlation_id, pl);
@@ -65,7 +66,7 @@ static op_code store_txn(struct dci_call *k, const char *corr, const char *actio
     ctx *c = k->c;
     struct dci_txn_new t = {corr, k->env.sender_id, json_string_value(json_object_get(k->env.message, "transaction_id")), action,
                             k->env.sender_uri, jx_dump(c->a, k->env.message), status, response, total, completed, NULL,
-                            k->batch ? k->batch->file_name : NULL, k->batch ? k->batch->file_format : NULL};
+                            k->batch ? k->batch->file_name : NULL, k->batch ? k->batch->file_format : NULL, NULL};
     op_code rc = store_begin(c->db, &c->err);
     if (!rc) rc = dci_txn_insert(c, &t);
     if (!rc) rc = store_commit(c->db, &c->err);
@@ -154,6 +155,50 @@ static op_code status_message(ctx *c, const char *sender, const json_t *msg, jso
     return OP_OK;
 }
 
+/* A csv/jsonl file of status requests: each line answered (a line that could not be read: rjct
+ * with its reason), one txn-on-status callback a line, in file order. */
+static op_code status_batch(struct dci_call *k, const char *corr) {
+    ctx *c = k->c;
+    const char *tid = json_string_value(json_object_get(k->env.message, "transaction_id"));
+    json_t *pages = jx_arena(c->a, json_array());
+    int64_t found_n = 0;
+    size_t i;
+    json_t *line;
+    json_array_foreach(k->batch->lines, i, line) {
+        const json_t *le = json_object_get(line, DCI_LINE_ERROR);
+        json_t *m;
+        bool found = false;
+        if (le) {
+            char now[CLOCK_TS_LEN];
+            clock_now_ts(now);
+            m = json_pack("{s:s, s:s, s:{s:s, s:s, s:s, s:O, s:O, s:{s:s, s:s, s:[]}}}", "transaction_id", tid, "correlation_id", corr,
+                          "txnstatus_response", "txn_type", "search", "reference_id", json_string_value(json_object_get(line, "reference_id")),
+                          "status", "rjct", "status_reason_code", json_object_get(le, "code"), "status_reason_message",
+                          json_object_get(le, "message"), "txn_status", "transaction_id", "", "correlation_id", corr, "search_response");
+        } else {
+            json_t *one = json_pack("{s:s, s:O}", "transaction_id", tid, "txnstatus_request", line);
+            op_code rc = status_message(c, k->env.sender_id, one, &m, &found);
+            json_decref(one);
+            if (rc) return rc;
+            json_object_set_new(m, "correlation_id", json_string(corr));
+        }
+        found_n += found;
+        json_array_append_new(pages, m);
+    }
+    struct dci_txn_new t = {corr, k->env.sender_id, tid, "txn-status", k->env.sender_uri, jx_dump(c->a, k->env.message),
+                            found_n ? "succ" : "rjct", json_array_get(pages, 0), (int64_t)json_array_size(pages), found_n, NULL,
+                            k->batch->file_name, k->batch->file_format, pages};
+    op_code rc = store_begin(c->db, &c->err);
+    if (!rc) rc = dci_txn_insert(c, &t);
+    if (!rc) rc = store_commit(c->db, &c->err);
+    if (rc) {
+        store_rollback(c->db);
+        return rc;
+    }
+    worker_wake();
+    return http_json(k->rs, 200, dci_ack("ACK", corr, NULL, NULL));
+}
+
 op_code dci_txn_status(struct dci_call *k, bool sync) {
     ctx *c = k->c;
     if (!json_string_value(json_object_get(k->env.message, "transaction_id")) ||
@@ -166,8 +211,9 @@ op_code dci_txn_status(struct dci_call *k, bool sync) {
     }
     json_t *m;
     bool found;
-    op_code rc = status_message(c, k->env.sender_id, k->env.message, &m, &found);
-    if (rc) return rc;
+    op_code rc;
+    if (!sync && k->batch && k->batch->lines) return status_batch(k, corr);
+    if ((rc = status_message(c, k->env.sender_id, k->env.message, &m, &found))) return rc;
     if (sync) return dci_reply_signed(k, "txn-on-status", found ? "succ" : "rjct", 1, found ? 1 : 0, m);
     rc = store_txn(k, corr, "txn-status", found ? "succ" : "rjct", m, 1, found ? 1 : 0);
     json_decref(m);
@@ -238,26 +284,30 @@ static int64_t async_page(void) {
     return n < 1 || n > 1000 ? 100 : n;
 }
 
-/* Batch files: at most per items in one callback (a message with more is split in order). */
-static json_t *split_items(json_t *msgs, size_t per) {
+/* Batch files: at most per items of list in one callback (a message with more is split in order). */
+static json_t *split_items(json_t *msgs, size_t per, const char *list) {
     json_t *out = json_array();
     size_t i;
     json_t *m;
     json_array_foreach(msgs, i, m) {
-        const json_t *items = json_object_get(m, "search_response");
+        const json_t *items = json_object_get(m, list);
         size_t n = json_array_size(items);
         for (size_t from = 0; from < n || from == 0; from += per) {
             json_t *part = json_object(), *sub = json_array(), *v;
             const char *key;
-            json_object_foreach(m, key, v) if (strcmp(key, "search_response") != 0) json_object_set(part, key, v);
+            json_object_foreach(m, key, v) if (strcmp(key, list) != 0) json_object_set(part, key, v);
             for (size_t j = from; j < n && j < from + per; j++) json_array_append(sub, json_array_get(items, j));
-            json_object_set_new(part, "search_response", sub);
+            json_object_set_new(part, list, sub);
             json_array_append_new(out, part);
             if (n == 0) break;
         }
     }
     json_decref(msgs);
     return out;
+}
+
+json_t *dci_split_pages(ctx *c, const json_t *message, const char *list) {
+    return jx_arena(c->a, split_items(json_pack("[O]", message), (size_t)async_page(), list));
 }
 
 /* Run a stored search as the partner; store its result (committed). */
@@ -275,7 +325,7 @@ static op_code run_search(ctx *c, const char *corr, struct txn *t) {
     json_t *msgs = NULL;
     op_code rc = dci_search_check(c, req, DCI_BATCH_ITEMS_MAX, &ags, &refusal, &bad); /* the limit was checked on receipt */
     if (!rc && !refusal && !bad) rc = dci_search_exec(c, req, ags, async_page(), &msgs);
-    if (!rc && msgs && t->file_format) msgs = split_items(msgs, (size_t)async_page());
+    if (!rc && msgs && t->file_format) msgs = split_items(msgs, (size_t)async_page(), "search_response");
     if (!rc && !msgs)
         msgs = json_pack("[{s:s, s:s, s:[], s:s}]", "transaction_id", json_string_value(json_object_get(req, "transaction_id")),
                          "correlation_id", corr, "search_response", "status_reason_message", refusal ? refusal : bad);
@@ -312,6 +362,26 @@ static op_code run_search(ctx *c, const char *corr, struct txn *t) {
     return store_begin(c->db, &c->err);
 }
 
+/* A page of a paged subscribe answer (its items) or of a batch of status requests (one each). */
+static void page_counts(const json_t *m, int64_t *n, int64_t *done, const char **status) {
+    const json_t *items = json_object_get(m, "subscribe_response"), *r = json_object_get(m, "txnstatus_response");
+    size_t i;
+    json_t *it;
+    if (json_is_array(items)) {
+        *n = (int64_t)json_array_size(items);
+        *done = 0;
+        json_array_foreach(items, i, it) {
+            const char *st = json_string_value(json_object_get(it, "status"));
+            *done += st && strcmp(st, "succ") == 0;
+        }
+    } else if (r) {
+        const char *st = json_string_value(json_object_get(r, "status"));
+        *n = 1;
+        *done = st && strcmp(st, "succ") == 0;
+    }
+    *status = *done > 0 ? "succ" : "rjct";
+}
+
 /* The callback's action for a stored transaction's action. */
 static const char *callback_action(const char *action) {
     static const char *const map[][2] = {{"search", "on-search"}, {"txn-status", "txn-on-status"}, {"subscribe", "on-subscribe"},
@@ -345,8 +415,10 @@ op_code dci_async_on_event(ctx *c, long long id, const char *type, const char *s
     for (int64_t k = t.pages_sent; k < (int64_t)json_array_size(msgs) && !sent; k++) {
         json_t *m = json_array_get(msgs, (size_t)k);
         int64_t n = t.total, done = t.completed;
+        const char *status = t.status;
         if (search) dci_search_counts(m, &n, &done);
-        json_t *env = dci_signed_envelope(c, action, done > 0 || !search ? t.status : "rjct", n, done, t.sender, json_incref(m));
+        else if (t.pages) page_counts(m, &n, &done, &status);
+        json_t *env = dci_signed_envelope(c, action, done > 0 || !search ? status : "rjct", n, done, t.sender, json_incref(m));
         if (!env) {
             sent = c->err.code ? c->err.code : OP_INTERNAL;
             snprintf(err, sizeof err, "could not sign the callback");

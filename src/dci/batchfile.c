@@ -89,8 +89,10 @@ bool dci_begin_batch(struct dci_call *k, http_req *rq, http_res *rs, const char 
         if (jx_parse(c->a, file->data, file->len, &body, &pe))
             return form_err(k, 200, "the file is not a JSON envelope", pe.detail[0] ? pe.detail : "the file is not a JSON object",
                             "a json file holds {signature, header, message} as in a JSON request");
-        json_t *items = json_object_get(json_object_get(body, "message"), "search_request");
-        b->items = (int64_t)json_array_size(items);
+        const json_t *m = json_object_get(body, "message");
+        static const char *const lists[] = {"search_request", "subscribe_request", "subscription_codes", NULL};
+        for (const char *const *l = lists; *l; l++) b->items += (int64_t)json_array_size(json_object_get(m, *l));
+        if (json_is_object(json_object_get(m, "txnstatus_request"))) b->items = 1;
     } else {
         if (!hdr)
             return form_err(k, 200, "header is required", "csv and jsonl files need the envelope's header as a form field",
@@ -109,8 +111,12 @@ bool dci_begin_batch(struct dci_call *k, http_req *rq, http_res *rs, const char 
         json_t *items;
         char detail[300];
         const char *hint;
-        if (!dci_batch_items(c->a, b->file_format, file->data, file->len, ts && ts_parse(ts, &us) ? ts : now, &items, &b->bad_lines,
-                             detail, sizeof detail, &hint))
+        enum dci_batch_kind kind = strcmp(b->action, "subscribe") == 0     ? DCI_BATCH_SUBSCRIBE
+                                   : strcmp(b->action, "unsubscribe") == 0 ? DCI_BATCH_UNSUBSCRIBE
+                                   : strcmp(b->action, "txn-status") == 0  ? DCI_BATCH_STATUS
+                                                                           : DCI_BATCH_SEARCH;
+        const char *dts = ts && ts_parse(ts, &us) ? ts : now;
+        if (!dci_batch_items(c->a, kind, b->file_format, file->data, file->len, dts, &items, &b->bad_lines, detail, sizeof detail, &hint))
             return form_err(k, 200, "the file cannot be read", detail, hint);
         b->items = (int64_t)json_array_size(items);
         unsigned char d[64];
@@ -119,7 +125,18 @@ bool dci_begin_batch(struct dci_call *k, http_req *rq, http_res *rs, const char 
         b64_encode(d, 64, b64, false);
         signed_msg = jx_arena(c->a, json_pack("{s:s, s:s, s:s}", "transaction_id", tid->data, "file_format", b->file_format, "file_digest",
                                               arena_printf(c->a, "BLAKE-512=%s", b64)));
-        body = jx_arena(c->a, json_pack("{s:O, s:{s:s, s:O}}", "header", h, "message", "transaction_id", tid->data, "search_request", items));
+        /* the message the lines stand for (what is stored and run) */
+        json_t *msg = json_pack("{s:s}", "transaction_id", tid->data);
+        if (kind == DCI_BATCH_SEARCH) json_object_set(msg, "search_request", items);
+        else if (kind == DCI_BATCH_SUBSCRIBE) json_object_set(msg, "subscribe_request", items);
+        else if (kind == DCI_BATCH_UNSUBSCRIBE) {
+            json_object_set_new(msg, "timestamp", json_string(dts));
+            json_object_set(msg, "subscription_codes", items);
+        } else { /* one status request a line: answered by one txn-on-status callback a line */
+            json_object_set(msg, "txnstatus_request", json_array_get(items, 0));
+            b->lines = items;
+        }
+        body = jx_arena(c->a, json_pack("{s:O, s:o}", "header", h, "message", msg));
         if (sig) json_object_set_new(body, "signature", json_string(sig->data));
     }
     const char *ha = json_string_value(json_object_get(json_object_get(body, "header"), "action"));

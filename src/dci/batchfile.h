@@ -19,6 +19,7 @@
 struct dci_batch {
     const char *action, *file_name, *file_format;
     int64_t items, bad_lines;
+    json_t *lines; /* csv/jsonl txn-status files: every txnstatus_request (arena); else NULL */
 };
 
 /* The multipart form of an async endpoint: bearer token and scope (dci_auth), the form and the
@@ -28,12 +29,16 @@ struct dci_batch {
 bool dci_begin_batch(struct dci_call *k, http_req *rq, http_res *rs, const char *scope, const char *const *actions,
                      const char *path_action, const char *const *formats, struct dci_batch *b);
 
-/* A csv or jsonl file -> search_request items (arena-owned array).  A line that cannot be read
+/* What a file's lines are: the endpoint's kind of request. */
+enum dci_batch_kind { DCI_BATCH_SEARCH, DCI_BATCH_SUBSCRIBE, DCI_BATCH_UNSUBSCRIBE, DCI_BATCH_STATUS };
+
+/* A csv or jsonl file -> request items of that kind (arena-owned array): search_request,
+ * subscribe_request or txnstatus_request objects, or subscription codes (strings).  A line that cannot be read
  * becomes an item {reference_id (or "line-N"), timestamp, DCI_LINE_ERROR: {code, message}}.
  * default_ts: the timestamp of items that give none.  A problem with the whole file (not text,
  * no header row, unknown column, no requests, too many) -> false with detail and *hint. */
-bool dci_batch_items(arena *a, const char *format, const char *data, size_t len, const char *default_ts, json_t **items,
-                     int64_t *bad_lines, char *detail, size_t dn, const char **hint);
+bool dci_batch_items(arena *a, enum dci_batch_kind kind, const char *format, const char *data, size_t len, const char *default_ts,
+                     json_t **items, int64_t *bad_lines, char *detail, size_t dn, const char **hint);
 /* Valid UTF-8 without NUL bytes (no overlong forms, surrogates or code points past U+10FFFF, which
  * jansson would refuse); else false with *bad = the offset of the first bad sequence. */
 bool dci_utf8_ok(const unsigned char *s, size_t n, size_t *bad);

@@ -128,7 +128,7 @@ static op_code close_one(ctx *c, const char *corr, bool *closed) {
     json_t *req = jx_arena(c->a, json_pack("{s:s, s:s, s:s, s:O}", "subscription_code", code, "reg_event_type", et, "digest_due", due,
                                            "events", events));
     struct dci_txn_new t = {corr, client, corr, "notify", uri, jx_dump(c->a, req), "succ", m, count, count,
-                            arena_printf(c->a, "dci.notify:%s:%s", client, code), NULL, NULL};
+                            arena_printf(c->a, "dci.notify:%s:%s", client, code), NULL, NULL, NULL};
     if ((rc = dci_txn_insert(c, &t))) return rc;
     if ((rc = store_exec(c->db, &c->err, NULL, "DELETE FROM dci_digest_items WHERE correlation_id = ?", "s", corr))) return rc;
     *closed = true;

@@ -62,7 +62,11 @@ struct dci_txn_new {
     int64_t total, completed;
     const char *subject;
     const char *file_name, *file_format; /* a batch file (multipart upload), else NULL */
+    const json_t *pages;                 /* the answer in several callbacks (an array of messages), else NULL */
 };
+/* message split into messages of at most OPENPES_DCI_ASYNC_PAGE items of its array `list`, in
+ * order (arena-owned array; one message when it fits). */
+json_t *dci_split_pages(ctx *c, const json_t *message, const char *list);
 /* Store it and, when there is something to compute or deliver, its "dci.txn" outbox event, in
  * the caller's open transaction. */
 op_code dci_txn_insert(ctx *c, const struct dci_txn_new *t);

@@ -218,6 +218,10 @@ static op_code subscribe_item(struct sub_req *r, const json_t *items, size_t idx
     const char *locale = json_string_value(json_object_get(it, "locale"));
     const json_t *sc = json_object_get(it, "subscribe_criteria");
     *ok = false;
+    const json_t *le = json_object_get(it, DCI_LINE_ERROR); /* a line of a batch file that could not be read */
+    if (le)
+        return *res = rjct(ref, r->ts, json_string_value(json_object_get(le, "code")), json_string_value(json_object_get(le, "message"))),
+               OP_OK;
     if (!ref) return *res = rjct(NULL, r->ts, "rjct.reference_id.invalid", "reference_id is required"), OP_OK;
     for (size_t j = 0; j < idx; j++) {
         const char *prev = json_string_value(json_object_get(json_array_get(items, j), "reference_id"));
@@ -316,7 +320,8 @@ op_code dci_subscribe(struct dci_call *k) {
     snprintf(c->correlation_id, sizeof c->correlation_id, "%s", corr);
     struct dci_agreement *ags;
     const char *refusal, *bad, *puri;
-    op_code rc = dci_items_check(c, msg, "subscribe_request", "subscribe_criteria", DCI_ITEMS_MAX, &ags, &refusal, &bad);
+    op_code rc = dci_items_check(c, msg, "subscribe_request", "subscribe_criteria", k->batch ? DCI_BATCH_ITEMS_MAX : DCI_ITEMS_MAX, &ags,
+                                 &refusal, &bad);
     if (rc) return rc;
     if (bad) return dci_reply_err(k, "err.request.bad", bad);
     if (refusal) return dci_reply_http(k, 403, "err.request.forbidden", refusal);
@@ -346,7 +351,11 @@ op_code dci_subscribe(struct dci_call *k) {
         json_t *m = jx_arena(c->a, json_pack("{s:s, s:s, s:O}", "transaction_id", r.tid, "correlation_id", corr, "subscribe_response", out));
         struct dci_txn_new t = {corr, k->env.sender_id, r.tid, "subscribe", k->env.sender_uri, jx_dump(c->a, stored),
                                 done > 0 ? "succ" : "rjct", m, (int64_t)json_array_size(items), done, NULL,
-                                k->batch ? k->batch->file_name : NULL, k->batch ? k->batch->file_format : NULL};
+                                k->batch ? k->batch->file_name : NULL, k->batch ? k->batch->file_format : NULL, NULL};
+        if (k->batch) { /* a file's answer: callbacks of at most OPENPES_DCI_ASYNC_PAGE items, in file order */
+            t.pages = dci_split_pages(c, m, "subscribe_response");
+            t.response = json_array_get(t.pages, 0);
+        }
         rc = dci_txn_insert(c, &t);
     }
     return commit_and_ack(c, k, corr, rc);
@@ -376,8 +385,9 @@ op_code dci_unsubscribe(struct dci_call *k) {
     const json_t *msg = k->env.message, *codes = json_object_get(msg, "subscription_codes");
     const char *tid = json_string_value(json_object_get(msg, "transaction_id"));
     if (!tid) return dci_reply_err(k, "err.request.bad", "message.transaction_id is required");
-    if (!json_is_array(codes) || json_array_size(codes) == 0 || json_array_size(codes) > 100)
-        return dci_reply_err(k, "err.request.bad", "subscription_codes must hold 1-100 codes");
+    size_t max = k->batch ? DCI_BATCH_ITEMS_MAX : 100;
+    if (!json_is_array(codes) || json_array_size(codes) == 0 || json_array_size(codes) > max)
+        return dci_reply_err(k, "err.request.bad", arena_printf(c->a, "subscription_codes must hold 1-%zu codes", max));
     size_t i;
     json_t *v;
     json_array_foreach(codes, i, v) if (!dci_id_ok(json_string_value(v)))
@@ -409,7 +419,8 @@ op_code dci_unsubscribe(struct dci_call *k) {
             json_object_set_new(m, "status_reason_message", json_string("already unsubscribed"));
         }
         struct dci_txn_new t = {corr, k->env.sender_id, tid, "unsubscribe", k->env.sender_uri, jx_dump(c->a, msg), status, m,
-                                (int64_t)json_array_size(codes), (int64_t)json_array_size(codes) - unknown - already, NULL, NULL, NULL};
+                                (int64_t)json_array_size(codes), (int64_t)json_array_size(codes) - unknown - already, NULL,
+                                k->batch ? k->batch->file_name : NULL, k->batch ? k->batch->file_format : NULL, NULL};
         rc = dci_txn_insert(c, &t);
     }
     return commit_and_ack(c, k, corr, rc);
@@ -518,7 +529,7 @@ static op_code notify_one(ctx *c, const struct sub *s, const struct dci_member_r
             json_t *req = jx_arena(c->a, json_pack("{s:s, s:s, s:s, s:I}", "subscription_code", s->code, "reg_event_type", et, "person_id",
                                                    row->id, "event_id", (json_int_t)event_id));
             struct dci_txn_new t = {corr, s->client, corr, "notify", s->uri, jx_dump(c->a, req), "succ", m, 1, 1,
-                                    arena_printf(c->a, "dci.notify:%s:%s", s->client, row->id), NULL, NULL};
+                                    arena_printf(c->a, "dci.notify:%s:%s", s->client, row->id), NULL, NULL, NULL};
             rc = dci_txn_insert(c, &t);
         }
     }

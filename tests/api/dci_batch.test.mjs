@@ -1,9 +1,10 @@
 // dci_batch.test.mjs - DCI batch files (docs/DCI.md "Batch files"): the multipart/form-data
-// FileInfo variant of async search (json, csv, jsonl) and subscribe (json) on both path families:
+// FileInfo variant of async search, subscribe, unsubscribe and txn/status (json, csv, jsonl) on
+// both path families:
 // the same pipeline (token, signature over the file's envelope, replay, agreement), ACK, signed
 // on-search callbacks carrying per-line results (paged when large); bad forms and files are
 // structured ERRs and store nothing.  Also benefit_status from employment-insurance claims.
-import { test, before, after } from 'node:test';
+import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import crypto from 'node:crypto';
@@ -11,6 +12,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Server, assertError } from './lib.mjs';
 import { envelope, token, keypair, sign, verify, sql, mid, nowTs } from './dci_helpers.mjs';
+import { checkCallback, record, assertNoViolations } from './dci_schema.mjs';
 
 const SECRET = 'partner-secret-0123456789';
 const KIM = '950314-1042150'; // demo seed, KR-11
@@ -33,6 +35,7 @@ before(async () => {
     let b = '';
     req.on('data', (d) => { b += d; });
     req.on('end', () => {
+      record(checkCallback(req.url, JSON.parse(b))); // every callback body against the OpenAPI schemas
       got.push({ path: req.url, body: JSON.parse(b) });
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify({ message: { ack_status: 'ACK', timestamp: new Date().toISOString(), correlation_id: 'x' } }));
@@ -55,6 +58,7 @@ before(async () => {
   tok = await token(s, 'sr-batch', SECRET);
 });
 after(async () => { await s.stop(); recv.close(); });
+afterEach(assertNoViolations);
 
 const uri = (p) => `http://127.0.0.1:${recv.address().port}${p}`;
 const count = (table, where = '1=1') => Number(sql(s, `SELECT COUNT(*) FROM ${table} WHERE ${where}`)[0]);
@@ -78,7 +82,7 @@ function header(extra = {}) {
 // The csv/jsonl form: header, transaction_id and a signature over {header, message:{transaction_id, file_format, file_digest}}.
 function fileForm(content, format, { h = header(), txn = 'txn-' + mid(), signed = true, signContent = content } = {}) {
   const digest = crypto.createHash('blake2b512').update(signContent).digest('base64');
-  const fields = [['action', 'search'], ['fileName', file(content, `batch.${format}`)], ['fileFormat', format],
+  const fields = [['action', h.action], ['fileName', file(content, `batch.${format}`)], ['fileFormat', format],
     ['header', JSON.stringify(h)], ['transaction_id', txn]];
   if (signed) fields.push(['signature', sign(h, { transaction_id: txn, file_format: format, file_digest: `BLAKE-512=${digest}` }, 'sr-batch', key.kid, key.privateKey)]);
   return { fields, h, txn };
@@ -246,14 +250,15 @@ test('bad forms and files: structured ERRs (code, message, detail, hint) and not
   const bad = async (content, re) => assertErr(await postForm('/registry/search', fileForm(content, 'csv').fields), 200, re);
   await bad('reference_id,query_type,colour,value\nx,idtype-value,red,1\n', /unknown column "colour"/);
   await bad('reference_id,attribute\nx,UIN\n', /needs the columns reference_id, query_type and value/);
-  await bad('reference_id,query_type,value\n', /no search requests/);
+  await bad('reference_id,query_type,value\n', /no requests/);
   await bad(Buffer.from([0x72, 0x2c, 0x0a, 0xff, 0xfe, 0x0a]), /line 2 is not UTF-8/);
   const many = ['reference_id,query_type,attribute,value'];
   for (let i = 0; i <= 10000; i++) many.push(`r${i},idtype-value,UIN,1`);
-  await bad(many.join('\n'), /more than 10000 search requests/);
-  // csv for subscribe is not offered
-  const sub = await postForm('/registry/subscribe', [...without('action'), ['action', 'subscribe']]);
-  assertErr(sub, 200, /fileFormat "csv" is not supported/);
+  await bad(many.join('\n'), /more than 10000 requests/);
+  // a csv file of searches sent to subscribe: the columns of a subscribe file are asked for
+  const sub = await postForm('/registry/subscribe', fileForm('reference_id,query_type,attribute,value\nr1,idtype-value,UIN,1\n', 'csv',
+    { h: header({ action: 'subscribe' }) }).fields);
+  assertErr(sub, 200, /unknown column "query_type"/);
   // a file over 4 MiB: 413 with both DCI shapes, detail and hint
   const big = 'reference_id,query_type,attribute,value\n' + 'x'.repeat(4 * 1024 * 1024);
   const r = await postForm('/registry/search', fileForm(big, 'csv').fields);
@@ -314,4 +319,130 @@ test('benefit_status: the latest employment-insurance claim, in the record and a
   const none = await claimed('none');
   assert.ok(!ids(none).includes(pid));
   assert.ok(none.data.reg_records.length > 0);
+});
+
+// ---- subscribe, unsubscribe and txn/status as batch files ----
+
+const subHeader = (extra = {}) => header({ action: 'subscribe', sender_uri: uri('/registry/on-subscribe'), ...extra });
+const subItems = (cbs) => cbs.flatMap((c) => c.body.message.subscribe_response);
+
+test('subscribe with a csv file: one subscription a row, per-row rejections, frequency and purpose columns', async () => {
+  const csv = [
+    'reference_id,reg_event_type,filter_type,attribute,operator,value,purpose,frequency,start_time,end_time',
+    `s1,employment_started,idtype-value,UIN,,${KIM},welfare_referral,,,`,
+    's2,registration_changed,predicate,region,in,KR-11|KR-26,,0 0 6 * * ?,2020-01-01T00:00:00Z,2099-01-01T00:00:00Z',
+    's3,birth,predicate,region,eq,KR-11,,,,',
+    's4,employment_ended,predicate,region,eq,KR-11,,0 0 0 L * ?,,',
+    's5,"employment_started,predicate',
+    's1,employment_ended,predicate,region,eq,KR-26,,,,',
+  ].join('\r\n') + '\r\n';
+  for (const fam of ['/registry', '/ess']) {
+    const r = await postForm(`${fam}/subscribe`, fileForm(csv, 'csv', { h: subHeader() }).fields);
+    assert.equal(r.body.message.ack_status, 'ACK', r.text);
+    const cbs = await callbacks(r.body.message.correlation_id, 1);
+    assert.ok(verify(cbs[0].body, jwks));
+    assert.equal(cbs[0].body.header.action, 'on-subscribe');
+    assert.equal(cbs[0].path, '/registry/on-subscribe');
+    const items = subItems(cbs);
+    const st = Object.fromEntries(items.map((x) => [x.reference_id, x]));
+    if (fam === '/registry') {
+      assert.equal(st.s1.status, 'succ', JSON.stringify(st.s1));
+      assert.equal(st.s2.status, 'succ', JSON.stringify(st.s2));
+      const code2 = st.s2.subscriptions[0].code;
+      assert.deepEqual(sql(s, `SELECT event_type, filter_type, frequency, notify_uri FROM dci_subscriptions WHERE code = '${code2}'`),
+        [`registration_changed|predicate|{"start_time":"2020-01-01T00:00:00Z","end_time":"2099-01-01T00:00:00Z","frequency":"0 0 6 * * ?"}|${uri('/registry/notify')}`]);
+    } else {
+      // the same subscriptions again: already subscribed, with the existing codes
+      assert.equal(st.s1.status_reason_code, 'rjct.event.already_subscribed');
+    }
+    assert.equal(st.s3.status_reason_code, 'rjct.notify_types.invalid');
+    assert.equal(st.s4.status_reason_code, 'rjct.notify_details.invalid');
+    assert.match(st.s4.status_reason_message, /L, W and # are not supported/);
+    assert.equal(st['line-6'].status, 'rjct');
+    assert.match(st['line-6'].status_reason_message, /^line 6: a quoted field is not closed/);
+    assert.equal(items.length, 5, 'the unclosed quote swallows the rest of the file: ' + JSON.stringify(items.map((x) => x.reference_id)));
+  }
+  const txn = sql(s, `SELECT file_name, file_format FROM dci_transactions WHERE action = 'subscribe' ORDER BY created_at DESC LIMIT 1`);
+  assert.deepEqual(txn, ['batch.csv|csv']);
+});
+
+test('subscribe with a jsonl file of 150 lines: callbacks of at most 100 items, in file order; bad lines answered', async () => {
+  const lines = [];
+  for (let i = 1; i <= 150; i++) {
+    if (i === 7) { lines.push('{not json'); continue; }
+    lines.push(JSON.stringify({ reference_id: `j${i}`, subscribe_criteria: { reg_type: 'ns:org:RegistryType:ESS', reg_event_type: 'employment_started',
+      notify_record_type: 'Member', filter_type: 'predicate', filter: [{ seq_num: 1, expression1: { attribute_name: 'region', operator: 'eq', attribute_value: `X-${i}` } }] } }));
+  }
+  const r = await postForm('/registry/subscribe', fileForm(lines.join('\n'), 'jsonl', { h: subHeader() }).fields);
+  assert.equal(r.body.message.ack_status, 'ACK', r.text);
+  const cbs = await callbacks(r.body.message.correlation_id, 2);
+  assert.equal(cbs.length, 2);
+  assert.deepEqual(cbs.map((c) => c.body.message.subscribe_response.length), [100, 50]);
+  assert.deepEqual(cbs.map((c) => c.body.header.total_count), [100, 50]);
+  assert.deepEqual(cbs.map((c) => c.body.header.completed_count), [99, 50]);
+  const items = subItems(cbs);
+  assert.equal(items[0].reference_id, 'j1');
+  assert.equal(items[6].reference_id, 'line-7');
+  assert.equal(items[6].status_reason_code, 'rjct.notify_details.invalid');
+  assert.equal(items[149].reference_id, 'j150');
+  assert.ok(cbs.every((c) => verify(c.body, jwks)));
+});
+
+test('unsubscribe with csv and jsonl files; a line that is not a code refuses the file', async () => {
+  const csv = ['reference_id,reg_event_type,filter_type,attribute,operator,value', 'u1,employment_started,predicate,region,eq,U-1',
+    'u2,employment_started,predicate,region,eq,U-2', 'u3,employment_started,predicate,region,eq,U-3'].join('\n');
+  const r = await postForm('/registry/subscribe', fileForm(csv, 'csv', { h: subHeader() }).fields);
+  const codes = subItems(await callbacks(r.body.message.correlation_id, 1)).map((x) => x.subscriptions[0].code);
+  assert.equal(codes.length, 3);
+  const uh = () => header({ action: 'unsubscribe', sender_uri: uri('/registry/on-unsubscribe') });
+  const u = await postForm('/ess/unsubscribe', fileForm(`subscription_code\n${codes[0]}\nsub-unknown\n${codes[1]}\n`, 'csv', { h: uh() }).fields);
+  assert.equal(u.body.message.ack_status, 'ACK', u.text);
+  const [cb] = await callbacks(u.body.message.correlation_id, 1);
+  assert.ok(verify(cb.body, jwks));
+  assert.equal(cb.body.header.action, 'on-unsubscribe');
+  assert.equal(cb.body.message.status, 'rjct');
+  assert.equal(cb.body.message.status_reason_code, 'rjct.subscription_code.invalid');
+  assert.deepEqual(cb.body.message.subscription_status.map((x) => x.code), [codes[0], codes[1]]);
+  assert.equal(count('dci_subscriptions', `code IN ('${codes[0]}','${codes[1]}') AND status = 'unsubscribe'`), 2);
+  const j = await postForm('/registry/unsubscribe', fileForm(`"${codes[2]}"\n`, 'jsonl', { h: uh() }).fields);
+  const [cb2] = await callbacks(j.body.message.correlation_id, 1);
+  assert.equal(cb2.body.message.status, 'succ');
+  const before = count('dci_transactions');
+  assertErr(await postForm('/registry/unsubscribe', fileForm(`{"subscription_code":"${codes[2]}"}\n42\n`, 'jsonl', { h: uh() }).fields), 200,
+    /line 2: not a subscription code/);
+  assert.equal(count('dci_transactions'), before, 'nothing stored');
+});
+
+test('txn/status with a jsonl or csv file: one signed txn-on-status callback a line, in order', async () => {
+  const r = await postForm('/registry/subscribe', fileForm('reference_id,reg_event_type,attribute,value\nt1,employment_ended,region,T-1\n', 'csv',
+    { h: subHeader() }).fields);
+  const subCorr = r.body.message.correlation_id;
+  await callbacks(subCorr, 1);
+  const sh = () => header({ action: 'txn-status', sender_uri: uri('/registry/txn/on-status') });
+  const jsonl = [JSON.stringify({ reference_id: 'q1', txn_type: 'subscribe', attribute_type: 'correlation_id', attribute_value: subCorr }),
+    JSON.stringify({ reference_id: 'q2', txn_type: 'search', attribute_type: 'transaction_id', attribute_value: 'no-such-txn' }),
+    '[1,2]'].join('\n');
+  const a = await postForm('/registry/txn/status', fileForm(jsonl, 'jsonl', { h: sh() }).fields);
+  assert.equal(a.body.message.ack_status, 'ACK', a.text);
+  const cbs = await callbacks(a.body.message.correlation_id, 3);
+  assert.equal(cbs.length, 3);
+  assert.ok(cbs.every((c) => verify(c.body, jwks) && c.body.header.action === 'txn-on-status' && c.path === '/registry/txn/on-status'));
+  const resp = cbs.map((c) => c.body.message.txnstatus_response);
+  assert.deepEqual(resp.map((x) => x.status), ['succ', 'rjct', 'rjct']);
+  assert.deepEqual(cbs.map((c) => c.body.header.status), ['succ', 'rjct', 'rjct']);
+  assert.equal(resp[0].reference_id, 'q1');
+  assert.equal(resp[0].txn_status.correlation_id, subCorr);
+  assert.equal(resp[1].status_reason_code, 'rjct.reference_id.invalid');
+  assert.match(resp[2].status_reason_message, /^line 3: not a JSON object/);
+  const csv = `reference_id,txn_type,attribute_type,attribute_value\nc1,subscribe,correlation_id,${subCorr}\n`;
+  const c = await postForm('/ess/txn/status', fileForm(csv, 'csv', { h: sh() }).fields);
+  const [one] = await callbacks(c.body.message.correlation_id, 1);
+  assert.equal(one.body.message.txnstatus_response.status, 'succ');
+  assert.equal(one.body.message.txnstatus_response.reference_id, 'c1');
+  // a json file is one ordinary status request
+  const env = envelope('sr-batch', { transaction_id: 'st-' + mid(), txnstatus_request: { reference_id: 'j', txn_type: 'subscribe',
+    attribute_type: 'correlation_id', attribute_value: subCorr } }, { action: 'txn-status', header: { sender_uri: uri('/registry/txn/on-status') }, key });
+  const jf = await postForm('/registry/txn/status', [['action', 'txn-status'], ['fileName', file(JSON.stringify(env), 'status.json')]]);
+  const [jcb] = await callbacks(jf.body.message.correlation_id, 1);
+  assert.equal(jcb.body.message.txnstatus_response.status, 'succ');
 });
