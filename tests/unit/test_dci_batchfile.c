@@ -1,6 +1,7 @@
 /* test_dci_batchfile.c - batch files (src/dci/batchfile.c): csv (RFC 4180 quoting, CRLF, BOM,
- * line numbers across quoted newlines) and jsonl files turned into search_request items, bad
- * lines into per-line rejections, whole-file problems refused. */
+ * line numbers across quoted newlines) and jsonl files turned into search_request,
+ * subscribe_request and txnstatus_request items or subscription codes, bad lines into per-line
+ * rejections (or, for unsubscribe files, a refused file), whole-file problems refused. */
 #include <string.h>
 
 #include "base/jsonx.h"
@@ -8,17 +9,21 @@
 #include "testlib.h"
 
 static arena *A;
-static void setup(void) { A = arena_new(0); }
+static void setup(void) {
+    A = arena_new(0);
+}
 static void teardown(void) { arena_free(A); }
 TestSuite(dci_batchfile, .init = setup, .fini = teardown);
 
 #define TS "2026-03-01T10:00:00Z"
 
+static enum dci_batch_kind kind = DCI_BATCH_SEARCH; /* what the lines are (set per test) */
+
 static json_t *items_ok(const char *fmt, const char *data, size_t len, int64_t *bad) {
     json_t *items;
     char detail[300];
     const char *hint;
-    cr_assert(dci_batch_items(A, fmt, data, len, TS, &items, bad, detail, sizeof detail, &hint), "%s", detail);
+    cr_assert(dci_batch_items(A, kind, fmt, data, len, TS, &items, bad, detail, sizeof detail, &hint), "%s", detail);
     return items;
 }
 
@@ -27,7 +32,7 @@ static const char *file_err(const char *fmt, const char *data, size_t len) {
     int64_t bad;
     static char detail[300];
     const char *hint;
-    cr_assert_not(dci_batch_items(A, fmt, data, len, TS, &items, &bad, detail, sizeof detail, &hint));
+    cr_assert_not(dci_batch_items(A, kind, fmt, data, len, TS, &items, &bad, detail, sizeof detail, &hint));
     cr_assert(hint && *hint, "a hint for %s", detail);
     return detail;
 }
@@ -105,7 +110,7 @@ Test(dci_batchfile, csv_bad_lines_are_rejected_alone_with_their_line_number) {
 Test(dci_batchfile, csv_whole_file_problems) {
     cr_assert_str_eq(file_err("csv", "", 0), "the csv file is empty");
     cr_assert_str_eq(file_err("csv", "\n\r\n", 3), "the csv file is empty");
-    cr_assert_str_eq(file_err("csv", "reference_id,query_type,value\n", 30), "the file holds no search requests");
+    cr_assert_str_eq(file_err("csv", "reference_id,query_type,value\n", 30), "the file holds no requests");
     cr_assert_str_eq(file_err("csv", "reference_id,query_type,value,Value\nx,y,z,w\n", 44), "line 1: unknown column \"Value\"");
     cr_assert_str_eq(file_err("csv", "reference_id,value,value\n", 25), "line 1: column \"value\" appears twice");
     cr_assert_str_eq(file_err("csv", "reference_id,value\nx,1\n", 23), "the header row needs the columns reference_id, query_type and value");
@@ -116,7 +121,7 @@ Test(dci_batchfile, csv_whole_file_problems) {
     char *big = arena_alloc(A, 40 + n * 24), *p = big;
     p += sprintf(p, "reference_id,query_type,value\n");
     for (size_t i = 0; i < n; i++) p += sprintf(p, "r%zu,idtype-value,1\n", i);
-    cr_assert_str_eq(file_err("csv", big, (size_t)(p - big)), "the file holds more than 10000 search requests");
+    cr_assert_str_eq(file_err("csv", big, (size_t)(p - big)), "the file holds more than 10000 requests");
 }
 
 Test(dci_batchfile, jsonl_lines) {
@@ -141,5 +146,64 @@ Test(dci_batchfile, jsonl_lines) {
     cr_assert_null(json_object_get(d, DCI_LINE_ERROR), "a partner cannot forge a line error");
     cr_assert_str_eq(json_string_value(json_object_get(d, "timestamp")), "2026-01-01T00:00:00Z");
     cr_assert(strncmp(line_msg(json_array_get(items, 6)), "line 8: not a JSON object (", 27) == 0, "%s", line_msg(json_array_get(items, 6)));
-    cr_assert_str_eq(file_err("jsonl", "\n \n", 3), "the file holds no search requests");
+    cr_assert_str_eq(file_err("jsonl", "\n \n", 3), "the file holds no requests");
+}
+
+Test(dci_batchfile, subscribe_rows) {
+    kind = DCI_BATCH_SUBSCRIBE;
+    const char *csv = "reference_id,reg_event_type,filter_type,attribute,operator,value,purpose,frequency,end_time\n"
+                      "a,employment_started,idtype-value,UIN,,800101-1234567,welfare_referral,,\n"
+                      "b,registration_changed,,region,in,KR-11|KR-26,,0 0 6 * * ?,2099-01-01T00:00:00Z\n"
+                      "c,employment_ended,expression,,,\"{\"\"region\"\":\"\"KR-11\"\"}\",,,\n"
+                      "d,employment_ended,graphql,,,x,,,\n"
+                      "a,employment_ended,predicate,region,eq,KR-11,,,\n";
+    int64_t bad = 0;
+    json_t *items = items_ok("csv", csv, strlen(csv), &bad);
+    cr_assert_eq(json_array_size(items), 5);
+    cr_assert_eq(bad, 2);
+    json_t *a = json_object_get(json_array_get(items, 0), "subscribe_criteria");
+    cr_assert_str_eq(json_string_value(json_object_get(a, "filter_type")), "idtype-value");
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(a, "filter"), "type")), "UIN");
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(json_object_get(a, "authorize"), "purpose"), "code")), "welfare_referral");
+    json_t *b = json_object_get(json_array_get(items, 1), "subscribe_criteria");
+    cr_assert_str_eq(json_string_value(json_object_get(b, "filter_type")), "predicate", "the default");
+    cr_assert_eq(json_array_size(json_object_get(json_object_get(json_array_get(json_object_get(b, "filter"), 0), "expression1"), "attribute_value")), 2);
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(b, "frequency"), "frequency")), "0 0 6 * * ?");
+    cr_assert_null(json_object_get(json_object_get(b, "frequency"), "start_time"), "only the given fields");
+    json_t *c = json_object_get(json_array_get(items, 2), "subscribe_criteria");
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(json_object_get(json_object_get(c, "filter"), "value"), "expression"), "region")),
+                     "KR-11");
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(json_array_get(items, 3), DCI_LINE_ERROR), "code")),
+                     "rjct.notify_details.invalid");
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(json_array_get(items, 4), DCI_LINE_ERROR), "code")),
+                     "rjct.reference_id.duplicate");
+    cr_assert(strstr(file_err("csv", "reference_id,filter_type\nx,predicate\n", 37), "reference_id and reg_event_type"));
+    const char *jl = "{\"reference_id\":\"j\",\"subscribe_criteria\":{}}\n\"text\"\n";
+    items = items_ok("jsonl", jl, strlen(jl), &bad);
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(items, 0), "timestamp")), TS);
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(json_array_get(items, 1), DCI_LINE_ERROR), "code")),
+                     "rjct.notify_details.invalid");
+    kind = DCI_BATCH_SEARCH;
+}
+
+Test(dci_batchfile, unsubscribe_codes_and_status_lines) {
+    kind = DCI_BATCH_UNSUBSCRIBE;
+    int64_t bad = 0;
+    json_t *items = items_ok("csv", "subscription_code\nsub-1\r\nsub-2\n", 31, &bad);
+    cr_assert_eq(json_array_size(items), 2);
+    cr_assert_str_eq(json_string_value(json_array_get(items, 1)), "sub-2");
+    const char *jl = "\"sub-1\"\n{\"subscription_code\":\"sub-2\"}\n";
+    items = items_ok("jsonl", jl, strlen(jl), &bad);
+    cr_assert_str_eq(json_string_value(json_array_get(items, 1)), "sub-2");
+    cr_assert(strstr(file_err("jsonl", "\"sub-1\"\n{}\n", 11), "line 2: not a subscription code"));
+    cr_assert(strstr(file_err("csv", "subscription_code\n\n,\n", 21), "fields"));
+    kind = DCI_BATCH_STATUS;
+    const char *csv = "reference_id,attribute_type,attribute_value\nq1,correlation_id,c-1\nq1,transaction_id,t\n";
+    items = items_ok("csv", csv, strlen(csv), &bad);
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(items, 0), "txn_type")), "search", "the default");
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(items, 0), "attribute_value")), "c-1");
+    cr_assert_null(json_object_get(json_array_get(items, 0), "timestamp"));
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(json_array_get(items, 1), DCI_LINE_ERROR), "code")),
+                     "rjct.reference_id.duplicate");
+    kind = DCI_BATCH_SEARCH;
 }
