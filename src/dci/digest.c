@@ -124,6 +124,10 @@ static op_code close_one(ctx *c, const char *corr, bool *closed) {
     store_reset(it);
     if (r == STORE_ERROR) return c->err.code;
     int64_t count = (int64_t)json_array_size(items);
+    if (count == 0) { /* nothing joined after all (cannot happen: the period is taken with its item) */
+        *closed = true;
+        return OP_OK;
+    }
     json_t *m = jx_arena(c->a, json_pack("{s:s, s:s, s:O}", "transaction_id", corr, "correlation_id", corr, "notify_event", items));
     json_t *req = jx_arena(c->a, json_pack("{s:s, s:s, s:s, s:O}", "subscription_code", code, "reg_event_type", et, "digest_due", due,
                                            "events", events));

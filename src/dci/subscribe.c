@@ -498,15 +498,15 @@ static op_code notify_one(ctx *c, const struct sub *s, const struct dci_member_r
     snprintf(c->who.id, sizeof c->who.id, "%s", s->client);
     struct dci_cron cr;
     bool digest = dci_digest_cron(c, s->frequency, &cr), open = true;
-    op_code rc = OP_OK;
-    if (digest) rc = dci_digest_period(c, s->code, s->client, &cr, corr, &open);
-    else id_uuid7(corr);
-    snprintf(c->correlation_id, sizeof c->correlation_id, "%s", corr);
-    clock_now_ts(ts);
     struct dci_agreement ag;
     enum dci_agreement_result res;
     access_decision d;
-    if (!rc && open) rc = dci_agreement_find(c, s->client, s->purpose, &ag, &res);
+    id_uuid7(corr);
+    op_code rc = dci_agreement_find(c, s->client, s->purpose, &ag, &res);
+    /* a digest's items join the current period: its notify's correlation id */
+    if (!rc && res == DCI_AG_OK && digest) rc = dci_digest_period(c, s->code, s->client, &cr, corr, &open);
+    snprintf(c->correlation_id, sizeof c->correlation_id, "%s", corr);
+    clock_now_ts(ts);
     if (rc || !open) {
         /* an error, or a frequency that fires no more: nothing to notify */
     } else if (res != DCI_AG_OK) {
