@@ -41,10 +41,15 @@ op_code ei_import_employment(ctx *c, FILE *in, FILE *report, long *accepted, lon
 op_code ei_registration(ctx *c, const json_t *in, json_t **out, bool *replay);
 
 /* ---- claims (claim.c) ---- */
-/* {person_id?, separation_date?, separation_reason, justified_reason?, report_date?, office?}. */
+/* {person_id?, separation_date?, separation_reason, justified_reason?, report_date?, office?,
+ * bank_account: {bank_code, account_number, holder_name}} - the payout account is required. */
 op_code ei_claim_file(ctx *c, const json_t *in, json_t **out);
 op_code ei_claim_get(ctx *c, const char *claim_id, json_t **out);
 op_code ei_claims_of(ctx *c, const char *person_id, json_t **out);
+
+/* Change the claim's payout account {bank_code, account_number, holder_name} (claimant or staff);
+ * the answer shows it masked.  Payments held for want of an account are paid by the next batch. */
+op_code ei_bank_put(ctx *c, const char *claim_id, const json_t *in, json_t **out);
 
 /* ---- recognition (rounds.c) ---- */
 /* Write the round schedule of a new eligible claim (inside the caller's transaction). */
@@ -84,6 +89,8 @@ op_code ei_sanction_step(ctx *c, const char *claim_id, const char *sanction_id, 
 extern int ei_batch_chunk_size;
 struct ei_batch_result {
     long evaluated, paid, withheld, rows_in_file;
+    long held;       /* rounds due but held: the claim has no payout account (paid once it has one) */
+    long no_account; /* paid ledger rows of the day left out of the bank file: no payout account */
     long reemployment, lapsed; /* early re-employment allowances paid (counted in paid too) / lapsed */
     int64_t amount;
 };

@@ -361,6 +361,16 @@ static const struct migration migrations[] = {
     {45, "dci: async requests sent as batch files (multipart FileInfo): the file's name and format",
      "ALTER TABLE dci_transactions ADD COLUMN file_name TEXT;"
      "ALTER TABLE dci_transactions ADD COLUMN file_format TEXT;"},
+
+    {46, "employment insurance: claimants' payout accounts (sealed), payments held while a claim has none",
+     "CREATE TABLE ei_bank_accounts ("
+     "  claim_id TEXT PRIMARY KEY REFERENCES ei_claims(id), person_id TEXT NOT NULL, bank_code TEXT NOT NULL,"
+     "  account_enc TEXT NOT NULL, holder_enc TEXT NOT NULL, version INTEGER NOT NULL DEFAULT 1,"
+     "  updated_by TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
+     "CREATE TABLE ei_payment_holds ("
+     "  claim_id TEXT NOT NULL REFERENCES ei_claims(id), round INTEGER NOT NULL, person_id TEXT NOT NULL,"
+     "  reason TEXT NOT NULL, days INTEGER NOT NULL, amount INTEGER NOT NULL, held_since TEXT NOT NULL,"
+     "  last_batch TEXT NOT NULL, PRIMARY KEY (claim_id, round));"},
 };
 
 #define NMIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
