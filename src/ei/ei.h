@@ -91,8 +91,10 @@ struct ei_batch_result {
     long evaluated, paid, withheld, rows_in_file;
     long held;       /* rounds due but held: the claim has no payout account (paid once it has one) */
     long no_account; /* paid ledger rows of the day left out of the bank file: no payout account */
+    long fully_offset; /* paid ledger rows left out of the bank file: all of it went to recovery orders */
     long reemployment, lapsed; /* early re-employment allowances paid (counted in paid too) / lapsed */
     int64_t amount;
+    int64_t offset; /* of amount: deducted for open recovery orders (the bank is sent amount - offset) */
 };
 /* Pay every recognised round due on `day` that has no ledger row: one row per round (idempotency
  * key claim:round), ei_batch_chunk_size rounds per transaction, then write the bank export for every

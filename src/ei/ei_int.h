@@ -60,6 +60,12 @@ struct ei_recovery {
 /* *order: the new order, or null when nothing was paid for those days (or ordered before). */
 op_code ei_recovery_open(ctx *c, const struct ei_recovery *in, json_t **order);
 op_code ei_recovery_cancel(ctx *c, const char *sanction_id, const char *reason);
+/* Offset the person's open orders (oldest first) against a payment just written in the caller's
+ * transaction: at most the pack's kr.ei.recovery.offset_max_rate of `amount`, one deduction row per
+ * order (unique per payment and order), the orders' `recovered` raised, an order fully repaid
+ * settled.  *offset: the total deducted (the bank is sent amount - *offset). */
+op_code ei_recovery_offset(ctx *c, const char *payment_id, const char *payment_key, const char *person_id, int64_t amount,
+                           const char *batch, int64_t *offset);
 op_code ei_recoveries_of_claim(ctx *c, const char *claim_id, json_t **out);
 /* bankacct.c: the claimant's payout account, sealed per claim (fieldcrypt, AAD
  * "ei_bank_accounts.<column>:<claim id>").  Plain values only in this struct, the bank export

@@ -74,13 +74,15 @@ static op_code hold_round(ctx *c, const char *claim_id, int round, const char *p
 /* One listed round in the chunk's transaction: the round, its claim and the access facts in one
  * query.  *paid: 1 paid, 0 withheld/nothing, 2 held (no payout account), -1 already in the ledger (or no longer payable: the
  * round was overridden or the claim rejected since it was listed). */
-static op_code pay_round(ctx *c, const char *claim_id, int round, const char *batch, int *paid, int64_t *amount_out) {
+static op_code pay_round(ctx *c, const char *claim_id, int round, const char *batch, int *paid, int64_t *amount_out,
+                         int64_t *offset_out) {
     *paid = -1;
     store_stmt *st = store_query(c->db, &c->err,
                                  "SELECT er.period_from, er.period_to, ec.person_id, ec.daily_amount, ec.payable_days,"
                                  " ec.days_paid, ec.first_payable_date, ec.benefit_window_end, " ACCESS_FACTS_COLS ","
                                  " EXISTS (SELECT 1 FROM ei_bank_accounts ba WHERE ba.claim_id = ec.id),"
-                                 " EXISTS (SELECT 1 FROM ei_payment_holds h WHERE h.claim_id = er.claim_id AND h.round = er.round)"
+                                 " EXISTS (SELECT 1 FROM ei_payment_holds h WHERE h.claim_id = er.claim_id AND h.round = er.round),"
+                                 " EXISTS (SELECT 1 FROM ei_recoveries o WHERE o.person_id = ec.person_id AND o.status = 'open')"
                                  " FROM ei_rounds er JOIN ei_claims ec ON ec.id = er.claim_id, " ACCESS_FACTS_FROM
                                  " WHERE p.id = ec.person_id AND er.claim_id = ? AND er.round = ?"
                                  " AND er.status = 'recognized' AND ec.status <> 'rejected'",
@@ -102,6 +104,7 @@ static op_code pay_round(ctx *c, const char *claim_id, int round, const char *ba
     access_facts_read(st, 8, &fa);
     bool has_account = store_col_int(st, 8 + ACCESS_FACTS_NCOLS) != 0;
     bool was_held = store_col_int(st, 9 + ACCESS_FACTS_NCOLS) != 0;
+    bool owes = store_col_int(st, 10 + ACCESS_FACTS_NCOLS) != 0;
     store_reset(st);
     access_decision dec;
     op_code rc = access_person_facts(c, PD_UPDATE, "ei_payment", claim_id, person, &fa, &dec);
@@ -132,6 +135,8 @@ static op_code pay_round(ctx *c, const char *claim_id, int round, const char *ba
     if (was_held && (rc = store_exec(c->db, &c->err, NULL, "DELETE FROM ei_payment_holds WHERE claim_id = ? AND round = ?",
                                      "si", claim_id, (int64_t)round)))
         return rc;
+    int64_t offset = 0; /* open recovery orders of the person: collected from this payment */
+    if (owes && amount > 0 && (rc = ei_recovery_offset(c, id, key, person, amount, batch, &offset))) return rc;
     store_stmt *up = store_query(c->db, &c->err,
                                  "UPDATE ei_claims SET days_paid = days_paid + ?, status = CASE WHEN days_paid + ? >= payable_days"
                                  " AND status = 'active' THEN 'exhausted' ELSE status END, updated_at = ? WHERE id = ?"
@@ -145,12 +150,14 @@ static op_code pay_round(ctx *c, const char *claim_id, int round, const char *ba
         date_format(t + 1, next);
         if ((rc = ei_status_event(c, claim_id, person, "active", "exhausted", next, "all payable days paid"))) return rc;
     }
-    json_t *pl = json_pack("{s:s, s:s, s:i, s:I, s:I, s:I}", "payment_id", id, "claim_id", claim_id, "round", round, "days",
-                           (json_int_t)days, "withheld_days", (json_int_t)withheld, "amount", (json_int_t)amount);
+    json_t *pl = json_pack("{s:s, s:s, s:i, s:I, s:I, s:I, s:I}", "payment_id", id, "claim_id", claim_id, "round", round,
+                           "days", (json_int_t)days, "withheld_days", (json_int_t)withheld, "amount", (json_int_t)amount,
+                           "recovery_offset", (json_int_t)offset);
     rc = event_emit(c, amount > 0 ? "payment.recorded" : "payment.withheld", person, pl);
     json_decref(pl);
     *paid = amount > 0;
     *amount_out = amount;
+    *offset_out = offset;
     return rc;
 }
 
@@ -172,7 +179,8 @@ static op_code export_chunk(ctx *c, FILE *f, const char *batch, char last[ID_LEN
     *got = 0;
     store_stmt *st = store_prepare(c->db,
                                    "SELECT " ACCESS_FACTS_COLS ", ep.id, ep.idem_key, ep.claim_id, ep.round, ep.period_from,"
-                                   " ep.period_to, ep.days, ep.amount, ep.person_id, ba.bank_code, ba.account_enc, ba.holder_enc"
+                                   " ep.period_to, ep.days, ep.amount, ep.person_id, ba.bank_code, ba.account_enc, ba.holder_enc,"
+                                   " (SELECT COALESCE(SUM(o.amount), 0) FROM ei_recovery_offsets o WHERE o.payment_id = ep.id)"
                                    " FROM ei_payments ep LEFT JOIN ei_bank_accounts ba ON ba.claim_id = ep.claim_id, "
                                    ACCESS_FACTS_FROM " WHERE p.id = ep.person_id AND ep.batch_date = ? AND ep.status = 'paid'"
                                    " AND ep.id > ? ORDER BY ep.id LIMIT ?",
@@ -189,6 +197,11 @@ static op_code export_chunk(ctx *c, FILE *f, const char *batch, char last[ID_LEN
         (*got)++;
         const char *claim = store_col_text(st, o + 2), *person = store_col_text(st, o + 8);
         snprintf(last, ID_LEN, "%s", store_col_text(st, o));
+        int64_t amount = store_col_int(st, o + 7), offset = store_col_int(st, o + 12);
+        if (amount - offset <= 0) { /* all of it went to recovery orders: nothing to transfer */
+            res->fully_offset++;
+            continue;
+        }
         if (store_col_null(st, o + 9)) { /* paid before accounts were required (or an allowance): not sent */
             res->no_account++;
             continue;
@@ -200,10 +213,10 @@ static op_code export_chunk(ctx *c, FILE *f, const char *batch, char last[ID_LEN
         if ((rc = access_person_facts(c, PD_READ, "ei_bank_account", claim, person, &fa, &d)) ||
             (rc = ei_bank_open(c, claim, store_col_text(st, o + 10), store_col_text(st, o + 11), &acc, &holder)))
             break;
-        fprintf(f, "%s,%s,%s,%lld,%s,%s,%lld,%lld,KRW,%s,%s,%s,", store_col_text(st, o), store_col_text(st, o + 1), claim,
-                (long long)store_col_int(st, o + 3), store_col_text(st, o + 4), store_col_text(st, o + 5),
-                (long long)store_col_int(st, o + 6), (long long)store_col_int(st, o + 7), batch, store_col_text(st, o + 9),
-                acc);
+        fprintf(f, "%s,%s,%s,%lld,%s,%s,%lld,%lld,%lld,%lld,KRW,%s,%s,%s,", store_col_text(st, o), store_col_text(st, o + 1),
+                claim, (long long)store_col_int(st, o + 3), store_col_text(st, o + 4), store_col_text(st, o + 5),
+                (long long)store_col_int(st, o + 6), (long long)amount, (long long)offset, (long long)(amount - offset), batch,
+                store_col_text(st, o + 9), acc);
         csv_quoted(f, holder);
         fputc('\n', f);
         memset(acc, 0, strlen(acc));
@@ -226,13 +239,14 @@ static op_code write_export(ctx *c, const char *batch, const char *path, struct 
         if (fd >= 0) close(fd);
         return op_fail(&c->err, OP_INTERNAL, "check the --out directory", "cannot write %s", tmp);
     }
-    fprintf(f, "payment_id,idempotency_key,claim_id,round,period_from,period_to,days,amount,currency,batch_date,"
+    fprintf(f, "payment_id,idempotency_key,claim_id,round,period_from,period_to,days,amount,recovery_offset,net_amount,"
+               "currency,batch_date,"
                "bank_code,account_number,account_holder\n");
     size_t chunk = ei_batch_chunk_size > 0 ? (size_t)ei_batch_chunk_size : 1, got;
     char last[ID_LEN] = "";
     struct ei_chunk k = {0};
     op_code rc = OP_OK;
-    res->rows_in_file = res->no_account = 0;
+    res->rows_in_file = res->no_account = res->fully_offset = 0;
     do {
         if ((rc = ei_batch_chunk_begin(c, &k))) break;
         rc = export_chunk(c, f, batch, last, chunk, &got, res);
@@ -282,8 +296,8 @@ op_code ei_pay_batch(ctx *c, int64_t day, const char *out_path, struct ei_batch_
             bool crash = false;
             for (size_t j = i; !rc && j < end && !crash; j++) {
                 int paid;
-                int64_t amount = 0;
-                rc = pay_round(c, due[j].claim, due[j].round, batch, &paid, &amount);
+                int64_t amount = 0, offset = 0;
+                rc = pay_round(c, due[j].claim, due[j].round, batch, &paid, &amount, &offset);
                 ei_batch_item_done(c, &k);
                 if (rc) break;
                 if (paid == 2) {
@@ -291,6 +305,7 @@ op_code ei_pay_batch(ctx *c, int64_t day, const char *out_path, struct ei_batch_
                 } else if (paid == 1) {
                     res->paid++;
                     res->amount += amount;
+                    res->offset += offset;
                     crash = abort_after > 0 && res->paid >= abort_after;
                 } else if (paid == 0) {
                     res->withheld++;
@@ -321,12 +336,16 @@ op_code ei_pay_batch(ctx *c, int64_t day, const char *out_path, struct ei_batch_
 }
 
 static json_t *pay_row(store_stmt *st) {
-    return json_pack("{s:o, s:o, s:o, s:I, s:o, s:o, s:I, s:I, s:I, s:o, s:o, s:s}", "id", ei_sn(st, 0), "kind", ei_sn(st, 10),
+    json_t *o = json_pack("{s:o, s:o, s:o, s:I, s:o, s:o, s:I, s:I, s:I, s:o, s:o, s:s}", "id", ei_sn(st, 0), "kind", ei_sn(st, 10),
                      "idempotency_key",
                      ei_sn(st, 1), "round", (json_int_t)store_col_int(st, 2), "period_from", ei_sn(st, 3), "period_to",
                      ei_sn(st, 4), "days", (json_int_t)store_col_int(st, 5), "withheld_days",
                      (json_int_t)store_col_int(st, 6), "amount", (json_int_t)store_col_int(st, 7), "status",
                      ei_sn(st, 8), "batch_date", ei_sn(st, 9), "currency", "KRW");
+    /* deductions for recovery orders: the bank was sent amount - recovery_offset */
+    json_object_set_new(o, "recovery_offset", json_integer(store_col_int(st, 11)));
+    json_object_set_new(o, "net_amount", json_integer(store_col_int(st, 7) - store_col_int(st, 11)));
+    return o;
 }
 
 op_code ei_payments_of_claim(ctx *c, const char *claim_id, json_t **out) {
@@ -337,7 +356,9 @@ op_code ei_payments_of_claim(ctx *c, const char *claim_id, json_t **out) {
     if (rc || (rc = ei_access(c, PD_READ, "ei_payment", claim_id, person))) return rc;
     store_stmt *st = store_prepare(c->db,
                                    "SELECT id, idem_key, round, period_from, period_to, days, withheld_days, amount, status,"
-                                   " batch_date, kind FROM ei_payments WHERE claim_id = ? ORDER BY round = 0, round",
+                                   " batch_date, kind, (SELECT COALESCE(SUM(o.amount), 0) FROM ei_recovery_offsets o"
+                                   " WHERE o.payment_id = ei_payments.id) FROM ei_payments WHERE claim_id = ?"
+                                   " ORDER BY round = 0, round",
                                    &c->err);
     if (!st) return c->err.code;
     store_bind_text(st, 1, claim_id);

@@ -371,6 +371,16 @@ static const struct migration migrations[] = {
      "  claim_id TEXT NOT NULL REFERENCES ei_claims(id), round INTEGER NOT NULL, person_id TEXT NOT NULL,"
      "  reason TEXT NOT NULL, days INTEGER NOT NULL, amount INTEGER NOT NULL, held_since TEXT NOT NULL,"
      "  last_batch TEXT NOT NULL, PRIMARY KEY (claim_id, round));"},
+
+    {47, "employment insurance: recovery orders collected by offsetting later payments (deductions linked to the order)",
+     "ALTER TABLE ei_recoveries ADD COLUMN recovered INTEGER NOT NULL DEFAULT 0;"
+     "CREATE INDEX ei_recoveries_person_open ON ei_recoveries(person_id, status);"
+     "CREATE TABLE ei_recovery_offsets ("
+     "  id TEXT PRIMARY KEY, idem_key TEXT NOT NULL UNIQUE, recovery_id TEXT NOT NULL REFERENCES ei_recoveries(id),"
+     "  payment_id TEXT NOT NULL REFERENCES ei_payments(id), person_id TEXT NOT NULL,"
+     "  amount INTEGER NOT NULL CHECK (amount > 0), batch_date TEXT NOT NULL, created_at TEXT NOT NULL);"
+     "CREATE INDEX ei_recovery_offsets_payment ON ei_recovery_offsets(payment_id);"
+     "CREATE INDEX ei_recovery_offsets_recovery ON ei_recovery_offsets(recovery_id);"},
 };
 
 #define NMIGRATIONS (int)(sizeof migrations / sizeof migrations[0])

@@ -374,6 +374,16 @@ test('payment batch killed midway and re-run: no duplicate and no missing paymen
     const a = await s.post(`/api/v1/claims/${r.body.id}/activities`, { date: T(-45), type: 'counselling' }, { token: tok.kim });
     assert.equal(a.status, 201, a.text);
   }
+  // Open recovery orders of three of them, collected from these payments (at most half of each,
+  // the pack's kr.ei.recovery.offset_max_rate): one repaid by the first payment, one by both, one
+  // larger than both halves.
+  const orders = [[0, 1000], [2, 100 * claims[2].daily_amount], [4, 5 * claims[4].daily_amount]];
+  for (const [i, amount] of orders) {
+    const c = claims[i];
+    sql(`INSERT INTO ei_recoveries (id, idem_key, claim_id, person_id, kind, from_date, days, amount, levy, status, created_at, updated_at)
+      VALUES ('01900000-0000-7000-8000-0000000c0d0${i}', 'crash:${i}', '${c.id}', '${c.person_id}', 'overpayment', '${T(-300)}', 1, ${amount}, 0, 'open',
+      '2026-01-01T00:00:00.000000Z', '2026-01-01T00:00:00.000000Z')`);
+  }
   const out = join(s.dir, 'bank2.csv');
   const args = ['--db', s.db, '--keys', s.keys, '--log-level', 'warn', 'ei', 'pay-batch', '--date', T(0), '--out', out];
   const paidBefore = Number(sql(`SELECT COUNT(*) FROM ei_payments WHERE status = 'paid'`));
@@ -394,6 +404,25 @@ test('payment batch killed midway and re-run: no duplicate and no missing paymen
     assert.equal(g.body.days_paid, 35);
   }
   assert.equal(sql(`SELECT COUNT(*) FROM ei_payments GROUP BY idem_key HAVING COUNT(*) > 1`), '');
+  // The orders: each deduction once, linked to its order and payment, the balance never below zero.
+  const half = (c, days) => Math.floor(days * c.daily_amount / 2);
+  const want = { 0: [1000, 'settled'], 2: [half(claims[2], 7) + half(claims[2], 28), 'open'], 4: [5 * claims[4].daily_amount, 'settled'] };
+  for (const [i] of orders) {
+    const [rec, st] = sql(`SELECT recovered || '|' || status FROM ei_recoveries WHERE idem_key = 'crash:${i}'`).split('|');
+    assert.equal(Number(rec), want[i][0], `order of claim ${i}`);
+    assert.equal(st, want[i][1]);
+    assert.equal(Number(sql(`SELECT SUM(o.amount) FROM ei_recovery_offsets o JOIN ei_recoveries r ON r.id = o.recovery_id WHERE r.idem_key = 'crash:${i}'`)), want[i][0]);
+  }
+  assert.equal(sql(`SELECT COUNT(*) FROM ei_recovery_offsets`), '5', 'claim 0: round 1; claims 2 and 4: both rounds');
+  assert.equal(sql(`SELECT COUNT(*) FROM ei_recoveries WHERE recovered > amount + levy OR recovered < 0`), '0');
+  assert.equal(sql(`SELECT COUNT(*) FROM ei_payments p WHERE 2 * (SELECT COALESCE(SUM(amount), 0) FROM ei_recovery_offsets o WHERE o.payment_id = p.id) > p.amount`), '0');
+  // The bank is sent each payment less its deductions.
+  for (const l of rows) {
+    const f = l.split(',');
+    const off = Number(sql(`SELECT COALESCE(SUM(amount), 0) FROM ei_recovery_offsets WHERE payment_id = '${f[0]}'`));
+    assert.equal(Number(f[8]), off, l);
+    assert.equal(Number(f[9]), Number(f[7]) - off, l);
+  }
 });
 
 test('sanctions: proposed, approved by another supervisor, withheld, appealed and revoked with back payment', async () => {

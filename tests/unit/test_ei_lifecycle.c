@@ -635,3 +635,92 @@ Test(ei, payments_are_held_without_an_account_and_paid_once_it_is_given) {
                  2, "one audit record per exported row");
     unlink(path);
 }
+
+/* ---- collecting recovery orders ---- */
+
+static void open_order(const char *claim, const char *key, int64_t amount, int64_t levy, const char *created) {
+    op_err e = {0};
+    char id[ID_LEN];
+    id_uuid7(id);
+    cr_assert_eq(store_exec(db, &e, NULL,
+                            "INSERT INTO ei_recoveries (id, idem_key, claim_id, person_id, kind, from_date, days, amount, levy,"
+                            " status, created_at, updated_at) VALUES (?,?,?,?,'overpayment','2026-01-01',1,?,?,'open',?,?)",
+                            "ssssiiss", id, key, claim, person_id, amount, levy, created, created),
+                 OP_OK, "%s", e.detail);
+}
+
+/* Two open orders of the person: each later payment gives at most half (the pack's
+ * kr.ei.recovery.offset_max_rate, 0.5) to them, oldest order first; the small order is settled,
+ * the big one's balance goes down and never below zero; a re-run deducts nothing more; the bank
+ * file carries the net amounts. */
+Test(ei, open_recovery_orders_are_offset_against_later_payments_within_the_packs_share) {
+    ctx c;
+    sys_ctx(&c);
+    char claim[ID_LEN], d[11], path[128];
+    file_claim(&c, claim);
+    day(-40, d);
+    cr_assert_eq(ei_activity_from_application(&c, person_id, d, "interview"), OP_OK);
+    int64_t daily = daily_amount(), r1 = 7 * daily, r2 = 28 * daily;
+    open_order(claim, "t:small", 10000, 0, "2026-01-01T00:00:00.000000Z");
+    open_order(claim, "t:big", 10000000, 500000, "2026-01-02T00:00:00.000000Z");
+    snprintf(path, sizeof path, "/tmp/openpes-ut-bank-o-%d.csv", (int)getpid());
+    struct ei_batch_result r;
+    cr_assert_eq(ei_pay_batch(&c, date_today(), path, &r), OP_OK, "%s", c.err.detail);
+    cr_assert_eq(r.paid, 2);
+    int64_t want = r1 / 2 + r2 / 2; /* daily amounts are whole won; halves rounded down */
+    cr_assert_eq(r.offset, want);
+    cr_assert_eq(count("SELECT SUM(amount) FROM ei_recovery_offsets"), want);
+    cr_assert_eq(count("SELECT status = 'settled' FROM ei_recoveries WHERE idem_key = 't:small'"), 1, "fully repaid: settled");
+    cr_assert_eq(count("SELECT recovered FROM ei_recoveries WHERE idem_key = 't:small'"), 10000);
+    cr_assert_eq(count("SELECT recovered FROM ei_recoveries WHERE idem_key = 't:big'"), want - 10000);
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_recoveries WHERE idem_key = 't:big' AND status = 'open'"), 1);
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_recoveries WHERE recovered < 0 OR recovered > amount + levy"), 0);
+    /* each deduction is linked to its order and payment and at most the share of that payment */
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_recovery_offsets o JOIN ei_payments p ON p.id = o.payment_id"
+                       " JOIN ei_recoveries r ON r.id = o.recovery_id"),
+                 3, "round 1: small and big; round 2: big");
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_payments p WHERE 2 * (SELECT SUM(amount) FROM ei_recovery_offsets o"
+                       " WHERE o.payment_id = p.id) > p.amount"),
+                 0);
+    cr_assert_eq(count("SELECT COUNT(*) FROM events WHERE type = 'claim.recovery_offset'"), 3);
+    json_t *pays;
+    cr_assert_eq(ei_payments_of_claim(&c, claim, &pays), OP_OK);
+    json_t *p1 = json_array_get(json_object_get(pays, "items"), 0);
+    cr_assert_eq(json_integer_value(json_object_get(p1, "recovery_offset")), r1 / 2);
+    cr_assert_eq(json_integer_value(json_object_get(p1, "net_amount")), r1 - r1 / 2);
+    json_t *big = json_array_get(json_object_get(pays, "recoveries"), 1);
+    cr_assert_eq(json_integer_value(json_object_get(big, "outstanding")), 10500000 - (want - 10000));
+    json_decref(pays);
+    char line[128];
+    snprintf(line, sizeof line, ",%lld,%lld,%lld,KRW,", (long long)r1, (long long)(r1 / 2), (long long)(r1 - r1 / 2));
+    cr_assert_eq(file_lines_with(path, line), 1, "the bank is sent the net amount");
+    /* a re-run pays and deducts nothing more */
+    cr_assert_eq(ei_pay_batch(&c, date_today(), path, &r), OP_OK, "%s", c.err.detail);
+    cr_assert_eq(r.paid, 0);
+    cr_assert_eq(r.offset, 0);
+    cr_assert_eq(count("SELECT SUM(amount) FROM ei_recovery_offsets"), want);
+    cr_assert_eq(count("SELECT SUM(recovered) FROM ei_recoveries"), want);
+    unlink(path);
+    ctx_release(&c);
+}
+
+/* An order smaller than the share is repaid in full and closed; a cancelled order is never offset. */
+Test(ei, an_order_is_offset_only_while_open_and_never_beyond_its_balance) {
+    ctx c;
+    sys_ctx(&c);
+    char claim[ID_LEN], d[11];
+    file_claim(&c, claim);
+    day(-40, d);
+    cr_assert_eq(ei_activity_from_application(&c, person_id, d, "interview"), OP_OK);
+    open_order(claim, "t:tiny", 700, 300, "2026-01-01T00:00:00.000000Z");
+    open_order(claim, "t:gone", 5000, 0, "2026-01-02T00:00:00.000000Z");
+    op_err e = {0};
+    cr_assert_eq(store_exec(db, &e, NULL, "UPDATE ei_recoveries SET status = 'cancelled' WHERE idem_key = 't:gone'", ""), OP_OK);
+    struct ei_batch_result r;
+    cr_assert_eq(ei_pay_batch(&c, date_today(), NULL, &r), OP_OK, "%s", c.err.detail);
+    cr_assert_eq(r.offset, 1000, "amount + levy, not more");
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_recovery_offsets"), 1, "one deduction, from the first payment");
+    cr_assert_eq(count("SELECT recovered FROM ei_recoveries WHERE idem_key = 't:gone'"), 0);
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_recoveries WHERE idem_key = 't:tiny' AND status = 'settled'"), 1);
+    ctx_release(&c);
+}

@@ -287,7 +287,8 @@ export function paymentsSection(items, recoveries = [], held = []) {
         cell(t('ei.rounds.period'), period(p.period_from, p.period_to)),
         cell(t('ei.pay.days'), days(p.days)),
         cell(t('ei.pay.withheld'), p.withheld_days ? days(p.withheld_days) : '—'),
-        cell(t('ei.pay.amount'), h('span', { class: 'ei-amount' }, money(p.amount)), ' ', statusBadge('pay', p.status)),
+        cell(t('ei.pay.amount'), h('span', { class: 'ei-amount' }, money(p.amount)), ' ', statusBadge('pay', p.status),
+          p.recovery_offset ? h('span', { class: 'basis ei-offset' }, t('ei.pay.offset', { offset: money(p.recovery_offset), net: money(p.net_amount) })) : null),
         cell(t('ei.pay.date'), fmtDate(p.batch_date))))))), rec);
   return sec;
 }
@@ -314,6 +315,8 @@ function recoveriesPart(list) {
         [t('ei.rec.amount'), money(r.amount)],
         [t('ei.rec.levy'), r.levy ? money(r.levy) : undefined],
         [t('ei.rec.total'), money((r.amount || 0) + (r.levy || 0))],
+        [t('ei.rec.recovered'), r.recovered ? money(r.recovered) : undefined],
+        [t('ei.rec.outstanding'), r.status === 'open' ? money(r.outstanding) : undefined],
       ], 'facts compact')))));
 }
 
