@@ -104,6 +104,15 @@ struct ei_batch_result {
 op_code ei_pay_batch(ctx *c, int64_t day, const char *out_path, struct ei_batch_result *r);
 op_code ei_payments_of_claim(ctx *c, const char *claim_id, json_t **out);
 
+/* schedule.c: the daily evaluation + payment batch in the server's worker.  at "HH:MM" (local time)
+ * and dir (bank files DIR/ei-bank-YYYY-MM-DD.csv); at NULL: nothing scheduled (the default). */
+op_code ei_schedule_configure(const char *at, const char *dir, op_err *e);
+/* For worker_register_periodic (every minute): runs the day's batch once the time is reached and
+ * no run of the day is recorded (ei_batch_runs); 1 ran, 0 nothing to do, -1 failed (c->err). */
+int ei_periodic_pay_batch(ctx *c);
+/* The same for a given local day and minute of the day (tests); *ran whether it ran. */
+op_code ei_scheduled_batch(ctx *c, int64_t day, int minute_now, bool *ran);
+
 /* queue.c: the caller's office's work lists - kind "rounds" (recognition rounds due and not
  * evaluated) or "sanctions" (waiting for a decision or an appeal decision); each person audited. */
 op_code ei_queue(ctx *c, const char *kind, int limit, int offset, json_t **out);

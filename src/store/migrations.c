@@ -381,6 +381,11 @@ static const struct migration migrations[] = {
      "  amount INTEGER NOT NULL CHECK (amount > 0), batch_date TEXT NOT NULL, created_at TEXT NOT NULL);"
      "CREATE INDEX ei_recovery_offsets_payment ON ei_recovery_offsets(payment_id);"
      "CREATE INDEX ei_recovery_offsets_recovery ON ei_recovery_offsets(recovery_id);"},
+
+    {48, "employment insurance: the scheduled daily batch's runs, one per batch date (the lease against a second run)",
+     "CREATE TABLE ei_batch_runs ("
+     "  batch_date TEXT PRIMARY KEY, status TEXT NOT NULL CHECK (status IN ('running','done','failed')),"
+     "  file TEXT NOT NULL, runner TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT, result TEXT, error TEXT);"},
 };
 
 #define NMIGRATIONS (int)(sizeof migrations / sizeof migrations[0])

@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { writeFileSync, readFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Server, assertError, BIN } from './lib.mjs';
 
@@ -505,4 +505,37 @@ test('work lists: rounds due and sanctions awaiting a decision, for the caller\'
   assertError(assert, await s.get('/api/v1/ei/queue/rounds', { token: tok.a }), 403);
   assertError(assert, await s.get('/api/v1/ei/queue/sanctions', { token: tok.oh }), 403);
   assertError(assert, await s.get('/api/v1/ei/queue/rounds?limit=0', { token: tok.kim }), 400);
+});
+
+test('the daily batch runs in the server\'s worker at its time of day, once, when configured', async () => {
+  // A recognised round left unpaid for the scheduled run to pay.
+  const id = await makePerson('880808-1234560', '윤', '스케');
+  const emp = join(s.dir, 'sched.jsonl');
+  writeFileSync(emp, JSON.stringify({ national_id: '880808-1234560', employer_brn: BRN, start_date: '2021-01-04', end_date: T(-70), monthly_wage: 3000000, daily_contract_hours: 8 }));
+  s.cliOk('ei', 'import-employment', emp);
+  const c = await s.post('/api/v1/claims', { person_id: id, separation_reason: 'dismissal', report_date: T(-65), bank_account: BANK }, { token: tok.kim });
+  assert.equal(c.status, 201, c.text);
+  assert.equal((await s.post(`/api/v1/claims/${c.body.id}/activities`, { date: T(-45), type: 'counselling' }, { token: tok.kim })).status, 201);
+  assert.equal(sql(`SELECT COUNT(*) FROM ei_batch_runs`), '0', 'not scheduled unless asked for');
+  const dir = join(s.dir, 'bank-files');
+  mkdirSync(dir);
+  await s.stop(true);
+  await s.start(['--ei-batch-at', '00:00', '--ei-batch-dir', dir]);
+  const local = new Date().toLocaleDateString('sv'); // YYYY-MM-DD in the server's (same) time zone
+  const file = join(dir, `ei-bank-${local}.csv`);
+  for (let i = 0; i < 400 && !(existsSync(file) && sql(`SELECT status FROM ei_batch_runs WHERE batch_date = '${local}'`) === 'done'); i++)
+    await new Promise((r) => setTimeout(r, 50));
+  assert.equal(sql(`SELECT status FROM ei_batch_runs WHERE batch_date = '${local}'`), 'done', s.logs.slice(-20).join('\n'));
+  assert.equal(sql(`SELECT COUNT(*) FROM ei_payments WHERE claim_id = '${c.body.id}' AND status = 'paid'`), '2');
+  assert.equal(readFileSync(file, 'utf8').split('\n').filter((l) => l.includes(c.body.id)).length, 2);
+  // A restart the same day does not run it again.
+  const started = sql(`SELECT started_at FROM ei_batch_runs WHERE batch_date = '${local}'`);
+  await s.stop(true);
+  await s.start(['--ei-batch-at', '00:00', '--ei-batch-dir', dir]);
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(sql(`SELECT started_at FROM ei_batch_runs WHERE batch_date = '${local}'`), started);
+  // A bad time is refused at start.
+  const bad = s.cli('serve', '--port', '0', '--ei-batch-at', '25:00', '--ei-batch-dir', dir);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--ei-batch-at must be HH:MM/);
 });

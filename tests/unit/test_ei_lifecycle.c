@@ -724,3 +724,49 @@ Test(ei, an_order_is_offset_only_while_open_and_never_beyond_its_balance) {
     cr_assert_eq(count("SELECT COUNT(*) FROM ei_recoveries WHERE idem_key = 't:tiny' AND status = 'settled'"), 1);
     ctx_release(&c);
 }
+
+/* ---- the scheduled daily batch ---- */
+
+Test(ei, the_scheduled_batch_runs_once_a_day_after_its_time) {
+    op_err e = {0};
+    cr_assert_eq(ei_schedule_configure("7:30", "/tmp", &e), OP_VALIDATION);
+    cr_assert_eq(ei_schedule_configure("24:00", "/tmp", &e), OP_VALIDATION);
+    cr_assert_eq(ei_schedule_configure("02:30", NULL, &e), OP_VALIDATION);
+    cr_assert_str_eq(e.field, "ei-batch-dir");
+    ctx c;
+    sys_ctx(&c);
+    char claim[ID_LEN], d[11], dir[64], file[128];
+    file_claim(&c, claim);
+    day(-40, d);
+    cr_assert_eq(ei_activity_from_application(&c, person_id, d, "interview"), OP_OK);
+    bool ran = true;
+    cr_assert_eq(ei_schedule_configure(NULL, NULL, &e), OP_OK);
+    cr_assert_eq(ei_scheduled_batch(&c, date_today(), 23 * 60, &ran), OP_OK);
+    cr_assert(!ran, "off unless configured");
+    snprintf(dir, sizeof dir, "/tmp/openpes-ut-sched-%d", (int)getpid());
+    cr_assert_eq(mkdir(dir, 0700), 0);
+    cr_assert_eq(ei_schedule_configure("02:30", dir, &e), OP_OK, "%s", e.detail);
+    cr_assert_eq(ei_scheduled_batch(&c, date_today(), 2 * 60 + 29, &ran), OP_OK);
+    cr_assert(!ran, "not before its time");
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_payments"), 0);
+    cr_assert_eq(ei_scheduled_batch(&c, date_today(), 2 * 60 + 30, &ran), OP_OK, "%s", c.err.detail);
+    cr_assert(ran);
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_payments WHERE status = 'paid'"), 2, "evaluated and paid");
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_batch_runs WHERE status = 'done' AND result LIKE '%\"paid\":2%'"), 1);
+    char today[11];
+    date_format(date_today(), today);
+    snprintf(file, sizeof file, "%s/ei-bank-%s.csv", dir, today);
+    cr_assert_eq(file_lines_with(file, claim), 2, "the bank file of the day");
+    cr_assert_eq(ei_scheduled_batch(&c, date_today(), 23 * 60, &ran), OP_OK);
+    cr_assert(!ran, "once a day");
+    cr_assert_eq(ei_scheduled_batch(&c, date_today() + 1, 3 * 60, &ran), OP_OK);
+    cr_assert(ran, "and again the next day");
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_batch_runs WHERE status = 'done'"), 2);
+    ctx_release(&c);
+    char next[11];
+    date_format(date_today() + 1, next);
+    unlink(file);
+    snprintf(file, sizeof file, "%s/ei-bank-%s.csv", dir, next);
+    unlink(file);
+    rmdir(dir);
+}
