@@ -247,6 +247,14 @@ static op_code claim_payments(http_req *rq, http_res *rs) {
     return http_json(rs, 200, out);
 }
 
+static op_code claim_bank_account(http_req *rq, http_res *rs) {
+    const char *id;
+    json_t *out;
+    op_code rc = claim_path(rq, &id);
+    if (rc || (rc = ei_bank_put(rq->c, id, rq->body, &out))) return rc;
+    return http_json(rs, 200, out);
+}
+
 static op_code sanction_propose(http_req *rq, http_res *rs) {
     const char *id;
     json_t *out;
@@ -292,6 +300,9 @@ struct route ei_routes[] = {
     {"POST", "/api/v1/claims/{id}/rounds/{n}/override", round_override, R_STAFF | R_WRITE | R_BODY_JSON, EI_STAFF, NULL,
      SMALL, "override a round's recognition (reason required)", "claims", NULL},
     {"GET", "/api/v1/claims/{id}/payments", claim_payments, R_CITIZEN | R_STAFF, 0, NULL, 0, "a claim's payment ledger",
+     "claims", NULL},
+    {"PUT", "/api/v1/claims/{id}/bank-account", claim_bank_account, R_CITIZEN | R_STAFF | R_WRITE | R_BODY_JSON, EI_STAFF,
+     NULL, SMALL, "change the claim's payout account {bank_code, account_number, holder_name} (answered masked)",
      "claims", NULL},
     {"POST", "/api/v1/claims/{id}/sanctions", sanction_propose, R_STAFF | R_WRITE | R_IDEMPOTENT | R_BODY_JSON, EI_STAFF,
      NULL, SMALL, "propose a sanction (refusal, missed appointment ...): blocked days from the pack", "claims", NULL},

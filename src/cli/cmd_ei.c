@@ -91,10 +91,11 @@ int cmd_ei(int argc, char **argv) {
         struct ei_batch_result res;
         if (ei_pay_batch(&c, day, out, &res)) ret = cli_fail(&c.err);
         else
-            printf("{\"evaluated\":%ld,\"paid\":%ld,\"withheld\":%ld,\"early_reemployment\":%ld,\"lapsed\":%ld,"
-                   "\"amount\":%lld,\"rows_in_file\":%ld,\"file\":\"%s\"}\n",
-                   res.evaluated, res.paid, res.withheld, res.reemployment, res.lapsed, (long long)res.amount,
-                   res.rows_in_file, out);
+            printf("{\"evaluated\":%ld,\"paid\":%ld,\"withheld\":%ld,\"held_no_account\":%ld,\"early_reemployment\":%ld,"
+                   "\"lapsed\":%ld,\"amount\":%lld,\"recovery_offset\":%lld,\"rows_in_file\":%ld,\"not_in_file_no_account\":%ld,"
+                   "\"not_in_file_fully_offset\":%ld,\"file\":\"%s\"}\n",
+                   res.evaluated, res.paid, res.withheld, res.held, res.reemployment, res.lapsed, (long long)res.amount,
+                   (long long)res.offset, res.rows_in_file, res.no_account, res.fully_offset, out);
     } else {
         long n = ei_rounds_evaluate_due(&c, day);
         if (n < 0) ret = cli_fail(&c.err);

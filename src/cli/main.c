@@ -9,7 +9,7 @@
 #include "store/store.h"
 
 static const struct command commands[] = {
-    {"serve", cmd_serve, "serve [--port N] [--bind ADDR] [--web DIR] [--daemons N] [--pool N] [--port-file F] [--session-ttl S] [--no-worker]",
+    {"serve", cmd_serve, "serve [--port N] [--bind ADDR] [--web DIR] [--daemons N] [--pool N] [--port-file F] [--session-ttl S] [--no-worker] [--ei-batch-at HH:MM --ei-batch-dir DIR]",
      "run the HTTP server (and the background worker)"},
     {"migrate", cmd_migrate, "migrate", "create or upgrade the database schema"},
     {"seed", cmd_seed, "seed --demo | --print-accounts | --persons N [--seed S] [--offices N] | --vacancies N [--seed S]", "load demo or synthetic data"},

@@ -177,7 +177,7 @@ static op_code attach_registration(ctx *c, const char *person_id, const char *cl
 op_code ei_claim_file(ctx *c, const json_t *in, json_t **out) {
     op_clear(&c->err); /* a reused context may carry an old error */
     static const char *const keys[] = {"person_id", "separation_date", "separation_reason", "justified_reason",
-                                       "report_date", "office", NULL};
+                                       "report_date", "office", "bank_account", NULL};
     *out = NULL;
     const char *person_id = NULL, *sep_s = NULL, *reason = NULL, *justified = NULL, *report_s = NULL, *office = NULL;
     op_code rc;
@@ -188,6 +188,13 @@ op_code ei_claim_file(ctx *c, const json_t *in, json_t **out) {
         (rc = jx_date(in, "report_date", false, &report_s, &c->err)) ||
         (rc = jx_str(in, "office", false, 64, &office, &c->err)))
         return rc;
+    json_t *bank_in = json_object_get(in, "bank_account");
+    struct ei_bank bank;
+    if (!bank_in || json_is_null(bank_in))
+        return op_fail_field(&c->err, OP_VALIDATION, "bank_account",
+                             "give the account the benefit is paid into: {bank_code, account_number, holder_name}",
+                             "bank_account is required");
+    if ((rc = ei_bank_parse(c, bank_in, "bank_account", &bank))) return rc;
     if (c->who.type == ACTOR_CITIZEN) {
         if (!c->who.person_id[0])
             return op_fail(&c->err, OP_VALIDATION, "create your profile first (POST /api/v1/me)",
@@ -290,6 +297,7 @@ op_code ei_claim_file(ctx *c, const json_t *in, json_t **out) {
         date_parse(bwe, &bwe_d);
         if ((rc = ei_rounds_schedule(c, claim_id, report, bwe_d, EI_COUNTRY))) goto out;
         if ((rc = attach_registration(c, person_id, claim_id, rday, office))) goto out;
+        if ((rc = ei_bank_store(c, claim_id, person_id, &bank))) goto out; /* a refused claim keeps none */
     }
     json_t *pl = json_pack("{s:s, s:s, s:b}", "claim_id", claim_id, "person_id", person_id, "eligible", eligible);
     rc = event_emit(c, "claim.filed", person_id, pl);
@@ -300,6 +308,7 @@ op_code ei_claim_file(ctx *c, const json_t *in, json_t **out) {
     if (rc) goto out;
     rc = ei_claim_render(c, claim_id, out);
 out:
+    memset(&bank, 0, sizeof bank);
     json_decref(req);
     json_decref(res);
     return ei_tx_end(c, outer, rc);
@@ -384,6 +393,7 @@ op_code ei_claim_render(ctx *c, const char *claim_id, json_t **out) {
     if (st) store_reset(st);
     json_t *early = NULL;
     if (!c->err.code && !ei_reemploy_of_claim(c, claim_id, &early)) json_object_set_new(o, "early_reemployment", early);
+    if (!c->err.code) json_object_set_new(o, "bank_account", ei_bank_masked(c, claim_id)); /* masked */
     *out = o;
     return c->err.code;
 }

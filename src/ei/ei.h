@@ -41,10 +41,15 @@ op_code ei_import_employment(ctx *c, FILE *in, FILE *report, long *accepted, lon
 op_code ei_registration(ctx *c, const json_t *in, json_t **out, bool *replay);
 
 /* ---- claims (claim.c) ---- */
-/* {person_id?, separation_date?, separation_reason, justified_reason?, report_date?, office?}. */
+/* {person_id?, separation_date?, separation_reason, justified_reason?, report_date?, office?,
+ * bank_account: {bank_code, account_number, holder_name}} - the payout account is required. */
 op_code ei_claim_file(ctx *c, const json_t *in, json_t **out);
 op_code ei_claim_get(ctx *c, const char *claim_id, json_t **out);
 op_code ei_claims_of(ctx *c, const char *person_id, json_t **out);
+
+/* Change the claim's payout account {bank_code, account_number, holder_name} (claimant or staff);
+ * the answer shows it masked.  Payments held for want of an account are paid by the next batch. */
+op_code ei_bank_put(ctx *c, const char *claim_id, const json_t *in, json_t **out);
 
 /* ---- recognition (rounds.c) ---- */
 /* Write the round schedule of a new eligible claim (inside the caller's transaction). */
@@ -84,8 +89,12 @@ op_code ei_sanction_step(ctx *c, const char *claim_id, const char *sanction_id, 
 extern int ei_batch_chunk_size;
 struct ei_batch_result {
     long evaluated, paid, withheld, rows_in_file;
+    long held;       /* rounds due but held: the claim has no payout account (paid once it has one) */
+    long no_account; /* paid ledger rows of the day left out of the bank file: no payout account */
+    long fully_offset; /* paid ledger rows left out of the bank file: all of it went to recovery orders */
     long reemployment, lapsed; /* early re-employment allowances paid (counted in paid too) / lapsed */
     int64_t amount;
+    int64_t offset; /* of amount: deducted for open recovery orders (the bank is sent amount - offset) */
 };
 /* Pay every recognised round due on `day` that has no ledger row: one row per round (idempotency
  * key claim:round), ei_batch_chunk_size rounds per transaction, then write the bank export for every
@@ -94,6 +103,15 @@ struct ei_batch_result {
  * are committed. */
 op_code ei_pay_batch(ctx *c, int64_t day, const char *out_path, struct ei_batch_result *r);
 op_code ei_payments_of_claim(ctx *c, const char *claim_id, json_t **out);
+
+/* schedule.c: the daily evaluation + payment batch in the server's worker.  at "HH:MM" (local time)
+ * and dir (bank files DIR/ei-bank-YYYY-MM-DD.csv); at NULL: nothing scheduled (the default). */
+op_code ei_schedule_configure(const char *at, const char *dir, op_err *e);
+/* For worker_register_periodic (every minute): runs the day's batch once the time is reached and
+ * no run of the day is recorded (ei_batch_runs); 1 ran, 0 nothing to do, -1 failed (c->err). */
+int ei_periodic_pay_batch(ctx *c);
+/* The same for a given local day and minute of the day (tests); *ran whether it ran. */
+op_code ei_scheduled_batch(ctx *c, int64_t day, int minute_now, bool *ran);
 
 /* queue.c: the caller's office's work lists - kind "rounds" (recognition rounds due and not
  * evaluated) or "sanctions" (waiting for a decision or an appeal decision); each person audited. */

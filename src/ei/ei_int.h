@@ -60,7 +60,31 @@ struct ei_recovery {
 /* *order: the new order, or null when nothing was paid for those days (or ordered before). */
 op_code ei_recovery_open(ctx *c, const struct ei_recovery *in, json_t **order);
 op_code ei_recovery_cancel(ctx *c, const char *sanction_id, const char *reason);
+/* Offset the person's open orders (oldest first) against a payment just written in the caller's
+ * transaction: at most the pack's kr.ei.recovery.offset_max_rate of `amount`, one deduction row per
+ * order (unique per payment and order), the orders' `recovered` raised, an order fully repaid
+ * settled.  *offset: the total deducted (the bank is sent amount - *offset). */
+op_code ei_recovery_offset(ctx *c, const char *payment_id, const char *payment_key, const char *person_id, int64_t amount,
+                           const char *batch, int64_t *offset);
 op_code ei_recoveries_of_claim(ctx *c, const char *claim_id, json_t **out);
+/* bankacct.c: the claimant's payout account, sealed per claim (fieldcrypt, AAD
+ * "ei_bank_accounts.<column>:<claim id>").  Plain values only in this struct, the bank export
+ * and nowhere else (never logged); callers wipe the struct after use. */
+struct ei_bank {
+    char code[4];     /* three-digit bank code */
+    char account[17]; /* digits only */
+    char holder[151];
+};
+/* Validate {bank_code, account_number, holder_name}; obj names the object in error fields
+ * ("bank_account" -> "bank_account.account_number"; "" for a top-level body). */
+op_code ei_bank_parse(ctx *c, const json_t *in, const char *obj, struct ei_bank *b);
+/* Insert or replace the claim's account, sealed (no access check: the caller's). */
+op_code ei_bank_store(ctx *c, const char *claim_id, const char *person_id, const struct ei_bank *b);
+/* Open the sealed values of a row (arena strings). */
+op_code ei_bank_open(ctx *c, const char *claim_id, const char *acc_enc, const char *holder_enc, char **account,
+                     char **holder);
+/* {bank_code, account_number, holder_name (both masked), version, updated_at}, or null when none. */
+json_t *ei_bank_masked(ctx *c, const char *claim_id);
 /* Access check + audit for an ei resource of a person. */
 op_code ei_access(ctx *c, enum pd_action act, const char *rtype, const char *rid, const char *person_id);
 /* Load a claim's person id and status (OP_NOT_FOUND without detail otherwise). */

@@ -51,14 +51,38 @@ static bool in_break(const struct claim_pay *k, int64_t d) {
     return false;
 }
 
+/* A round that is due but cannot be paid because the claim has no payout account: no ledger row
+ * (so the round stays listed and a later batch pays it once the account is given), a hold row
+ * with the reason, and payment.held the first time. */
+static op_code hold_round(ctx *c, const char *claim_id, int round, const char *person, const char *batch, int64_t days,
+                          int64_t amount, bool was_held, int *paid) {
+    op_code rc = store_exec(c->db, &c->err, NULL,
+                            "INSERT INTO ei_payment_holds (claim_id, round, person_id, reason, days, amount, held_since,"
+                            " last_batch) VALUES (?,?,?,'no_bank_account',?,?,?,?) ON CONFLICT (claim_id, round) DO UPDATE"
+                            " SET days = excluded.days, amount = excluded.amount, last_batch = excluded.last_batch",
+                            "sisiiss", claim_id, (int64_t)round, person, days, amount, batch, batch);
+    if (rc) return rc;
+    *paid = 2;
+    if (was_held) return OP_OK;
+    json_t *pl = json_pack("{s:s, s:i, s:I, s:I, s:s}", "claim_id", claim_id, "round", round, "days", (json_int_t)days,
+                           "amount", (json_int_t)amount, "reason", "no_bank_account");
+    rc = event_emit(c, "payment.held", person, pl);
+    json_decref(pl);
+    return rc;
+}
+
 /* One listed round in the chunk's transaction: the round, its claim and the access facts in one
- * query.  *paid: 1 paid, 0 withheld/nothing, -1 already in the ledger (or no longer payable: the
+ * query.  *paid: 1 paid, 0 withheld/nothing, 2 held (no payout account), -1 already in the ledger (or no longer payable: the
  * round was overridden or the claim rejected since it was listed). */
-static op_code pay_round(ctx *c, const char *claim_id, int round, const char *batch, int *paid, int64_t *amount_out) {
+static op_code pay_round(ctx *c, const char *claim_id, int round, const char *batch, int *paid, int64_t *amount_out,
+                         int64_t *offset_out) {
     *paid = -1;
     store_stmt *st = store_query(c->db, &c->err,
                                  "SELECT er.period_from, er.period_to, ec.person_id, ec.daily_amount, ec.payable_days,"
-                                 " ec.days_paid, ec.first_payable_date, ec.benefit_window_end, " ACCESS_FACTS_COLS
+                                 " ec.days_paid, ec.first_payable_date, ec.benefit_window_end, " ACCESS_FACTS_COLS ","
+                                 " EXISTS (SELECT 1 FROM ei_bank_accounts ba WHERE ba.claim_id = ec.id),"
+                                 " EXISTS (SELECT 1 FROM ei_payment_holds h WHERE h.claim_id = er.claim_id AND h.round = er.round),"
+                                 " EXISTS (SELECT 1 FROM ei_recoveries o WHERE o.person_id = ec.person_id AND o.status = 'open')"
                                  " FROM ei_rounds er JOIN ei_claims ec ON ec.id = er.claim_id, " ACCESS_FACTS_FROM
                                  " WHERE p.id = ec.person_id AND er.claim_id = ? AND er.round = ?"
                                  " AND er.status = 'recognized' AND ec.status <> 'rejected'",
@@ -78,6 +102,9 @@ static op_code pay_round(ctx *c, const char *claim_id, int round, const char *ba
     if (!store_col_null(st, 6)) date_parse(store_col_text(st, 6), &k.fpd);
     if (!store_col_null(st, 7)) date_parse(store_col_text(st, 7), &k.wend);
     access_facts_read(st, 8, &fa);
+    bool has_account = store_col_int(st, 8 + ACCESS_FACTS_NCOLS) != 0;
+    bool was_held = store_col_int(st, 9 + ACCESS_FACTS_NCOLS) != 0;
+    bool owes = store_col_int(st, 10 + ACCESS_FACTS_NCOLS) != 0;
     store_reset(st);
     access_decision dec;
     op_code rc = access_person_facts(c, PD_UPDATE, "ei_payment", claim_id, person, &fa, &dec);
@@ -95,6 +122,7 @@ static op_code pay_round(ctx *c, const char *claim_id, int round, const char *ba
     char id[ID_LEN], ts[CLOCK_TS_LEN];
     id_uuid7(id);
     clock_now_ts(ts);
+    if (amount > 0 && !has_account) return hold_round(c, claim_id, round, person, batch, days, amount, was_held, paid);
     const char *key = arena_printf(c->a, "%s:%d", claim_id, round);
     if ((rc = store_exec(c->db, &c->err, &n,
                          "INSERT INTO ei_payments (id, idem_key, claim_id, person_id, round, period_from, period_to, days,"
@@ -104,6 +132,11 @@ static op_code pay_round(ctx *c, const char *claim_id, int round, const char *ba
                          amount > 0 ? "paid" : "withheld", batch, ts)))
         return rc;
     if (n == 0) return OP_OK; /* paid by an earlier or concurrent run */
+    if (was_held && (rc = store_exec(c->db, &c->err, NULL, "DELETE FROM ei_payment_holds WHERE claim_id = ? AND round = ?",
+                                     "si", claim_id, (int64_t)round)))
+        return rc;
+    int64_t offset = 0; /* open recovery orders of the person: collected from this payment */
+    if (owes && amount > 0 && (rc = ei_recovery_offset(c, id, key, person, amount, batch, &offset))) return rc;
     store_stmt *up = store_query(c->db, &c->err,
                                  "UPDATE ei_claims SET days_paid = days_paid + ?, status = CASE WHEN days_paid + ? >= payable_days"
                                  " AND status = 'active' THEN 'exhausted' ELSE status END, updated_at = ? WHERE id = ?"
@@ -117,16 +150,87 @@ static op_code pay_round(ctx *c, const char *claim_id, int round, const char *ba
         date_format(t + 1, next);
         if ((rc = ei_status_event(c, claim_id, person, "active", "exhausted", next, "all payable days paid"))) return rc;
     }
-    json_t *pl = json_pack("{s:s, s:s, s:i, s:I, s:I, s:I}", "payment_id", id, "claim_id", claim_id, "round", round, "days",
-                           (json_int_t)days, "withheld_days", (json_int_t)withheld, "amount", (json_int_t)amount);
+    json_t *pl = json_pack("{s:s, s:s, s:i, s:I, s:I, s:I, s:I}", "payment_id", id, "claim_id", claim_id, "round", round,
+                           "days", (json_int_t)days, "withheld_days", (json_int_t)withheld, "amount", (json_int_t)amount,
+                           "recovery_offset", (json_int_t)offset);
     rc = event_emit(c, amount > 0 ? "payment.recorded" : "payment.withheld", person, pl);
     json_decref(pl);
     *paid = amount > 0;
     *amount_out = amount;
+    *offset_out = offset;
     return rc;
 }
 
-static op_code write_export(ctx *c, const char *batch, const char *path, long *rows) {
+/* A CSV field in double quotes (a holder's name may hold commas or quotes). */
+static void csv_quoted(FILE *f, const char *v) {
+    fputc('"', f);
+    for (; *v; v++) {
+        if (*v == '"') fputc('"', f);
+        fputc(*v, f);
+    }
+    fputc('"', f);
+}
+
+/* One chunk of the export: the paid rows of the batch date after *last (id order), each with its
+ * payout account, read through the access path (one audit record per row: actor system, purpose
+ * benefit_administration).  *got: rows read; a row without an account is counted, not written. */
+static op_code export_chunk(ctx *c, FILE *f, const char *batch, char last[ID_LEN], size_t limit, size_t *got,
+                            struct ei_batch_result *res) {
+    *got = 0;
+    store_stmt *st = store_prepare(c->db,
+                                   "SELECT " ACCESS_FACTS_COLS ", ep.id, ep.idem_key, ep.claim_id, ep.round, ep.period_from,"
+                                   " ep.period_to, ep.days, ep.amount, ep.person_id, ba.bank_code, ba.account_enc, ba.holder_enc,"
+                                   " (SELECT COALESCE(SUM(o.amount), 0) FROM ei_recovery_offsets o WHERE o.payment_id = ep.id)"
+                                   " FROM ei_payments ep LEFT JOIN ei_bank_accounts ba ON ba.claim_id = ep.claim_id, "
+                                   ACCESS_FACTS_FROM " WHERE p.id = ep.person_id AND ep.batch_date = ? AND ep.status = 'paid'"
+                                   " AND ep.id > ? ORDER BY ep.id LIMIT ?",
+                                   &c->err);
+    if (!st) return c->err.code;
+    store_bind_text(st, 1, c->who.id);
+    store_bind_text(st, 2, batch);
+    store_bind_text(st, 3, last);
+    store_bind_int(st, 4, (int64_t)limit);
+    const int o = ACCESS_FACTS_NCOLS;
+    op_code rc = OP_OK;
+    int r;
+    while ((r = store_step(st, &c->err)) == STORE_ROW) {
+        (*got)++;
+        const char *claim = store_col_text(st, o + 2), *person = store_col_text(st, o + 8);
+        snprintf(last, ID_LEN, "%s", store_col_text(st, o));
+        int64_t amount = store_col_int(st, o + 7), offset = store_col_int(st, o + 12);
+        if (amount - offset <= 0) { /* all of it went to recovery orders: nothing to transfer */
+            res->fully_offset++;
+            continue;
+        }
+        if (store_col_null(st, o + 9)) { /* paid before accounts were required (or an allowance): not sent */
+            res->no_account++;
+            continue;
+        }
+        access_facts fa;
+        access_decision d;
+        char *acc = NULL, *holder = NULL;
+        access_facts_read(st, 0, &fa);
+        if ((rc = access_person_facts(c, PD_READ, "ei_bank_account", claim, person, &fa, &d)) ||
+            (rc = ei_bank_open(c, claim, store_col_text(st, o + 10), store_col_text(st, o + 11), &acc, &holder)))
+            break;
+        fprintf(f, "%s,%s,%s,%lld,%s,%s,%lld,%lld,%lld,%lld,KRW,%s,%s,%s,", store_col_text(st, o), store_col_text(st, o + 1),
+                claim, (long long)store_col_int(st, o + 3), store_col_text(st, o + 4), store_col_text(st, o + 5),
+                (long long)store_col_int(st, o + 6), (long long)amount, (long long)offset, (long long)(amount - offset), batch,
+                store_col_text(st, o + 9), acc);
+        csv_quoted(f, holder);
+        fputc('\n', f);
+        memset(acc, 0, strlen(acc));
+        memset(holder, 0, strlen(holder));
+        res->rows_in_file++;
+    }
+    store_reset(st);
+    return rc ? rc : r == STORE_ERROR ? c->err.code : OP_OK;
+}
+
+/* The bank file of the batch date, written to FILE.tmp and renamed.  Read in chunks of
+ * ei_batch_chunk_size rows, each chunk one transaction whose audit records go to the committer
+ * (like the payment batch), so a day of 1.8 M payments is read in bounded memory. */
+static op_code write_export(ctx *c, const char *batch, const char *path, struct ei_batch_result *res) {
     char *tmp = arena_printf(c->a, "%s.tmp", path);
     /* Payment data for the bank: readable by the service account only, whatever the umask. */
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -135,30 +239,27 @@ static op_code write_export(ctx *c, const char *batch, const char *path, long *r
         if (fd >= 0) close(fd);
         return op_fail(&c->err, OP_INTERNAL, "check the --out directory", "cannot write %s", tmp);
     }
-    fprintf(f, "payment_id,idempotency_key,claim_id,round,period_from,period_to,days,amount,currency,batch_date\n");
-    store_stmt *st = store_prepare(c->db,
-                                   "SELECT id, idem_key, claim_id, round, period_from, period_to, days, amount FROM ei_payments"
-                                   " WHERE batch_date = ? AND status = 'paid' ORDER BY id",
-                                   &c->err);
-    if (!st) {
-        fclose(f);
-        return c->err.code;
-    }
-    store_bind_text(st, 1, batch);
-    int r;
-    *rows = 0;
-    while ((r = store_step(st, &c->err)) == STORE_ROW) {
-        fprintf(f, "%s,%s,%s,%lld,%s,%s,%lld,%lld,KRW,%s\n", store_col_text(st, 0), store_col_text(st, 1),
-                store_col_text(st, 2), (long long)store_col_int(st, 3), store_col_text(st, 4), store_col_text(st, 5),
-                (long long)store_col_int(st, 6), (long long)store_col_int(st, 7), batch);
-        (*rows)++;
-    }
-    store_reset(st);
-    if (r == STORE_ERROR) {
+    fprintf(f, "payment_id,idempotency_key,claim_id,round,period_from,period_to,days,amount,recovery_offset,net_amount,"
+               "currency,batch_date,"
+               "bank_code,account_number,account_holder\n");
+    size_t chunk = ei_batch_chunk_size > 0 ? (size_t)ei_batch_chunk_size : 1, got;
+    char last[ID_LEN] = "";
+    struct ei_chunk k = {0};
+    op_code rc = OP_OK;
+    res->rows_in_file = res->no_account = res->fully_offset = 0;
+    do {
+        if ((rc = ei_batch_chunk_begin(c, &k))) break;
+        rc = export_chunk(c, f, batch, last, chunk, &got, res);
+        rc = ei_batch_chunk_end(c, &k, rc);
+    } while (!rc && got == chunk);
+    ei_batch_done(c, &k);
+    if (rc) {
         fclose(f);
         unlink(tmp);
-        return c->err.code;
+        return rc;
     }
+    if (res->no_account)
+        log_warn("pay-batch %s: %ld paid rows have no payout account and are not in the bank file", batch, res->no_account);
     if (fflush(f) != 0 || fsync(fileno(f)) != 0 || fclose(f) != 0 || rename(tmp, path) != 0)
         return op_fail(&c->err, OP_INTERNAL, NULL, "cannot write %s", path);
     return OP_OK;
@@ -188,19 +289,23 @@ op_code ei_pay_batch(ctx *c, int64_t day, const char *out_path, struct ei_batch_
                               " ORDER BY r.claim_id, r.round",
                               batch, &due, &n)))
             break;
+        long held_before = res->held;
         for (size_t i = 0; i < n && !rc; i += chunk) {
             size_t end = i + chunk < n ? i + chunk : n;
             if ((rc = ei_batch_chunk_begin(c, &k))) break;
             bool crash = false;
             for (size_t j = i; !rc && j < end && !crash; j++) {
                 int paid;
-                int64_t amount = 0;
-                rc = pay_round(c, due[j].claim, due[j].round, batch, &paid, &amount);
+                int64_t amount = 0, offset = 0;
+                rc = pay_round(c, due[j].claim, due[j].round, batch, &paid, &amount, &offset);
                 ei_batch_item_done(c, &k);
                 if (rc) break;
-                if (paid == 1) {
+                if (paid == 2) {
+                    res->held++;
+                } else if (paid == 1) {
                     res->paid++;
                     res->amount += amount;
+                    res->offset += offset;
                     crash = abort_after > 0 && res->paid >= abort_after;
                 } else if (paid == 0) {
                     res->withheld++;
@@ -210,7 +315,8 @@ op_code ei_pay_batch(ctx *c, int64_t day, const char *out_path, struct ei_batch_
             if (crash && !rc) raise(SIGKILL); /* tests: a crash once N payments are committed */
         }
         free(due);
-        if (n == 0 || rc) break;
+        /* held rounds stay listed (no ledger row): a pass that only held stops the loop */
+        if (n == 0 || rc || (size_t)(res->held - held_before) == n) break;
     }
     ei_batch_done(c, &k);
     if (rc) return rc;
@@ -218,11 +324,11 @@ op_code ei_pay_batch(ctx *c, int64_t day, const char *out_path, struct ei_batch_
     rc = ei_reemploy_pay_due(c, batch, res);
     if (rc) return rc;
     t3 = clock_mono_us();
-    log_info("pay-batch %s: evaluation: %ld rounds in %.2f s; payments: %ld paid, %ld withheld in %.2f s;"
+    log_info("pay-batch %s: evaluation: %ld rounds in %.2f s; payments: %ld paid, %ld withheld, %ld held in %.2f s;"
              " early re-employment: %.2f s", batch, res->evaluated, (double)(t1 - t0) / 1e6, res->paid, res->withheld,
-             (double)(t2 - t1) / 1e6, (double)(t3 - t2) / 1e6);
+             res->held, (double)(t2 - t1) / 1e6, (double)(t3 - t2) / 1e6);
     if (!out_path) return OP_OK;
-    rc = write_export(c, batch, out_path, &res->rows_in_file);
+    rc = write_export(c, batch, out_path, res);
     if (!rc)
         log_info("pay-batch %s: bank export: %ld rows in %.2f s", batch, res->rows_in_file,
                  (double)(clock_mono_us() - t3) / 1e6);
@@ -230,12 +336,16 @@ op_code ei_pay_batch(ctx *c, int64_t day, const char *out_path, struct ei_batch_
 }
 
 static json_t *pay_row(store_stmt *st) {
-    return json_pack("{s:o, s:o, s:o, s:I, s:o, s:o, s:I, s:I, s:I, s:o, s:o, s:s}", "id", ei_sn(st, 0), "kind", ei_sn(st, 10),
+    json_t *o = json_pack("{s:o, s:o, s:o, s:I, s:o, s:o, s:I, s:I, s:I, s:o, s:o, s:s}", "id", ei_sn(st, 0), "kind", ei_sn(st, 10),
                      "idempotency_key",
                      ei_sn(st, 1), "round", (json_int_t)store_col_int(st, 2), "period_from", ei_sn(st, 3), "period_to",
                      ei_sn(st, 4), "days", (json_int_t)store_col_int(st, 5), "withheld_days",
                      (json_int_t)store_col_int(st, 6), "amount", (json_int_t)store_col_int(st, 7), "status",
                      ei_sn(st, 8), "batch_date", ei_sn(st, 9), "currency", "KRW");
+    /* deductions for recovery orders: the bank was sent amount - recovery_offset */
+    json_object_set_new(o, "recovery_offset", json_integer(store_col_int(st, 11)));
+    json_object_set_new(o, "net_amount", json_integer(store_col_int(st, 7) - store_col_int(st, 11)));
+    return o;
 }
 
 op_code ei_payments_of_claim(ctx *c, const char *claim_id, json_t **out) {
@@ -246,7 +356,9 @@ op_code ei_payments_of_claim(ctx *c, const char *claim_id, json_t **out) {
     if (rc || (rc = ei_access(c, PD_READ, "ei_payment", claim_id, person))) return rc;
     store_stmt *st = store_prepare(c->db,
                                    "SELECT id, idem_key, round, period_from, period_to, days, withheld_days, amount, status,"
-                                   " batch_date, kind FROM ei_payments WHERE claim_id = ? ORDER BY round = 0, round",
+                                   " batch_date, kind, (SELECT COALESCE(SUM(o.amount), 0) FROM ei_recovery_offsets o"
+                                   " WHERE o.payment_id = ei_payments.id) FROM ei_payments WHERE claim_id = ?"
+                                   " ORDER BY round = 0, round",
                                    &c->err);
     if (!st) return c->err.code;
     store_bind_text(st, 1, claim_id);
@@ -258,12 +370,29 @@ op_code ei_payments_of_claim(ctx *c, const char *claim_id, json_t **out) {
         json_decref(items);
         return c->err.code;
     }
-    json_t *rec;
-    if ((rc = ei_recoveries_of_claim(c, claim_id, &rec))) {
-        json_decref(items);
-        json_decref(rec);
-        return rc;
+    json_t *held = json_array();
+    st = store_prepare(c->db,
+                       "SELECT round, reason, days, amount, held_since, last_batch FROM ei_payment_holds WHERE claim_id = ?"
+                       " ORDER BY round",
+                       &c->err);
+    if (!st) r = STORE_ERROR;
+    else {
+        store_bind_text(st, 1, claim_id);
+        while ((r = store_step(st, &c->err)) == STORE_ROW)
+            json_array_append_new(held, json_pack("{s:I, s:o, s:I, s:I, s:o, s:o, s:s, s:s}", "round",
+                                                  (json_int_t)store_col_int(st, 0), "reason", ei_sn(st, 1), "days",
+                                                  (json_int_t)store_col_int(st, 2), "amount", (json_int_t)store_col_int(st, 3),
+                                                  "held_since", ei_sn(st, 4), "last_batch", ei_sn(st, 5), "currency", "KRW",
+                                                  "status", "held"));
+        store_reset(st);
     }
-    *out = json_pack("{s:s, s:o, s:o}", "claim_id", claim_id, "items", items, "recoveries", rec);
+    json_t *rec = NULL;
+    if (r == STORE_ERROR || (rc = ei_recoveries_of_claim(c, claim_id, &rec))) {
+        json_decref(items);
+        json_decref(held);
+        json_decref(rec);
+        return rc ? rc : c->err.code;
+    }
+    *out = json_pack("{s:s, s:o, s:o, s:o}", "claim_id", claim_id, "items", items, "held", held, "recoveries", rec);
     return OP_OK;
 }

@@ -10,13 +10,21 @@
  * The days are counted per ledger row: days of its period from the given day that were payable
  * (from the first payable day, inside the benefit window, outside any break other than the one
  * that caused the recovery), at most the days the row paid.  An order is unique per source
- * (idem_key), so a repeated registration or decision never orders twice.  Collection itself
- * (offsetting against later payments, bank collection) is not modelled yet. */
+ * (idem_key), so a repeated registration or decision never orders twice.
+ *
+ * Collection: an open order is offset (충당) against the person's later benefit payments
+ * (ei_recovery_offset, called by the payment batch in the payment's own transaction).  At most the
+ * pack's kr.ei.recovery.offset_max_rate of each payment is taken, oldest order first; each
+ * deduction is a row of ei_recovery_offsets linked to the order and the payment (unique
+ * "offset:<payment key>:<order>"), the order's `recovered` grows by it and an order fully repaid
+ * is settled.  The bank is sent the payment less its deductions.  Bank collection of what is
+ * still outstanding (a giro to the person) is not modelled. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "base/clock.h"
+#include "policy/pack.h"
 #include "ei/ei_int.h"
 #include "events/outbox.h"
 
@@ -113,19 +121,106 @@ op_code ei_recovery_cancel(ctx *c, const char *sanction_id, const char *reason) 
 op_code ei_recoveries_of_claim(ctx *c, const char *claim_id, json_t **out) {
     *out = json_array();
     store_stmt *st = store_prepare(c->db,
-                                   "SELECT id, kind, sanction_id, from_date, days, amount, levy, status, reason, created_at"
-                                   " FROM ei_recoveries WHERE claim_id = ? ORDER BY created_at, id",
+                                   "SELECT id, kind, sanction_id, from_date, days, amount, levy, status, reason, created_at,"
+                                   " recovered FROM ei_recoveries WHERE claim_id = ? ORDER BY created_at, id",
                                    &c->err);
     if (!st) return c->err.code;
     store_bind_text(st, 1, claim_id);
     int r;
-    while ((r = store_step(st, &c->err)) == STORE_ROW)
-        json_array_append_new(*out, json_pack("{s:o, s:o, s:o, s:o, s:I, s:I, s:I, s:o, s:o, s:o, s:s}", "id", ei_sn(st, 0),
+    while ((r = store_step(st, &c->err)) == STORE_ROW) {
+        int64_t total = store_col_int(st, 5) + store_col_int(st, 6), got = store_col_int(st, 10);
+        json_t *o = json_pack("{s:o, s:o, s:o, s:o, s:I, s:I, s:I, s:o, s:o, s:o, s:s}", "id", ei_sn(st, 0),
                                               "kind", ei_sn(st, 1), "sanction_id", ei_sn(st, 2), "from_date", ei_sn(st, 3),
                                               "days", (json_int_t)store_col_int(st, 4), "amount",
                                               (json_int_t)store_col_int(st, 5), "levy", (json_int_t)store_col_int(st, 6),
                                               "status", ei_sn(st, 7), "reason", ei_sn(st, 8), "created_at", ei_sn(st, 9),
-                                              "currency", "KRW"));
+                                              "currency", "KRW");
+        json_object_set_new(o, "recovered", json_integer(got));
+        json_object_set_new(o, "outstanding", json_integer(strcmp(store_col_text(st, 7), "cancelled") == 0 ? 0 : total - got));
+        json_array_append_new(*out, o);
+    }
     store_reset(st);
     return r == STORE_ERROR ? c->err.code : OP_OK;
+}
+
+/* The pack's share of a payment that may be offset, on the batch date. */
+static op_code offset_rate(ctx *c, const char *batch, double *rate) {
+    const pol_pack *p;
+    pol_value v;
+    int64_t day;
+    date_parse(batch, &day);
+    op_code rc = pol_pack_get(EI_COUNTRY, &p, &c->err);
+    if (rc) return rc;
+    if (!pol_param_at(p, "kr.ei.recovery.offset_max_rate", day, &v) || !json_is_number(v.value) ||
+        json_number_value(v.value) < 0 || json_number_value(v.value) > 1)
+        return op_fail(&c->err, OP_INTERNAL, "add the parameter to the policy pack",
+                       "the KR pack has no kr.ei.recovery.offset_max_rate in force on %s", batch);
+    *rate = json_number_value(v.value);
+    return OP_OK;
+}
+
+#define MAX_OPEN_ORDERS 16
+
+op_code ei_recovery_offset(ctx *c, const char *payment_id, const char *payment_key, const char *person_id, int64_t amount,
+                           const char *batch, int64_t *offset) {
+    *offset = 0;
+    if (amount <= 0) return OP_OK;
+    struct {
+        char id[ID_LEN];
+        int64_t outstanding;
+    } open[MAX_OPEN_ORDERS];
+    int n = 0, r;
+    store_stmt *st = store_prepare(c->db,
+                                   "SELECT id, amount + levy - recovered FROM ei_recoveries WHERE person_id = ? AND status = 'open'"
+                                   " ORDER BY created_at, id",
+                                   &c->err);
+    if (!st) return c->err.code;
+    store_bind_text(st, 1, person_id);
+    while ((r = store_step(st, &c->err)) == STORE_ROW && n < MAX_OPEN_ORDERS) {
+        snprintf(open[n].id, ID_LEN, "%s", store_col_text(st, 0));
+        open[n++].outstanding = store_col_int(st, 1);
+    }
+    store_reset(st);
+    if (r == STORE_ERROR) return c->err.code;
+    if (n == 0) return OP_OK;
+    double rate = 0;
+    op_code rc = offset_rate(c, batch, &rate);
+    if (rc) return rc;
+    int64_t room = (int64_t)((double)amount * rate); /* rounded down: never more than the share */
+    if (room > amount) room = amount;
+    char ts[CLOCK_TS_LEN];
+    clock_now_ts(ts);
+    for (int i = 0; i < n && room > 0; i++) {
+        int64_t take = open[i].outstanding < room ? open[i].outstanding : room, k = 0;
+        if (take <= 0) continue;
+        char id[ID_LEN];
+        id_uuid7(id);
+        const char *key = arena_printf(c->a, "offset:%s:%s", payment_key, open[i].id);
+        if ((rc = store_exec(c->db, &c->err, &k,
+                             "INSERT INTO ei_recovery_offsets (id, idem_key, recovery_id, payment_id, person_id, amount,"
+                             " batch_date, created_at) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (idem_key) DO NOTHING",
+                             "sssssiss", id, key, open[i].id, payment_id, person_id, take, batch, ts)))
+            return rc;
+        if (k == 0) continue; /* deducted before (cannot happen with a new payment; kept as the guard) */
+        store_stmt *up = store_query(c->db, &c->err,
+                                     "UPDATE ei_recoveries SET recovered = recovered + ?, status = CASE WHEN recovered + ?"
+                                     " >= amount + levy THEN 'settled' ELSE status END, updated_at = ? WHERE id = ?"
+                                     " AND status = 'open' AND recovered + ? <= amount + levy RETURNING status,"
+                                     " amount + levy - recovered",
+                                     "iissi", take, take, ts, open[i].id, take);
+        if (!up)
+            return c->err.code ? c->err.code
+                               : op_fail(&c->err, OP_CONFLICT, NULL, "recovery order %s changed during the offset", open[i].id);
+        bool settled = strcmp(store_col_text(up, 0), "settled") == 0;
+        int64_t left = store_col_int(up, 1);
+        store_reset(up);
+        json_t *pl = json_pack("{s:s, s:s, s:I, s:I, s:s}", "recovery_id", open[i].id, "payment_id", payment_id, "offset",
+                               (json_int_t)take, "outstanding", (json_int_t)left, "status", settled ? "settled" : "open");
+        rc = event_emit(c, "claim.recovery_offset", person_id, pl);
+        json_decref(pl);
+        if (rc) return rc;
+        room -= take;
+        *offset += take;
+    }
+    return OP_OK;
 }

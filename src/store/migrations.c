@@ -362,6 +362,31 @@ static const struct migration migrations[] = {
      "ALTER TABLE dci_transactions ADD COLUMN file_name TEXT;"
      "ALTER TABLE dci_transactions ADD COLUMN file_format TEXT;"},
 
+    {46, "employment insurance: claimants' payout accounts (sealed), payments held while a claim has none",
+     "CREATE TABLE ei_bank_accounts ("
+     "  claim_id TEXT PRIMARY KEY REFERENCES ei_claims(id), person_id TEXT NOT NULL, bank_code TEXT NOT NULL,"
+     "  account_enc TEXT NOT NULL, holder_enc TEXT NOT NULL, version INTEGER NOT NULL DEFAULT 1,"
+     "  updated_by TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
+     "CREATE TABLE ei_payment_holds ("
+     "  claim_id TEXT NOT NULL REFERENCES ei_claims(id), round INTEGER NOT NULL, person_id TEXT NOT NULL,"
+     "  reason TEXT NOT NULL, days INTEGER NOT NULL, amount INTEGER NOT NULL, held_since TEXT NOT NULL,"
+     "  last_batch TEXT NOT NULL, PRIMARY KEY (claim_id, round));"},
+
+    {47, "employment insurance: recovery orders collected by offsetting later payments (deductions linked to the order)",
+     "ALTER TABLE ei_recoveries ADD COLUMN recovered INTEGER NOT NULL DEFAULT 0;"
+     "CREATE INDEX ei_recoveries_person_open ON ei_recoveries(person_id, status);"
+     "CREATE TABLE ei_recovery_offsets ("
+     "  id TEXT PRIMARY KEY, idem_key TEXT NOT NULL UNIQUE, recovery_id TEXT NOT NULL REFERENCES ei_recoveries(id),"
+     "  payment_id TEXT NOT NULL REFERENCES ei_payments(id), person_id TEXT NOT NULL,"
+     "  amount INTEGER NOT NULL CHECK (amount > 0), batch_date TEXT NOT NULL, created_at TEXT NOT NULL);"
+     "CREATE INDEX ei_recovery_offsets_payment ON ei_recovery_offsets(payment_id);"
+     "CREATE INDEX ei_recovery_offsets_recovery ON ei_recovery_offsets(recovery_id);"},
+
+    {48, "employment insurance: the scheduled daily batch's runs, one per batch date (the lease against a second run)",
+     "CREATE TABLE ei_batch_runs ("
+     "  batch_date TEXT PRIMARY KEY, status TEXT NOT NULL CHECK (status IN ('running','done','failed')),"
+     "  file TEXT NOT NULL, runner TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT, result TEXT, error TEXT);"},
+
     {53, "dci: digest delivery - notification periods of subscriptions with a frequency, and their waiting items",
      "CREATE TABLE dci_digests ("
      "  correlation_id TEXT PRIMARY KEY, subscription_code TEXT NOT NULL REFERENCES dci_subscriptions(code),"

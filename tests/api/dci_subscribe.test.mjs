@@ -207,7 +207,8 @@ test('a claimant\'s benefit suspended by a new job: benefit_status_changed notif
   const found = await s.post('/api/v1/persons/search', { national_id: WILSON }, { token: staff });
   assert.equal(found.status, 200, found.text);
   const pid = found.body.items[0].id;
-  const claim = await s.post('/api/v1/claims', { person_id: pid, separation_reason: 'dismissal', report_date: day(-65), office: 'SEOUL-GANGNAM' },
+  const claim = await s.post('/api/v1/claims', { person_id: pid, separation_reason: 'dismissal', report_date: day(-65), office: 'SEOUL-GANGNAM',
+    bank_account: { bank_code: '004', account_number: '123456-01-234567', holder_name: 'Claimant' } },
     { token: staff });
   assert.equal(claim.status, 201, claim.text);
   assert.equal(claim.body.status, 'active');

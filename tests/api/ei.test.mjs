@@ -7,13 +7,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { writeFileSync, readFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Server, assertError, BIN } from './lib.mjs';
 
 const PW = 'correct-horse-42';
 const SECRET = 'ins-secret-0123456789abcdef';
 const BRN = '123-45-67890';
+const BANK = { bank_code: '088', account_number: '110-234-567890', holder_name: '김가나' };
 let s;
 const tok = {};
 const pid = {};
@@ -109,7 +110,7 @@ test('import employment: JSONL and CSV, accepted lines committed, rejected lines
 
 let claimA;
 test('claims: bad input gives clear errors and writes nothing', async () => {
-  const base = { separation_reason: 'dismissal', report_date: T(-65) };
+  const base = { separation_reason: 'dismissal', report_date: T(-65), bank_account: BANK };
   assertError(assert, await s.post('/api/v1/claims', { ...base, person_id: '01900000-0000-7000-8000-000000000000' }, { token: tok.kim }), 404, 'resource.not_found');
   let r = await s.post('/api/v1/claims', { ...base, person_id: pid.a, separation_date: T(-60) }, { token: tok.kim });
   assertError(assert, r, 422, 'validation.failed');
@@ -120,7 +121,7 @@ test('claims: bad input gives clear errors and writes nothing', async () => {
   r = await s.post('/api/v1/claims', { ...base, person_id: pid.a, separation_date: T(-80) }, { token: tok.kim });
   assertError(assert, r, 422, 'validation.failed');
   assert.match(r.body.error.detail, /no insured employment/);
-  r = await s.post('/api/v1/claims', { person_id: pid.a, report_date: T(-65) }, { token: tok.kim });
+  r = await s.post('/api/v1/claims', { person_id: pid.a, report_date: T(-65), bank_account: BANK }, { token: tok.kim });
   assertError(assert, r, 422, 'validation.failed');
   assert.equal(r.body.error.field, 'separation_reason');
   r = await s.post('/api/v1/claims', { ...base, person_id: pid.a, separation_reason: 'bored' }, { token: tok.kim });
@@ -135,7 +136,7 @@ test('claims: bad input gives clear errors and writes nothing', async () => {
 });
 
 test('claims: filed by the citizen, decided from the stored history, registration due in 7 days', async () => {
-  const r = await s.post('/api/v1/claims', { separation_reason: 'dismissal', report_date: T(-65), office: 'SEOUL-01' },
+  const r = await s.post('/api/v1/claims', { separation_reason: 'dismissal', report_date: T(-65), office: 'SEOUL-01', bank_account: BANK },
     { token: tok.a, headers: { 'Idempotency-Key': 'claim-a-1' } });
   assert.equal(r.status, 201, r.text);
   claimA = r.body;
@@ -151,12 +152,12 @@ test('claims: filed by the citizen, decided from the stored history, registratio
   assert.equal(claimA.rounds[0].recognition_date, T(-51));
   assert.equal(claimA.rounds[1].recognition_date, T(-23));
   // The same request again (idempotency key) gives the same claim.
-  const again = await s.post('/api/v1/claims', { separation_reason: 'dismissal', report_date: T(-65), office: 'SEOUL-01' },
+  const again = await s.post('/api/v1/claims', { separation_reason: 'dismissal', report_date: T(-65), office: 'SEOUL-01', bank_account: BANK },
     { token: tok.a, headers: { 'Idempotency-Key': 'claim-a-1' } });
   assert.equal(again.status, 201);
   assert.equal(again.body.id, claimA.id);
   // A second open claim is refused.
-  assertError(assert, await s.post('/api/v1/claims', { separation_reason: 'dismissal', report_date: T(-65) }, { token: tok.a }), 409, 'resource.duplicate');
+  assertError(assert, await s.post('/api/v1/claims', { separation_reason: 'dismissal', report_date: T(-65), bank_account: BANK }, { token: tok.a }), 409, 'resource.duplicate');
   const reg = await s.get(`/api/v1/persons/${pid.a}/jobseeker-registration`, { token: tok.kim });
   assert.equal(reg.body.claim_id, claimA.id);
   assert.equal(reg.body.due_date, T(-58));
@@ -168,7 +169,7 @@ test('claims: filed by the citizen, decided from the stored history, registratio
   assert.equal(g.status, 200);
   assert.equal(g.body.id, claimA.id);
   // Ineligible: voluntary quit is stored as a rejected claim with its reasons.
-  const rc = await s.post('/api/v1/claims', { person_id: pid.c, separation_reason: 'voluntary_quit', report_date: T(-65) }, { token: tok.kim });
+  const rc = await s.post('/api/v1/claims', { person_id: pid.c, separation_reason: 'voluntary_quit', report_date: T(-65), bank_account: BANK }, { token: tok.kim });
   assert.equal(rc.status, 201, rc.text);
   assert.equal(rc.body.status, 'rejected');
   assert.equal(rc.body.eligible, false);
@@ -253,6 +254,46 @@ test('employment detection: claim suspended, event queued, registration placed, 
   assertError(assert, await s.post('/api/v1/insurance/registrations', { ...reg, salary: 1 }, { token: tok.han }), 422, 'validation.unknown_field');
 });
 
+test('payout account: required, validated, sealed, shown masked, changeable by the claimant, never logged', async () => {
+  const base = { person_id: pid.b, separation_reason: 'dismissal', report_date: T(-65), office: 'SEOUL-01' };
+  let r = await s.post('/api/v1/claims', base, { token: tok.kim });
+  assertError(assert, r, 422, 'validation.failed');
+  assert.equal(r.body.error.field, 'bank_account');
+  assert.ok(r.body.error.hint, r.text);
+  r = await s.post('/api/v1/claims', { ...base, bank_account: { ...BANK, account_number: '110-ABC-567890' } }, { token: tok.kim });
+  assertError(assert, r, 422, 'validation.failed');
+  assert.equal(r.body.error.field, 'bank_account.account_number');
+  assert.ok(r.body.error.detail && r.body.error.hint, r.text);
+  r = await s.post('/api/v1/claims', { ...base, bank_account: { ...BANK, bank_code: 'KB' } }, { token: tok.kim });
+  assert.equal(r.body.error.field, 'bank_account.bank_code');
+  r = await s.post('/api/v1/claims', { ...base, bank_account: { ...BANK, swift: 'X' } }, { token: tok.kim });
+  assertError(assert, r, 422, 'validation.unknown_field');
+  assert.equal(sql(`SELECT COUNT(*) FROM ei_claims WHERE person_id = '${pid.b}'`), '0');
+  // What the claimant filed with, masked for staff and for the claimant alike.
+  assert.deepEqual({ ...claimA.bank_account, version: undefined, updated_at: undefined },
+    { bank_code: '088', account_number: '********7890', holder_name: '김**', version: undefined, updated_at: undefined });
+  const g = await s.get(`/api/v1/claims/${claimA.id}`, { token: tok.kim });
+  assert.equal(g.body.bank_account.account_number, '********7890');
+  assert.ok(!g.text.includes('110234567890') && !g.text.includes('김가나'), 'no plain account in the answer');
+  const enc = sql(`SELECT account_enc || holder_enc FROM ei_bank_accounts WHERE claim_id = '${claimA.id}'`);
+  assert.match(enc, /^v1:/);
+  assert.ok(!enc.includes('234567890'));
+  // Changed by the claimant; another citizen may not.
+  const acct = { bank_code: '004', account_number: '123456-01-234567', holder_name: 'Kim Gana' };
+  assertError(assert, await s.req('PUT', `/api/v1/claims/${claimA.id}/bank-account`, { body: acct, token: tok.b }), 403, 'access.denied');
+  r = await s.req('PUT', `/api/v1/claims/${claimA.id}/bank-account`, { body: { ...acct, account_number: '1' }, token: tok.a });
+  assertError(assert, r, 422, 'validation.failed');
+  assert.equal(r.body.error.field, 'account_number');
+  r = await s.req('PUT', `/api/v1/claims/${claimA.id}/bank-account`, { body: acct, token: tok.a });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.bank_account.account_number, '**********4567');
+  assert.equal(r.body.bank_account.holder_name, 'K*******');
+  assert.equal(r.body.bank_account.version, 2);
+  assert.equal(sql(`SELECT COUNT(*) FROM audit_log WHERE resource_type = 'ei_bank_account' AND action = 'UPDATE' AND person_id = '${pid.a}' AND outcome = 'allow'`), '1');
+  assert.ok(!s.logs.some((l) => l.includes('12345601234567') || l.includes('123456-01-234567') || l.includes('110234567890')),
+    'the account never reaches the log');
+});
+
 test('payment batch: recognised rounds paid once, days after the employment start withheld', async () => {
   const out = join(s.dir, 'bank.csv');
   const r = s.cli('ei', 'pay-batch', '--date', T(0), '--out', out);
@@ -270,8 +311,12 @@ test('payment batch: recognised rounds paid once, days after the employment star
   assert.equal(r2.withheld_days, 7); // T-30 .. T-24: employed
   assert.equal(r2.idempotency_key, `${claimA.id}:2`);
   const file = readFileSync(out, 'utf8').trim().split('\n');
-  assert.match(file[0], /^payment_id,idempotency_key,claim_id/);
+  assert.match(file[0], /^payment_id,idempotency_key,claim_id.*,bank_code,account_number,account_holder$/);
   assert.equal(file.filter((l) => l.includes(claimA.id)).length, 2);
+  // the account as changed by the claimant, each row read through the access path (audited)
+  assert.equal(file.filter((l) => l.includes(claimA.id) && l.endsWith(',004,12345601234567,"Kim Gana"')).length, 2, file.join('\n'));
+  assert.ok(Number(sql(`SELECT COUNT(*) FROM audit_log WHERE resource_type = 'ei_bank_account' AND action = 'READ'
+    AND person_id = '${pid.a}' AND actor_type = 'system' AND purpose = 'benefit_administration'`)) >= 2);
   const again = s.cli('ei', 'pay-batch', '--date', T(0), '--out', out);
   assert.equal(JSON.parse(again.stdout).paid, 0);
   assert.equal(readFileSync(out, 'utf8').trim().split('\n').length, file.length);
@@ -323,11 +368,21 @@ test('payment batch killed midway and re-run: no duplicate and no missing paymen
   s.cliOk('ei', 'import-employment', emp);
   const claims = [];
   for (const id of ids) {
-    const r = await s.post('/api/v1/claims', { person_id: id, separation_reason: 'contract_expiry', report_date: T(-65) }, { token: tok.kim });
+    const r = await s.post('/api/v1/claims', { person_id: id, separation_reason: 'contract_expiry', report_date: T(-65), bank_account: BANK }, { token: tok.kim });
     assert.equal(r.status, 201, r.text);
     claims.push(r.body);
     const a = await s.post(`/api/v1/claims/${r.body.id}/activities`, { date: T(-45), type: 'counselling' }, { token: tok.kim });
     assert.equal(a.status, 201, a.text);
+  }
+  // Open recovery orders of three of them, collected from these payments (at most half of each,
+  // the pack's kr.ei.recovery.offset_max_rate): one repaid by the first payment, one by both, one
+  // larger than both halves.
+  const orders = [[0, 1000], [2, 100 * claims[2].daily_amount], [4, 5 * claims[4].daily_amount]];
+  for (const [i, amount] of orders) {
+    const c = claims[i];
+    sql(`INSERT INTO ei_recoveries (id, idem_key, claim_id, person_id, kind, from_date, days, amount, levy, status, created_at, updated_at)
+      VALUES ('01900000-0000-7000-8000-0000000c0d0${i}', 'crash:${i}', '${c.id}', '${c.person_id}', 'overpayment', '${T(-300)}', 1, ${amount}, 0, 'open',
+      '2026-01-01T00:00:00.000000Z', '2026-01-01T00:00:00.000000Z')`);
   }
   const out = join(s.dir, 'bank2.csv');
   const args = ['--db', s.db, '--keys', s.keys, '--log-level', 'warn', 'ei', 'pay-batch', '--date', T(0), '--out', out];
@@ -349,6 +404,25 @@ test('payment batch killed midway and re-run: no duplicate and no missing paymen
     assert.equal(g.body.days_paid, 35);
   }
   assert.equal(sql(`SELECT COUNT(*) FROM ei_payments GROUP BY idem_key HAVING COUNT(*) > 1`), '');
+  // The orders: each deduction once, linked to its order and payment, the balance never below zero.
+  const half = (c, days) => Math.floor(days * c.daily_amount / 2);
+  const want = { 0: [1000, 'settled'], 2: [half(claims[2], 7) + half(claims[2], 28), 'open'], 4: [5 * claims[4].daily_amount, 'settled'] };
+  for (const [i] of orders) {
+    const [rec, st] = sql(`SELECT recovered || '|' || status FROM ei_recoveries WHERE idem_key = 'crash:${i}'`).split('|');
+    assert.equal(Number(rec), want[i][0], `order of claim ${i}`);
+    assert.equal(st, want[i][1]);
+    assert.equal(Number(sql(`SELECT SUM(o.amount) FROM ei_recovery_offsets o JOIN ei_recoveries r ON r.id = o.recovery_id WHERE r.idem_key = 'crash:${i}'`)), want[i][0]);
+  }
+  assert.equal(sql(`SELECT COUNT(*) FROM ei_recovery_offsets`), '5', 'claim 0: round 1; claims 2 and 4: both rounds');
+  assert.equal(sql(`SELECT COUNT(*) FROM ei_recoveries WHERE recovered > amount + levy OR recovered < 0`), '0');
+  assert.equal(sql(`SELECT COUNT(*) FROM ei_payments p WHERE 2 * (SELECT COALESCE(SUM(amount), 0) FROM ei_recovery_offsets o WHERE o.payment_id = p.id) > p.amount`), '0');
+  // The bank is sent each payment less its deductions.
+  for (const l of rows) {
+    const f = l.split(',');
+    const off = Number(sql(`SELECT COALESCE(SUM(amount), 0) FROM ei_recovery_offsets WHERE payment_id = '${f[0]}'`));
+    assert.equal(Number(f[8]), off, l);
+    assert.equal(Number(f[9]), Number(f[7]) - off, l);
+  }
 });
 
 test('sanctions: proposed, approved by another supervisor, withheld, appealed and revoked with back payment', async () => {
@@ -356,7 +430,7 @@ test('sanctions: proposed, approved by another supervisor, withheld, appealed an
   const emp = join(s.dir, 'sanction.jsonl');
   writeFileSync(emp, JSON.stringify({ national_id: '870707-1234321', employer_brn: BRN, start_date: '2021-01-04', end_date: T(-70), monthly_wage: 3100000, daily_contract_hours: 8 }));
   s.cliOk('ei', 'import-employment', emp);
-  const c = await s.post('/api/v1/claims', { person_id: id, separation_reason: 'dismissal', report_date: T(-65) }, { token: tok.kim });
+  const c = await s.post('/api/v1/claims', { person_id: id, separation_reason: 'dismissal', report_date: T(-65), bank_account: BANK }, { token: tok.kim });
   assert.equal(c.status, 201, c.text);
   const claim = c.body.id;
   assert.equal((await s.post(`/api/v1/claims/${claim}/activities`, { date: T(-45), type: 'job_fair' }, { token: tok.kim })).status, 201);
@@ -403,7 +477,7 @@ test('work lists: rounds due and sanctions awaiting a decision, for the caller\'
   const emp = join(s.dir, 'queue.jsonl');
   writeFileSync(emp, JSON.stringify({ national_id: '880808-1234321', employer_brn: BRN, start_date: '2021-01-04', end_date: T(-40), monthly_wage: 3000000, daily_contract_hours: 8 }));
   s.cliOk('ei', 'import-employment', emp);
-  const c = await s.post('/api/v1/claims', { person_id: id, separation_reason: 'dismissal', report_date: T(-35), office: 'SEOUL-01' }, { token: tok.kim });
+  const c = await s.post('/api/v1/claims', { person_id: id, separation_reason: 'dismissal', report_date: T(-35), office: 'SEOUL-01', bank_account: BANK }, { token: tok.kim });
   assert.equal(c.status, 201, c.text);
   const claim = c.body.id;
   let q = await s.get('/api/v1/ei/queue/rounds', { token: tok.kim });
@@ -431,4 +505,37 @@ test('work lists: rounds due and sanctions awaiting a decision, for the caller\'
   assertError(assert, await s.get('/api/v1/ei/queue/rounds', { token: tok.a }), 403);
   assertError(assert, await s.get('/api/v1/ei/queue/sanctions', { token: tok.oh }), 403);
   assertError(assert, await s.get('/api/v1/ei/queue/rounds?limit=0', { token: tok.kim }), 400);
+});
+
+test('the daily batch runs in the server\'s worker at its time of day, once, when configured', async () => {
+  // A recognised round left unpaid for the scheduled run to pay.
+  const id = await makePerson('880808-1234560', '윤', '스케');
+  const emp = join(s.dir, 'sched.jsonl');
+  writeFileSync(emp, JSON.stringify({ national_id: '880808-1234560', employer_brn: BRN, start_date: '2021-01-04', end_date: T(-70), monthly_wage: 3000000, daily_contract_hours: 8 }));
+  s.cliOk('ei', 'import-employment', emp);
+  const c = await s.post('/api/v1/claims', { person_id: id, separation_reason: 'dismissal', report_date: T(-65), bank_account: BANK }, { token: tok.kim });
+  assert.equal(c.status, 201, c.text);
+  assert.equal((await s.post(`/api/v1/claims/${c.body.id}/activities`, { date: T(-45), type: 'counselling' }, { token: tok.kim })).status, 201);
+  assert.equal(sql(`SELECT COUNT(*) FROM ei_batch_runs`), '0', 'not scheduled unless asked for');
+  const dir = join(s.dir, 'bank-files');
+  mkdirSync(dir);
+  await s.stop(true);
+  await s.start(['--ei-batch-at', '00:00', '--ei-batch-dir', dir]);
+  const local = new Date().toLocaleDateString('sv'); // YYYY-MM-DD in the server's (same) time zone
+  const file = join(dir, `ei-bank-${local}.csv`);
+  for (let i = 0; i < 400 && !(existsSync(file) && sql(`SELECT status FROM ei_batch_runs WHERE batch_date = '${local}'`) === 'done'); i++)
+    await new Promise((r) => setTimeout(r, 50));
+  assert.equal(sql(`SELECT status FROM ei_batch_runs WHERE batch_date = '${local}'`), 'done', s.logs.slice(-20).join('\n'));
+  assert.equal(sql(`SELECT COUNT(*) FROM ei_payments WHERE claim_id = '${c.body.id}' AND status = 'paid'`), '2');
+  assert.equal(readFileSync(file, 'utf8').split('\n').filter((l) => l.includes(c.body.id)).length, 2);
+  // A restart the same day does not run it again.
+  const started = sql(`SELECT started_at FROM ei_batch_runs WHERE batch_date = '${local}'`);
+  await s.stop(true);
+  await s.start(['--ei-batch-at', '00:00', '--ei-batch-dir', dir]);
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(sql(`SELECT started_at FROM ei_batch_runs WHERE batch_date = '${local}'`), started);
+  // A bad time is refused at start.
+  const bad = s.cli('serve', '--port', '0', '--ei-batch-at', '25:00', '--ei-batch-dir', dir);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--ei-batch-at must be HH:MM/);
 });

@@ -62,11 +62,19 @@ test('apply: a separation date with no insured job ending on it is shown on that
   await page.locator('select[name=separation_reason]').selectOption('dismissal');
   await page.locator('input[name=separation_date]').fill(day(-60));
   await page.locator('input[name=report_date]').fill(day(-65));
+  // The payout account: an account number with letters is refused on that field.
+  await page.locator('select[name="bank_account.bank_code"]').selectOption('088');
+  await page.locator('input[name="bank_account.account_number"]').fill('110-ABC-567890');
+  await page.locator('input[name="bank_account.holder_name"]').fill('안지호');
+  await page.locator('form.ei-apply button[type=submit]').click();
+  await page.locator('input[name="bank_account.account_number"][aria-invalid=true]').waitFor();
+  await page.locator('input[name="bank_account.account_number"]').fill('110-234-567890');
   const [req] = await Promise.all([
     page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/api/v1/claims')),
     page.locator('form.ei-apply button[type=submit]').click(),
   ]);
-  assert.deepEqual(JSON.parse(req.postData()), { separation_reason: 'dismissal', separation_date: day(-60), report_date: day(-65) });
+  assert.deepEqual(JSON.parse(req.postData()), { separation_reason: 'dismissal', separation_date: day(-60), report_date: day(-65),
+    bank_account: { bank_code: '088', account_number: '110-234-567890', holder_name: '안지호' } });
   const sep = page.locator('input[name=separation_date]');
   await page.locator('input[name=separation_date][aria-invalid=true]').waitFor();
   const errId = (await sep.getAttribute('aria-describedby')).split(' ').find((x) => x.endsWith('-err'));
@@ -102,6 +110,11 @@ test('apply: the decision shows the daily amount, duration, benefit window and t
   assert.match(facts, /수급기간/);
   assert.match(facts, /구직등록 기한/);
   assert.equal(await page.locator('main h1').count(), 1);
+  // The payout account, masked.
+  const bank = await page.locator('section.ei-bank-account').textContent();
+  assert.match(bank, /신한은행 \(088\)/);
+  assert.match(bank, /\*{8}7890/);
+  assert.ok(!bank.includes('110-234-567890') && !bank.includes('110234567890'));
   // Rounds: due dates from the API, round 3 is the current one.
   const rows = page.locator('table.ei-rounds tbody tr');
   assert.equal(await rows.count(), claim.rounds.length);
@@ -224,6 +237,9 @@ test('a rejected claim shows its reasons, in Korean and in English', async () =>
   await settled(page, '구직급여');
   await page.locator('select[name=separation_reason]').selectOption('voluntary_quit');
   await page.locator('input[name=report_date]').fill(day(-60));
+  await page.locator('select[name="bank_account.bank_code"]').selectOption('090');
+  await page.locator('input[name="bank_account.account_number"]').fill('3333-01-2345678');
+  await page.locator('input[name="bank_account.holder_name"]').fill('배수민');
   await page.locator('form.ei-apply button[type=submit]').click();
   await page.waitForURL(/\/me\/benefits\/[0-9a-f-]{36}$/);
   await settled(page);

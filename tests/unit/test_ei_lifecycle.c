@@ -7,6 +7,7 @@
 #include "base/jsonx.h"
 #include "domain/person.h"
 #include "ei/ei.h"
+#include "ei/ei_int.h"
 #include <math.h>
 
 #include <sys/stat.h>
@@ -65,13 +66,21 @@ static op_code put_spell(ctx *c, const char *start, const char *end) {
     return rc;
 }
 
+#define ACCOUNT "110-234-567890"
+/* The payout account every claim is filed with. */
+static json_t *with_bank(json_t *in) {
+    json_object_set_new(in, "bank_account",
+                        json_pack("{s:s, s:s, s:s}", "bank_code", "088", "account_number", ACCOUNT, "holder_name", "김가나"));
+    return in;
+}
+
 static void file_claim(ctx *c, char claim_id[ID_LEN]) {
     char sep[11], rep[11];
     day(-70, sep);
     day(-65, rep);
     cr_assert_eq(put_spell(c, "2022-01-03", sep), OP_OK, "%s", c->err.detail);
-    json_t *in = json_pack("{s:s, s:s, s:s, s:s}", "person_id", person_id, "separation_reason", "dismissal", "report_date",
-                           rep, "office", "SEOUL-01"),
+    json_t *in = with_bank(json_pack("{s:s, s:s, s:s, s:s}", "person_id", person_id, "separation_reason", "dismissal",
+                                     "report_date", rep, "office", "SEOUL-01")),
            *out;
     cr_assert_eq(ei_claim_file(c, in, &out), OP_OK, "%s (%s)", c->err.detail, c->err.field);
     snprintf(claim_id, ID_LEN, "%s", json_string_value(json_object_get(out, "id")));
@@ -117,8 +126,8 @@ Test(ei, claim_from_history_and_bad_input) {
     day(-65, rep);
     day(5, fut);
     /* No history yet. */
-    json_t *in = json_pack("{s:s, s:s, s:s, s:s}", "person_id", person_id, "separation_reason", "dismissal", "report_date",
-                           rep, "office", "SEOUL-01"),
+    json_t *in = with_bank(json_pack("{s:s, s:s, s:s, s:s}", "person_id", person_id, "separation_reason", "dismissal",
+                                     "report_date", rep, "office", "SEOUL-01")),
            *out = NULL;
     cr_assert_eq(ei_claim_file(&c, in, &out), OP_VALIDATION);
     cr_assert_str_eq(c.err.field, "separation_date");
@@ -131,7 +140,7 @@ Test(ei, claim_from_history_and_bad_input) {
     cr_assert_eq(count("SELECT COUNT(*) FROM ei_rounds") >= 10, 1);
     cr_assert_eq(count("SELECT COUNT(*) FROM jobseeker_registrations WHERE claim_id IS NOT NULL"), 1);
     /* A second open claim. */
-    in = json_pack("{s:s, s:s, s:s}", "person_id", person_id, "separation_reason", "dismissal", "report_date", rep);
+    in = with_bank(json_pack("{s:s, s:s, s:s}", "person_id", person_id, "separation_reason", "dismissal", "report_date", rep));
     op_clear(&c.err);
     cr_assert_eq(ei_claim_file(&c, in, &out), OP_DUPLICATE);
     cr_assert_eq(count("SELECT COUNT(*) FROM ei_claims"), 1);
@@ -494,4 +503,270 @@ Test(ei, fraud_takes_the_entitlement_and_orders_repayment_with_a_levy_until_revo
     json_decref(ap);
     json_decref(rev);
     ctx_release(&c);
+}
+
+/* ---- payout accounts ---- */
+
+static json_t *claim_input(void) {
+    char rep[11];
+    day(-65, rep);
+    return json_pack("{s:s, s:s, s:s, s:s}", "person_id", person_id, "separation_reason", "dismissal", "report_date", rep,
+                     "office", "SEOUL-01");
+}
+
+static void expect_bad_account(ctx *c, json_t *bank, op_code want, const char *field) {
+    json_t *in = claim_input(), *out = NULL;
+    if (bank) json_object_set_new(in, "bank_account", bank);
+    op_clear(&c->err);
+    cr_assert_eq(ei_claim_file(c, in, &out), want, "%s", c->err.detail);
+    cr_assert_str_eq(c->err.field, field);
+    cr_assert_null(out);
+    json_decref(in);
+}
+
+Test(ei, a_claim_needs_a_valid_payout_account_stored_sealed_and_shown_masked) {
+    ctx c;
+    sys_ctx(&c);
+    char sep[11];
+    day(-70, sep);
+    cr_assert_eq(put_spell(&c, "2022-01-03", sep), OP_OK, "%s", c.err.detail);
+    expect_bad_account(&c, NULL, OP_VALIDATION, "bank_account");
+    expect_bad_account(&c, json_string("088-110234567890"), OP_VALIDATION, "bank_account");
+    expect_bad_account(&c, json_pack("{s:s, s:s, s:s}", "bank_code", "88", "account_number", ACCOUNT, "holder_name", "김가나"),
+                       OP_VALIDATION, "bank_account.bank_code");
+    expect_bad_account(&c, json_pack("{s:s, s:s, s:s}", "bank_code", "088", "account_number", "110-ABC-567890", "holder_name", "김가나"),
+                       OP_VALIDATION, "bank_account.account_number");
+    expect_bad_account(&c, json_pack("{s:s, s:s, s:s}", "bank_code", "088", "account_number", "12345", "holder_name", "김가나"),
+                       OP_VALIDATION, "bank_account.account_number");
+    expect_bad_account(&c, json_pack("{s:s, s:s, s:s}", "bank_code", "088", "account_number", ACCOUNT, "holder_name", "  "),
+                       OP_VALIDATION, "bank_account.holder_name");
+    expect_bad_account(&c, json_pack("{s:s, s:s}", "bank_code", "088", "account_number", ACCOUNT), OP_VALIDATION,
+                       "bank_account.holder_name");
+    expect_bad_account(&c, json_pack("{s:s, s:s, s:s, s:s}", "bank_code", "088", "account_number", ACCOUNT, "holder_name", "김가나",
+                                     "iban", "x"),
+                       OP_UNKNOWN_FIELD, "bank_account.iban");
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_claims"), 0, "nothing written");
+    char claim[ID_LEN];
+    file_claim(&c, claim);
+    /* sealed: neither the number nor the name is in the row */
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_bank_accounts WHERE account_enc LIKE 'v1:%' AND holder_enc LIKE 'v1:%'"
+                       " AND account_enc NOT LIKE '%567890%' AND bank_code = '088'"),
+                 1);
+    json_t *out;
+    cr_assert_eq(ei_claim_get(&c, claim, &out), OP_OK);
+    json_t *ba = json_object_get(out, "bank_account");
+    cr_assert_str_eq(json_string_value(json_object_get(ba, "account_number")), "********7890", "%s", jx_dump(c.a, ba));
+    cr_assert_str_eq(json_string_value(json_object_get(ba, "holder_name")), "김**");
+    cr_assert_str_eq(json_string_value(json_object_get(ba, "bank_code")), "088");
+    json_decref(out);
+    /* bound to its row: the sealed values do not open as another claim's */
+    op_err e = {0};
+    char *acc, *holder;
+    store_stmt *st = store_query(db, &e, "SELECT account_enc, holder_enc FROM ei_bank_accounts", "");
+    cr_assert(st);
+    cr_assert_neq(ei_bank_open(&c, "01900000-0000-7000-8000-0000000000ff", store_col_text(st, 0), store_col_text(st, 1), &acc,
+                               &holder),
+                  OP_OK);
+    cr_assert_eq(ei_bank_open(&c, claim, store_col_text(st, 0), store_col_text(st, 1), &acc, &holder), OP_OK);
+    cr_assert_str_eq(acc, "110234567890");
+    store_reset(st);
+    ctx_release(&c);
+}
+
+static int file_lines_with(const char *path, const char *needle) {
+    FILE *f = fopen(path, "r");
+    cr_assert(f, "%s", path);
+    char line[1024];
+    int n = 0;
+    while (fgets(line, sizeof line, f))
+        if (strstr(line, needle)) n++;
+    fclose(f);
+    return n;
+}
+
+/* A claim without an account (filed before accounts were required): its rounds are held with the
+ * reason, not paid and not dropped; once the account is given the next batch pays them, and the
+ * bank file - read in chunks of one row here - carries the account, each read audited. */
+Test(ei, payments_are_held_without_an_account_and_paid_once_it_is_given) {
+    ei_batch_chunk_size = 1;
+    ctx c;
+    sys_ctx(&c);
+    char claim[ID_LEN], d[11], path[128];
+    file_claim(&c, claim);
+    day(-40, d);
+    cr_assert_eq(ei_activity_from_application(&c, person_id, d, "interview"), OP_OK);
+    op_err e = {0};
+    cr_assert_eq(store_exec(db, &e, NULL, "DELETE FROM ei_bank_accounts", ""), OP_OK);
+    snprintf(path, sizeof path, "/tmp/openpes-ut-bank-h-%d.csv", (int)getpid());
+    struct ei_batch_result r;
+    for (int run = 0; run < 2; run++) {
+        cr_assert_eq(ei_pay_batch(&c, date_today(), path, &r), OP_OK, "%s", c.err.detail);
+        cr_assert_eq(r.paid, 0);
+        cr_assert_eq(r.held, 2);
+        cr_assert_eq(r.rows_in_file, 0);
+    }
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_payments"), 0);
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_payment_holds WHERE reason = 'no_bank_account'"), 2);
+    cr_assert_eq(count("SELECT days_paid FROM ei_claims"), 0);
+    cr_assert_eq(count("SELECT COUNT(*) FROM events WHERE type = 'payment.held'"), 2, "announced once per round");
+    json_t *pays;
+    cr_assert_eq(ei_payments_of_claim(&c, claim, &pays), OP_OK);
+    cr_assert_eq(json_array_size(json_object_get(pays, "held")), 2);
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(pays, "held"), 0), "reason")),
+                     "no_bank_account");
+    json_decref(pays);
+    json_t *acct = json_pack("{s:s, s:s, s:s}", "bank_code", "004", "account_number", "123456-01-234567", "holder_name", "Kim, \"Ga\" Na"),
+           *out;
+    cr_assert_eq(ei_bank_put(&c, claim, acct, &out), OP_OK, "%s", c.err.detail);
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(out, "bank_account"), "account_number")), "**********4567");
+    json_decref(out);
+    json_decref(acct);
+    cr_assert_eq(ei_pay_batch(&c, date_today(), path, &r), OP_OK, "%s", c.err.detail);
+    cr_assert_eq(r.paid, 2);
+    cr_assert_eq(r.held, 0);
+    cr_assert_eq(r.rows_in_file, 2);
+    ctx_release(&c);
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_payment_holds"), 0);
+    cr_assert_eq(count("SELECT days_paid FROM ei_claims"), 35);
+    cr_assert_eq(file_lines_with(path, ",004,12345601234567,\"Kim, \"\"Ga\"\" Na\""), 2);
+    cr_assert_eq(file_lines_with(path, "bank_code,account_number,account_holder"), 1);
+    cr_assert_eq(count("SELECT COUNT(*) FROM audit_log WHERE resource_type = 'ei_bank_account' AND action = 'READ'"
+                       " AND purpose = 'benefit_administration' AND actor_type = 'system'"),
+                 2, "one audit record per exported row");
+    unlink(path);
+}
+
+/* ---- collecting recovery orders ---- */
+
+static void open_order(const char *claim, const char *key, int64_t amount, int64_t levy, const char *created) {
+    op_err e = {0};
+    char id[ID_LEN];
+    id_uuid7(id);
+    cr_assert_eq(store_exec(db, &e, NULL,
+                            "INSERT INTO ei_recoveries (id, idem_key, claim_id, person_id, kind, from_date, days, amount, levy,"
+                            " status, created_at, updated_at) VALUES (?,?,?,?,'overpayment','2026-01-01',1,?,?,'open',?,?)",
+                            "ssssiiss", id, key, claim, person_id, amount, levy, created, created),
+                 OP_OK, "%s", e.detail);
+}
+
+/* Two open orders of the person: each later payment gives at most half (the pack's
+ * kr.ei.recovery.offset_max_rate, 0.5) to them, oldest order first; the small order is settled,
+ * the big one's balance goes down and never below zero; a re-run deducts nothing more; the bank
+ * file carries the net amounts. */
+Test(ei, open_recovery_orders_are_offset_against_later_payments_within_the_packs_share) {
+    ctx c;
+    sys_ctx(&c);
+    char claim[ID_LEN], d[11], path[128];
+    file_claim(&c, claim);
+    day(-40, d);
+    cr_assert_eq(ei_activity_from_application(&c, person_id, d, "interview"), OP_OK);
+    int64_t daily = daily_amount(), r1 = 7 * daily, r2 = 28 * daily;
+    open_order(claim, "t:small", 10000, 0, "2026-01-01T00:00:00.000000Z");
+    open_order(claim, "t:big", 10000000, 500000, "2026-01-02T00:00:00.000000Z");
+    snprintf(path, sizeof path, "/tmp/openpes-ut-bank-o-%d.csv", (int)getpid());
+    struct ei_batch_result r;
+    cr_assert_eq(ei_pay_batch(&c, date_today(), path, &r), OP_OK, "%s", c.err.detail);
+    cr_assert_eq(r.paid, 2);
+    int64_t want = r1 / 2 + r2 / 2; /* daily amounts are whole won; halves rounded down */
+    cr_assert_eq(r.offset, want);
+    cr_assert_eq(count("SELECT SUM(amount) FROM ei_recovery_offsets"), want);
+    cr_assert_eq(count("SELECT status = 'settled' FROM ei_recoveries WHERE idem_key = 't:small'"), 1, "fully repaid: settled");
+    cr_assert_eq(count("SELECT recovered FROM ei_recoveries WHERE idem_key = 't:small'"), 10000);
+    cr_assert_eq(count("SELECT recovered FROM ei_recoveries WHERE idem_key = 't:big'"), want - 10000);
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_recoveries WHERE idem_key = 't:big' AND status = 'open'"), 1);
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_recoveries WHERE recovered < 0 OR recovered > amount + levy"), 0);
+    /* each deduction is linked to its order and payment and at most the share of that payment */
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_recovery_offsets o JOIN ei_payments p ON p.id = o.payment_id"
+                       " JOIN ei_recoveries r ON r.id = o.recovery_id"),
+                 3, "round 1: small and big; round 2: big");
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_payments p WHERE 2 * (SELECT SUM(amount) FROM ei_recovery_offsets o"
+                       " WHERE o.payment_id = p.id) > p.amount"),
+                 0);
+    cr_assert_eq(count("SELECT COUNT(*) FROM events WHERE type = 'claim.recovery_offset'"), 3);
+    json_t *pays;
+    cr_assert_eq(ei_payments_of_claim(&c, claim, &pays), OP_OK);
+    json_t *p1 = json_array_get(json_object_get(pays, "items"), 0);
+    cr_assert_eq(json_integer_value(json_object_get(p1, "recovery_offset")), r1 / 2);
+    cr_assert_eq(json_integer_value(json_object_get(p1, "net_amount")), r1 - r1 / 2);
+    json_t *big = json_array_get(json_object_get(pays, "recoveries"), 1);
+    cr_assert_eq(json_integer_value(json_object_get(big, "outstanding")), 10500000 - (want - 10000));
+    json_decref(pays);
+    char line[128];
+    snprintf(line, sizeof line, ",%lld,%lld,%lld,KRW,", (long long)r1, (long long)(r1 / 2), (long long)(r1 - r1 / 2));
+    cr_assert_eq(file_lines_with(path, line), 1, "the bank is sent the net amount");
+    /* a re-run pays and deducts nothing more */
+    cr_assert_eq(ei_pay_batch(&c, date_today(), path, &r), OP_OK, "%s", c.err.detail);
+    cr_assert_eq(r.paid, 0);
+    cr_assert_eq(r.offset, 0);
+    cr_assert_eq(count("SELECT SUM(amount) FROM ei_recovery_offsets"), want);
+    cr_assert_eq(count("SELECT SUM(recovered) FROM ei_recoveries"), want);
+    unlink(path);
+    ctx_release(&c);
+}
+
+/* An order smaller than the share is repaid in full and closed; a cancelled order is never offset. */
+Test(ei, an_order_is_offset_only_while_open_and_never_beyond_its_balance) {
+    ctx c;
+    sys_ctx(&c);
+    char claim[ID_LEN], d[11];
+    file_claim(&c, claim);
+    day(-40, d);
+    cr_assert_eq(ei_activity_from_application(&c, person_id, d, "interview"), OP_OK);
+    open_order(claim, "t:tiny", 700, 300, "2026-01-01T00:00:00.000000Z");
+    open_order(claim, "t:gone", 5000, 0, "2026-01-02T00:00:00.000000Z");
+    op_err e = {0};
+    cr_assert_eq(store_exec(db, &e, NULL, "UPDATE ei_recoveries SET status = 'cancelled' WHERE idem_key = 't:gone'", ""), OP_OK);
+    struct ei_batch_result r;
+    cr_assert_eq(ei_pay_batch(&c, date_today(), NULL, &r), OP_OK, "%s", c.err.detail);
+    cr_assert_eq(r.offset, 1000, "amount + levy, not more");
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_recovery_offsets"), 1, "one deduction, from the first payment");
+    cr_assert_eq(count("SELECT recovered FROM ei_recoveries WHERE idem_key = 't:gone'"), 0);
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_recoveries WHERE idem_key = 't:tiny' AND status = 'settled'"), 1);
+    ctx_release(&c);
+}
+
+/* ---- the scheduled daily batch ---- */
+
+Test(ei, the_scheduled_batch_runs_once_a_day_after_its_time) {
+    op_err e = {0};
+    cr_assert_eq(ei_schedule_configure("7:30", "/tmp", &e), OP_VALIDATION);
+    cr_assert_eq(ei_schedule_configure("24:00", "/tmp", &e), OP_VALIDATION);
+    cr_assert_eq(ei_schedule_configure("02:30", NULL, &e), OP_VALIDATION);
+    cr_assert_str_eq(e.field, "ei-batch-dir");
+    ctx c;
+    sys_ctx(&c);
+    char claim[ID_LEN], d[11], dir[64], file[128];
+    file_claim(&c, claim);
+    day(-40, d);
+    cr_assert_eq(ei_activity_from_application(&c, person_id, d, "interview"), OP_OK);
+    bool ran = true;
+    cr_assert_eq(ei_schedule_configure(NULL, NULL, &e), OP_OK);
+    cr_assert_eq(ei_scheduled_batch(&c, date_today(), 23 * 60, &ran), OP_OK);
+    cr_assert(!ran, "off unless configured");
+    snprintf(dir, sizeof dir, "/tmp/openpes-ut-sched-%d", (int)getpid());
+    cr_assert_eq(mkdir(dir, 0700), 0);
+    cr_assert_eq(ei_schedule_configure("02:30", dir, &e), OP_OK, "%s", e.detail);
+    cr_assert_eq(ei_scheduled_batch(&c, date_today(), 2 * 60 + 29, &ran), OP_OK);
+    cr_assert(!ran, "not before its time");
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_payments"), 0);
+    cr_assert_eq(ei_scheduled_batch(&c, date_today(), 2 * 60 + 30, &ran), OP_OK, "%s", c.err.detail);
+    cr_assert(ran);
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_payments WHERE status = 'paid'"), 2, "evaluated and paid");
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_batch_runs WHERE status = 'done' AND result LIKE '%\"paid\":2%'"), 1);
+    char today[11];
+    date_format(date_today(), today);
+    snprintf(file, sizeof file, "%s/ei-bank-%s.csv", dir, today);
+    cr_assert_eq(file_lines_with(file, claim), 2, "the bank file of the day");
+    cr_assert_eq(ei_scheduled_batch(&c, date_today(), 23 * 60, &ran), OP_OK);
+    cr_assert(!ran, "once a day");
+    cr_assert_eq(ei_scheduled_batch(&c, date_today() + 1, 3 * 60, &ran), OP_OK);
+    cr_assert(ran, "and again the next day");
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_batch_runs WHERE status = 'done'"), 2);
+    ctx_release(&c);
+    char next[11];
+    date_format(date_today() + 1, next);
+    unlink(file);
+    snprintf(file, sizeof file, "%s/ei-bank-%s.csv", dir, next);
+    unlink(file);
+    rmdir(dir);
 }

@@ -7,7 +7,7 @@ import { api, ApiError } from '../../api.js';
 import { page, loading, navigate } from '../../app.js';
 import {
   claimCard, claimFacts, claimTitle, decisionFacts, roundsTable, diarySection, paymentsSection, sanctionsSection,
-  claimForm, loadClaim, reemploymentCard, partOrError, setFlash, takeFlash, errorNotice,
+  claimForm, loadClaim, reemploymentCard, bankSection, partOrError, setFlash, takeFlash, errorNotice,
 } from './common.js';
 
 const open = (c) => c.status === 'active' || c.status === 'suspended';
@@ -75,7 +75,8 @@ export async function myClaim(ctx) {
       h('p', { class: 'hint' }, t('ei.rounds.intro')),
       roundsTable(c)) : null,
     eligible ? partOrError(activities, (items) => diarySection(c, items, reload)) : null,
-    eligible ? partOrError(payments, (items, rec) => paymentsSection(items, rec)) : null,
+    eligible ? partOrError(payments, (items, rec, held) => paymentsSection(items, rec, held)) : null,
+    eligible ? bankSection(c, reload) : null,
     eligible ? sanctionsSection(c, 'citizen', reload) : null);
 }
 

@@ -10,6 +10,9 @@ import { loadOffices } from '../offices.js';
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // Code lists (the API's enumerations, docs/EI.md and the KR policy pack).
+// Bank codes of the payout-account form (금융결제원 codes of the banks most claimants use).
+export const BANK_CODES = ['002', '003', '004', '011', '020', '023', '027', '031', '032', '034', '035', '037', '039', '045',
+  '048', '071', '081', '088', '089', '090', '092'];
 export const SEPARATION_REASONS = ['contract_expiry', 'dismissal', 'recommended_resignation', 'business_closure',
   'voluntary_quit', 'voluntary_quit_justified', 'serious_fault_dismissal'];
 export const JUSTIFIED_REASONS = ['wage_arrears_2m', 'commute_3h', 'family_care_30d', 'child_care', 'harassment',
@@ -267,8 +270,9 @@ function activityForm(c, onAdded) {
 
 // ---- payments -------------------------------------------------------------------------------
 
-export function paymentsSection(items, recoveries = []) {
+export function paymentsSection(items, recoveries = [], held = []) {
   const sec = h('section', { class: 'card', 'aria-labelledby': 'sec-pay' }, h('h2', { id: 'sec-pay' }, t('ei.pay.title')));
+  if (held.length) sec.append(heldPart(held));
   const rec = recoveriesPart(recoveries);
   if (!items.length) { sec.append(h('p', { class: 'empty' }, t('ei.pay.empty')), rec); return sec; }
   const total = items.reduce((s, p) => s + (p.amount || 0), 0);
@@ -283,9 +287,19 @@ export function paymentsSection(items, recoveries = []) {
         cell(t('ei.rounds.period'), period(p.period_from, p.period_to)),
         cell(t('ei.pay.days'), days(p.days)),
         cell(t('ei.pay.withheld'), p.withheld_days ? days(p.withheld_days) : '—'),
-        cell(t('ei.pay.amount'), h('span', { class: 'ei-amount' }, money(p.amount)), ' ', statusBadge('pay', p.status)),
+        cell(t('ei.pay.amount'), h('span', { class: 'ei-amount' }, money(p.amount)), ' ', statusBadge('pay', p.status),
+          p.recovery_offset ? h('span', { class: 'basis ei-offset' }, t('ei.pay.offset', { offset: money(p.recovery_offset), net: money(p.net_amount) })) : null),
         cell(t('ei.pay.date'), fmtDate(p.batch_date))))))), rec);
   return sec;
+}
+
+// Rounds due but not paid, with the reason (today: no payout account).
+function heldPart(list) {
+  return h('div', { class: 'notice notice-error ei-held' },
+    h('p', { class: 'notice-title' }, t('ei.pay.held_title')),
+    h('ul', { class: 'plain' }, list.map((p) => h('li', { dataset: { reason: p.reason } },
+      t('ei.pay.held', { n: p.round, amount: money(p.amount), date: fmtDate(p.held_since) }), ': ',
+      tOr('ei.pay.held_reason.' + p.reason, p.reason)))));
 }
 
 // Orders to pay benefit back (overpayment after a late job registration, fraud with its levy).
@@ -301,6 +315,8 @@ function recoveriesPart(list) {
         [t('ei.rec.amount'), money(r.amount)],
         [t('ei.rec.levy'), r.levy ? money(r.levy) : undefined],
         [t('ei.rec.total'), money((r.amount || 0) + (r.levy || 0))],
+        [t('ei.rec.recovered'), r.recovered ? money(r.recovered) : undefined],
+        [t('ei.rec.outstanding'), r.status === 'open' ? money(r.outstanding) : undefined],
       ], 'facts compact')))));
 }
 
@@ -442,6 +458,7 @@ export async function claimForm({ personId, onFiled, submitKey }) {
       field({ name: 'separation_date', label: t('ei.apply.separation_date'), type: 'date', hint: t('ei.apply.separation_date_hint'), max: today() }),
       field({ name: 'report_date', label: t('ei.apply.report_date'), type: 'date', hint: t('ei.apply.report_date_hint'), max: today() })),
     officeField,
+    bankFields('bank_account.'),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn' }, t(submitKey || 'ei.apply.submit'))));
   const sync = () => {
     const on = form.separation_reason.value === 'voluntary_quit_justified';
@@ -459,6 +476,7 @@ export async function claimForm({ personId, onFiled, submitKey }) {
       const el = form.elements[k];
       if (el && !el.disabled && el.value.trim()) body[k] = el.value.trim();
     }
+    body.bank_account = bankValue(form, 'bank_account.');
     await submitting(form, async () => {
       try {
         const c = await api('POST', '/claims', body);
@@ -467,6 +485,59 @@ export async function claimForm({ personId, onFiled, submitKey }) {
     });
   });
   return form;
+}
+
+// ---- the payout account ---------------------------------------------------------------------
+
+// The three fields of a payout account; prefix "bank_account." inside the claim form, so that the
+// API's error fields ("bank_account.account_number") land on the right input.
+function bankFields(prefix) {
+  return h('fieldset', { class: 'ei-bank' },
+    h('legend', {}, t('ei.bank.title')),
+    h('p', { class: 'hint' }, t('ei.bank.intro')),
+    field({ name: prefix + 'bank_code', label: t('ei.bank.bank_code'), type: 'select', required: true,
+      options: BANK_CODES.map((v) => ({ value: v, label: code('ei.bank.code.', v) })) }),
+    h('div', { class: 'row' },
+      field({ name: prefix + 'account_number', label: t('ei.bank.account_number'), hint: t('ei.bank.account_number_hint'),
+        required: true, inputmode: 'numeric', autocomplete: 'off', spellcheck: 'false', maxlength: 32 }),
+      field({ name: prefix + 'holder_name', label: t('ei.bank.holder_name'), hint: t('ei.bank.holder_name_hint'),
+        required: true, autocomplete: 'name', maxlength: 50 })));
+}
+
+const bankValue = (form, prefix) => ({
+  bank_code: form.elements[prefix + 'bank_code'].value,
+  account_number: form.elements[prefix + 'account_number'].value.trim(),
+  holder_name: form.elements[prefix + 'holder_name'].value.trim(),
+});
+
+// The claim's payout account (masked as the API gives it) and the form to change it.
+export function bankSection(c, onChanged) {
+  const a = c.bank_account;
+  const sec = h('section', { class: 'card ei-bank-account', 'aria-labelledby': 'sec-bank' }, h('h2', { id: 'sec-bank' }, t('ei.bank.title')));
+  if (a) {
+    sec.append(dl([
+      [t('ei.bank.bank_code'), code('ei.bank.code.', a.bank_code)],
+      [t('ei.bank.account_number'), h('span', { class: 'ei-account-masked' }, a.account_number)],
+      [t('ei.bank.holder_name'), a.holder_name],
+    ], 'facts compact'), h('p', { class: 'hint' }, t('ei.bank.masked_note')));
+  } else {
+    sec.append(h('p', { class: 'notice notice-error' }, t('ei.bank.none')));
+  }
+  const form = h('form', { class: 'form ei-bank-form', novalidate: true },
+    bankFields(''),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn' }, t('ei.bank.save'))));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    if (!checkRequired(form)) return;
+    await submitting(form, async () => {
+      try {
+        await api('PUT', `/claims/${encodeURIComponent(c.id)}/bank-account`, bankValue(form, ''));
+        onChanged(t('ei.bank.saved'));
+      } catch (err) { formError(form, err); }
+    });
+  });
+  sec.append(h('details', { open: !a }, h('summary', {}, t('ei.bank.change')), form));
+  return sec;
 }
 
 // ---- employment history (staff) ------------------------------------------------------------
@@ -505,5 +576,5 @@ export async function loadClaim(id) {
 }
 
 export function partOrError(part, fn) {
-  return part?.error ? errorNotice(part.error) : fn(part?.items || [], part?.recoveries || []);
+  return part?.error ? errorNotice(part.error) : fn(part?.items || [], part?.recoveries || [], part?.held || []);
 }

@@ -10,7 +10,7 @@ import { page, loading, navigate, session } from '../../app.js';
 import { personName } from '../person-common.js';
 import {
   UUID, claimCard, claimFacts, claimTitle, decisionFacts, roundsTable, diarySection, paymentsSection, sanctionsSection,
-  employmentSection, claimForm, loadClaim, reemploymentCard, partOrError, setFlash, takeFlash, errorNotice, formError, today,
+  employmentSection, claimForm, loadClaim, reemploymentCard, bankSection, partOrError, setFlash, takeFlash, errorNotice, formError, today,
 } from './common.js';
 
 const personPath = (pid) => '/benefits/' + encodeURIComponent(pid);
@@ -138,7 +138,8 @@ export async function claim(ctx) {
     reemploymentCard(c),
     eligible ? roundsCard(c, payments.items || [], reload) : null,
     eligible ? partOrError(activities, (items) => diarySection(c, items, reload)) : null,
-    eligible ? partOrError(payments, (items, rec) => paymentsSection(items, rec)) : null,
+    eligible ? partOrError(payments, (items, rec, held) => paymentsSection(items, rec, held)) : null,
+    eligible ? bankSection(c, reload) : null,
     eligible ? sanctionsSection(c, role(), reload) : null);
 }
 
