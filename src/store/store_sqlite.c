@@ -53,7 +53,7 @@ static op_code sq_open(store *s, const char *path, op_err *e) {
      * free.  No mmap: each checkpoint made readers remap and fault pages back in (measured:
      * munmap + page faults were 12 % of the read benchmark's CPU). */
     const char *pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-                          "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-4096;";
+                          "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;";
     char *msg = NULL;
     if (sqlite3_exec(db, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
         op_fail(e, OP_STORE, NULL, "could not configure database: %s", msg ? msg : "?");
