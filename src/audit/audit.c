@@ -113,11 +113,19 @@ static void sha256_fetch(void) { sha256 = EVP_MD_fetch(NULL, "SHA256", NULL); }
 
 /* hash = SHA-256(prev_hash | seq | ts | fields...) with 0x1f between fields: the message is put
  * together in one buffer and hashed with one update, on a digest context kept per thread. */
-static _Thread_local EVP_MD_CTX *hash_ctx;
+static pthread_key_t hash_key; /* the thread's EVP_MD_CTX, freed when the thread ends */
+static pthread_once_t hash_key_once = PTHREAD_ONCE_INIT;
+static void hash_ctx_free(void *m) { EVP_MD_CTX_free(m); }
+static void hash_key_make(void) { pthread_key_create(&hash_key, hash_ctx_free); }
 
 static void rec_hash(int64_t seq, const char *ts, char *const *f, const char *prev, char out[65]) {
     pthread_once(&sha256_once, sha256_fetch);
-    if (!hash_ctx && !(hash_ctx = EVP_MD_CTX_new())) abort();
+    pthread_once(&hash_key_once, hash_key_make);
+    EVP_MD_CTX *hash_ctx = pthread_getspecific(hash_key);
+    if (!hash_ctx) {
+        if (!(hash_ctx = EVP_MD_CTX_new())) abort();
+        pthread_setspecific(hash_key, hash_ctx);
+    }
     char small[2048], *msg = small;
     size_t cap = 64 + 24 + strlen(ts) + 16;
     for (int i = 0; i < 14; i++) cap += f[i] ? strlen(f[i]) : 0;
