@@ -21,8 +21,10 @@ struct qrec {
     char ts[CLOCK_TS_LEN];
     char record_id[ID_LEN]; /* a write's record moved from audit_pending; "" for queued records */
     int64_t pending_id;     /* its audit_pending.id */
-    char *f[15]; /* actor_type actor_id actor_role actor_office actor_region action resource_type
-                    resource_id person_id purpose legal_basis outcome correlation_id detail */
+    char *f[14]; /* actor_type actor_id actor_role actor_office actor_region action resource_type
+                    resource_id person_id purpose legal_basis outcome correlation_id detail; they
+                    point into text[] (one allocation per record, freed by whichever thread is last) */
+    char text[];
 };
 
 struct audit_ticket {
@@ -66,57 +68,84 @@ void audit_stats(uint64_t *batches, uint64_t *records, uint64_t *failures) {
 static bool running, stopping;
 static pthread_t committer;
 
-static char *dupz(const char *s) { return s ? strdup(s) : NULL; }
-
-static void fill_fields(char **f, const ctx *c, const struct audit_rec *r) {
-    const char *role = role_name(c->who.role);
-    f[0] = dupz(actor_type_name(c->who.type));
-    f[1] = dupz(c->who.id[0] ? c->who.id : NULL);
-    f[2] = dupz(role);
-    f[3] = dupz(c->who.office_id[0] ? c->who.office_id : NULL);
-    f[4] = dupz(c->who.region[0] ? c->who.region : NULL);
-    f[5] = dupz(r->action);
-    f[6] = dupz(r->resource_type);
-    f[7] = dupz(r->resource_id);
-    f[8] = dupz(r->person_id);
-    f[9] = dupz(r->purpose ? r->purpose : "unspecified");
-    f[10] = dupz(r->legal_basis ? r->legal_basis : "unspecified");
-    f[11] = dupz(r->outcome ? r->outcome : "allow");
-    f[12] = dupz(c->correlation_id[0] ? c->correlation_id : NULL);
-    f[13] = dupz(r->detail);
+/* A record with its 14 field values copied into one allocation (NULL stays NULL). */
+static struct qrec *rec_new(const char *const v[14]) {
+    size_t len[14], total = 0;
+    for (int i = 0; i < 14; i++) total += v[i] ? (len[i] = strlen(v[i])) + 1 : 0;
+    struct qrec *q = calloc(1, sizeof *q + total);
+    if (!q) abort(); /* as strdup's callers did: the record cannot be dropped silently */
+    char *p = q->text;
+    for (int i = 0; i < 14; i++) {
+        if (!v[i]) continue;
+        memcpy(p, v[i], len[i] + 1);
+        q->f[i] = p;
+        p += len[i] + 1;
+    }
+    return q;
 }
 
-static void free_rec(struct qrec *q) {
-    for (int i = 0; i < 15; i++) free(q->f[i]);
-    free(q);
+static struct qrec *rec_of(const ctx *c, const struct audit_rec *r) {
+    const char *v[14] = {
+        actor_type_name(c->who.type),
+        c->who.id[0] ? c->who.id : NULL,
+        role_name(c->who.role),
+        c->who.office_id[0] ? c->who.office_id : NULL,
+        c->who.region[0] ? c->who.region : NULL,
+        r->action,
+        r->resource_type,
+        r->resource_id,
+        r->person_id,
+        r->purpose ? r->purpose : "unspecified",
+        r->legal_basis ? r->legal_basis : "unspecified",
+        r->outcome ? r->outcome : "allow",
+        c->correlation_id[0] ? c->correlation_id : NULL,
+        r->detail,
+    };
+    return rec_new(v);
 }
+
+static void free_rec(struct qrec *q) { free(q); }
 
 /* SHA-256 fetched from the provider once, not on every record. */
 static EVP_MD *sha256;
 static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
 static void sha256_fetch(void) { sha256 = EVP_MD_fetch(NULL, "SHA256", NULL); }
 
-/* hash = SHA-256(prev_hash | seq | ts | fields...) with 0x1f between fields. */
+/* hash = SHA-256(prev_hash | seq | ts | fields...) with 0x1f between fields: the message is put
+ * together in one buffer and hashed with one update, on a digest context kept per thread. */
+static pthread_key_t hash_key; /* the thread's EVP_MD_CTX, freed when the thread ends */
+static pthread_once_t hash_key_once = PTHREAD_ONCE_INIT;
+static void hash_ctx_free(void *m) { EVP_MD_CTX_free(m); }
+static void hash_key_make(void) { pthread_key_create(&hash_key, hash_ctx_free); }
+
 static void rec_hash(int64_t seq, const char *ts, char *const *f, const char *prev, char out[65]) {
     pthread_once(&sha256_once, sha256_fetch);
-    EVP_MD_CTX *m = EVP_MD_CTX_new();
-    EVP_DigestInit_ex(m, sha256 ? sha256 : EVP_sha256(), NULL);
-    char num[24];
-    snprintf(num, sizeof num, "%lld", (long long)seq);
-    const char sep = 0x1f;
-    EVP_DigestUpdate(m, prev, strlen(prev));
-    EVP_DigestUpdate(m, &sep, 1);
-    EVP_DigestUpdate(m, num, strlen(num));
-    EVP_DigestUpdate(m, &sep, 1);
-    EVP_DigestUpdate(m, ts, strlen(ts));
+    pthread_once(&hash_key_once, hash_key_make);
+    EVP_MD_CTX *hash_ctx = pthread_getspecific(hash_key);
+    if (!hash_ctx) {
+        if (!(hash_ctx = EVP_MD_CTX_new())) abort();
+        pthread_setspecific(hash_key, hash_ctx);
+    }
+    char small[2048], *msg = small;
+    size_t cap = 64 + 24 + strlen(ts) + 16;
+    for (int i = 0; i < 14; i++) cap += f[i] ? strlen(f[i]) : 0;
+    cap += strlen(prev);
+    if (cap > sizeof small && !(msg = malloc(cap))) abort();
+    size_t n = (size_t)snprintf(msg, cap, "%s\x1f%lld\x1f%s", prev, (long long)seq, ts);
     for (int i = 0; i < 14; i++) {
-        EVP_DigestUpdate(m, &sep, 1);
-        if (f[i]) EVP_DigestUpdate(m, f[i], strlen(f[i]));
+        msg[n++] = 0x1f;
+        if (f[i]) {
+            size_t l = strlen(f[i]);
+            memcpy(msg + n, f[i], l);
+            n += l;
+        }
     }
     unsigned char d[32];
     unsigned int dl = 0;
-    EVP_DigestFinal_ex(m, d, &dl);
-    EVP_MD_CTX_free(m);
+    EVP_DigestInit_ex(hash_ctx, sha256 ? sha256 : EVP_sha256(), NULL);
+    EVP_DigestUpdate(hash_ctx, msg, n);
+    EVP_DigestFinal_ex(hash_ctx, d, &dl);
+    if (msg != small) free(msg);
     hex_encode(d, 32, out);
 }
 
@@ -173,9 +202,8 @@ static op_code append_lists(store *s, struct qrec *const *lists, size_t n, op_er
 }
 
 static struct qrec *make_rec(const ctx *c, const struct audit_rec *r) {
-    struct qrec *q = calloc(1, sizeof *q);
+    struct qrec *q = rec_of(c, r);
     clock_now_ts(q->ts);
-    fill_fields(q->f, c, r);
     return q;
 }
 
@@ -339,11 +367,12 @@ static op_code load_pending(store *s, struct qrec **out, size_t *n, op_err *e) {
     struct qrec **tail = out;
     int r;
     while ((r = store_step(st, e)) == STORE_ROW) {
-        struct qrec *q = calloc(1, sizeof *q);
+        const char *v[14];
+        for (int i = 0; i < 14; i++) v[i] = store_col_null(st, 3 + i) ? NULL : store_col_text(st, 3 + i);
+        struct qrec *q = rec_new(v);
         q->pending_id = store_col_int(st, 0);
         snprintf(q->record_id, sizeof q->record_id, "%s", store_col_text(st, 1));
         snprintf(q->ts, sizeof q->ts, "%s", store_col_text(st, 2));
-        for (int i = 0; i < 14; i++) q->f[i] = store_col_null(st, 3 + i) ? NULL : dupz(store_col_text(st, 3 + i));
         *tail = q;
         tail = &q->next;
         (*n)++;

@@ -3,6 +3,7 @@
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,16 +20,23 @@ void id_random(void *buf, size_t n) {
 
 /* Random bytes for ids come from a per-thread buffer refilled from the DRBG 512 bytes at a time
  * (one RAND_bytes call per 50 ids instead of one each).  The buffer belongs to the process that
- * filled it: a forked child refills before using it, so parent and child never share ids. */
+ * filled it: in a forked child the forking thread - the only one there - empties its buffer
+ * (pthread_atfork), so parent and child never share ids, without a getpid() call per id. */
+static _Thread_local unsigned char pool[512];
+static _Thread_local size_t left;
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+
+static void forget_pool(void) {
+    memset(pool, 0, sizeof pool);
+    left = 0;
+}
+static void register_atfork(void) { pthread_atfork(NULL, NULL, forget_pool); }
+
 static void id_random_buffered(unsigned char *out, size_t n) {
-    static _Thread_local unsigned char pool[512];
-    static _Thread_local size_t left;
-    static _Thread_local pid_t owner;
-    pid_t me = getpid();
-    if (left < n || owner != me) {
+    pthread_once(&atfork_once, register_atfork);
+    if (left < n) {
         id_random(pool, sizeof pool);
         left = sizeof pool;
-        owner = me;
     }
     memcpy(out, pool + sizeof pool - left, n);
     memset(pool + sizeof pool - left, 0, n);

@@ -16,8 +16,12 @@ void log_msg_(enum log_level l, const char *fmt, ...) __attribute__((format(prin
 /* Append s as a JSON string literal (quotes included) to out[*len..cap), truncating long values
  * to `max` bytes of input; keeps out NUL-terminated.  For hot-path log lines built by hand. */
 void log_json_str(char *out, size_t cap, size_t *len, const char *s, size_t max);
-/* Write a pre-built JSON object (serialised by the caller) as one line. */
+/* Write a pre-built JSON object (serialised by the caller) as one line.  Buffered: lines reach
+ * the log when 64 KiB have gathered and at least every 20 ms (a flusher thread), and at exit;
+ * a crash can lose the last 20 ms of them.  log_msg_ records are written at once (after the
+ * buffered lines, so the order is kept). */
 void log_json_line(const char *line, unsigned long len);
+void log_flush(void);
 
 #define log_at(l, ...)                                                                             \
     do {                                                                                           \

@@ -28,16 +28,23 @@ static json_t *sn(store_stmt *st, int i) {
     return store_col_null(st, i) ? json_null() : json_string(store_col_text(st, i));
 }
 
+/* Built key by key (json_pack parses its format on every call; this runs on every person read). */
 json_t *jsr_row_json(store_stmt *st, int c) {
     if (store_col_null(st, c)) return json_null();
-    json_t *office = json_pack("{s:o, s:o, s:o, s:o, s:o}", "id", sn(st, c + 3), "code", sn(st, c + 4), "name",
-                               sn(st, c + 5), "name_ko", sn(st, c + 6), "region_code", sn(st, c + 7));
-    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:o, s:o}", "id", sn(st, c),
-                     "person_id", sn(st, c + 1), "status", sn(st, c + 2), "office", office, "counsellor_id",
-                     sn(st, c + 8), "registered_on", sn(st, c + 9), "due_date", sn(st, c + 10), "claim_id",
-                     sn(st, c + 11), "status_reason", sn(st, c + 12), "version",
-                     (json_int_t)store_col_int(st, c + 13), "created_at", sn(st, c + 14), "updated_at",
-                     sn(st, c + 15));
+    static const char *const office_keys[] = {"id", "code", "name", "name_ko", "region_code"};
+    json_t *office = json_object();
+    for (int i = 0; i < 5; i++) json_object_set_new_nocheck(office, office_keys[i], sn(st, c + 3 + i));
+    json_t *r = json_object();
+    json_object_set_new_nocheck(r, "id", sn(st, c));
+    json_object_set_new_nocheck(r, "person_id", sn(st, c + 1));
+    json_object_set_new_nocheck(r, "status", sn(st, c + 2));
+    json_object_set_new_nocheck(r, "office", office);
+    static const char *const keys[] = {"counsellor_id", "registered_on", "due_date", "claim_id", "status_reason"};
+    for (int i = 0; i < 5; i++) json_object_set_new_nocheck(r, keys[i], sn(st, c + 8 + i));
+    json_object_set_new_nocheck(r, "version", json_integer((json_int_t)store_col_int(st, c + 13)));
+    json_object_set_new_nocheck(r, "created_at", sn(st, c + 14));
+    json_object_set_new_nocheck(r, "updated_at", sn(st, c + 15));
+    return r;
 }
 
 static json_t *row_json(store_stmt *st) { return jsr_row_json(st, 0); }

@@ -92,6 +92,15 @@ static json_t *take(json_t *v, bool share) { return share ? json_incref(v) : jso
 
 static json_t *s_or_null(const char *s) { return s ? json_string(s) : json_null(); }
 
+/* {k1: v1, k2: v2[, k3: v3]} of strings or nulls (keys are literals). */
+static json_t *str_object(const char *k1, const char *v1, const char *k2, const char *v2, const char *k3, const char *v3) {
+    json_t *o = json_object();
+    json_object_set_new_nocheck(o, k1, s_or_null(v1));
+    json_object_set_new_nocheck(o, k2, s_or_null(v2));
+    if (k3) json_object_set_new_nocheck(o, k3, s_or_null(v3));
+    return o;
+}
+
 char *pr_nid_aad(arena *a, const char *person_id) {
     return arena_printf(a, "persons.nid_enc:%s", person_id);
 }
@@ -124,15 +133,13 @@ static json_t *build(ctx *c, const struct pdata *p, unsigned fields, bool api) {
         json_object_set_new(o, "nationality", s_or_null(p->nationality));
     }
     if (fields & F_CONTACT)
-        json_object_set_new(o, "contact", json_pack("{s:o, s:o}", "email", s_or_null(p->email), "phone",
-                                                    s_or_null(p->phone)));
+        json_object_set_new_nocheck(o, "contact", str_object("email", p->email, "phone", p->phone, NULL, NULL));
     if (fields & F_ADDRESS)
-        json_object_set_new(o, "address", json_pack("{s:o, s:o, s:o}", "line", s_or_null(p->address_line),
-                                                    "postal_code", s_or_null(p->postal_code),
-                                                    "region_code", s_or_null(p->region_code)));
+        json_object_set_new_nocheck(o, "address", str_object("line", p->address_line, "postal_code", p->postal_code,
+                                                       "region_code", p->region_code));
     if (fields & F_EDUCATION)
-        json_object_set_new(o, "education", json_pack("{s:o, s:o}", "level", s_or_null(p->education_level),
-                                                      "major", s_or_null(p->education_major)));
+        json_object_set_new_nocheck(o, "education",
+                                    str_object("level", p->education_level, "major", p->education_major, NULL, NULL));
     /* The API document shares the profile parts with p (read-only from here on); the document
      * an update merges into (pr_doc) gets copies. */
     if (fields & F_QUALIFICATIONS) json_object_set_new(o, "qualifications", take(p->qualifications, api));

@@ -48,9 +48,31 @@
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
+/* file:<path>.audit?vfs=openpes-audit, the path percent-encoded as a URI needs. */
+static char *audit_uri(const char *path) {
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = strlen(path);
+    char *u = sqlite3_malloc64(n * 3 + sizeof "file:.audit?vfs=" SQ_AUDIT_VFS);
+    if (!u) return NULL;
+    char *o = u;
+    memcpy(o, "file:", 5);
+    o += 5;
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || strchr("/._~-", *p)) {
+            *o++ = (char)*p;
+        } else {
+            *o++ = '%';
+            *o++ = hex[*p >> 4];
+            *o++ = hex[*p & 15];
+        }
+    }
+    strcpy(o, ".audit?vfs=" SQ_AUDIT_VFS);
+    return u;
+}
+
 int sq_attach_audit(sqlite3 *db, const char *path) {
     bool memory = strcmp(path, ":memory:") == 0 || strncmp(path, "file:", 5) == 0;
-    char *apath = memory ? sqlite3_mprintf(":memory:") : sqlite3_mprintf("%s.audit", path);
+    char *apath = memory ? sqlite3_mprintf(":memory:") : audit_uri(path);
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(db, "ATTACH DATABASE ?1 AS audit", -1, &st, NULL);
     if (rc == SQLITE_OK) sqlite3_bind_text(st, 1, apath, -1, SQLITE_TRANSIENT);
@@ -61,7 +83,7 @@ int sq_attach_audit(sqlite3 *db, const char *path) {
     return sqlite3_exec(db,
                         "PRAGMA audit.page_size=" STR(SQ_AUDIT_PAGE) "; PRAGMA audit.journal_mode=WAL;"
                         " PRAGMA audit.synchronous=FULL;"
-                        " PRAGMA audit.cache_size=-2048;",
+                        " PRAGMA audit.cache_size=-65536;",
                         NULL, NULL, NULL);
 }
 

@@ -67,6 +67,10 @@ extern const struct store_ops store_sqlite_ops;
 extern long store_sqlite_checkpoint_bytes;
 #define SQ_MAIN_PAGE 4096  /* SQLite's default, used by the main file */
 #define SQ_AUDIT_PAGE 1024 /* the audit file's (audit_file.c) */
+#define SQ_AUDIT_VFS "openpes-audit" /* its VFS: WAL commits written with one call (sqlite_walbuf.c) */
+int sq_walbuf_register(void);
+/* Since start: writes SQLite made to audit WAL files, and writes that reached the files. */
+void sq_walbuf_stats(unsigned long long *appends, unsigned long long *writes);
 struct sqlite3;
 void sq_checkpoint_attach(struct sqlite3 *db);
 

@@ -28,17 +28,20 @@ static op_code sq_error(sqlite3 *db, int rc, op_err *e, const char *what) {
 }
 
 /* Process-wide SQLite settings, before the first connection: memory statistics off (they take a
- * global mutex on every allocation, which serialised all request threads - docs/DECISIONS.md 7). */
+ * global mutex on every allocation, which serialised all request threads - docs/DECISIONS.md 7);
+ * the audit file's VFS (sqlite_walbuf.c), which the audit file is attached with by URI. */
 static pthread_once_t sq_once = PTHREAD_ONCE_INIT;
 static void sq_global_init(void) {
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     sqlite3_initialize();
+    sq_walbuf_register();
 }
 
 static op_code sq_open(store *s, const char *path, op_err *e) {
     pthread_once(&sq_once, sq_global_init);
     sqlite3 *db = NULL;
-    int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI,
+                             NULL);
     if (rc != SQLITE_OK) {
         op_fail(e, OP_STORE, "check the --db path and its directory permissions",
                 "could not open database \"%s\": %s", path, db ? sqlite3_errmsg(db) : "out of memory");
@@ -53,7 +56,7 @@ static op_code sq_open(store *s, const char *path, op_err *e) {
      * free.  No mmap: each checkpoint made readers remap and fault pages back in (measured:
      * munmap + page faults were 12 % of the read benchmark's CPU). */
     const char *pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-                          "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-4096;";
+                          "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;";
     char *msg = NULL;
     if (sqlite3_exec(db, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
         op_fail(e, OP_STORE, NULL, "could not configure database: %s", msg ? msg : "?");

@@ -1,6 +1,7 @@
 // crash.test.mjs - kill -9 during concurrent writes and reads: after a restart the audit chain is
 // intact, every create that was answered 201 exists, and no person exists without the CREATE audit
-// record written in the same transaction (nothing half-written).
+// record written in the same transaction (nothing half-written), and every read that was answered
+// has its READ record (the answer waits until the record is durable).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Server } from './lib.mjs';
@@ -15,6 +16,7 @@ test('SIGKILL mid-traffic leaves consistent data', async () => {
   await s.start();
   const tok = await s.login('kim.c', PW);
   const answered = [];
+  const reads = []; // [person id, correlation id] of answered reads
   const send = async (i) => {
     const day = String(1 + (i % 28)).padStart(2, '0');
     try {
@@ -28,10 +30,28 @@ test('SIGKILL mid-traffic leaves consistent data', async () => {
       }
     } catch { /* the connection died with the server */ }
   };
+  // Reads of a person made before the traffic run until the kill, each with its own correlation id.
+  const first = await s.post('/api/v1/persons', {
+    national_id: '880215-2345671', given_name: '지우', family_name: '최', birth_date: '1988-02-15',
+    address: { line: 'x', postal_code: '06000', region_code: 'KR-11' },
+  }, { token: tok });
+  assert.equal(first.status, 201, first.text);
+  let killed = false;
+  const reader = async (k) => {
+    for (let j = 0; !killed; j++) {
+      const cid = `crash-read-${k}-${j}`;
+      const g = await s.get(`/api/v1/persons/${first.body.id}`, { token: tok, headers: { 'X-Correlation-ID': cid } }).catch(() => null);
+      if (!g) break;
+      if (g.status === 200) reads.push([first.body.id, cid]);
+    }
+  };
+  const readers = Promise.all([0, 1, 2, 3].map(reader));
   const traffic = Promise.all(Array.from({ length: 200 }, (_, i) => new Promise((res) => setTimeout(() => send(i).then(res), i * 2))));
   await new Promise((r) => setTimeout(r, 150));
   s.proc.kill('SIGKILL');
+  killed = true;
   await traffic;
+  await readers;
   await s.exited;
   assert.ok(answered.length > 0, 'some creates were answered before the kill');
 
@@ -53,6 +73,17 @@ test('SIGKILL mid-traffic leaves consistent data', async () => {
       const log = await s.get(`/api/v1/audit?person_id=${p.id}`, { token: aud });
       assert.ok(log.body.items.some((x) => x.action === 'CREATE' && x.outcome === 'allow'), `CREATE audited for ${p.id}`);
     }
+    assert.ok(reads.length > 0, 'some reads were answered before the kill');
+    const audited = new Set();
+    for (let before = ''; ;) { // newest first, paged by seq
+      const log = await s.get(`/api/v1/audit?person_id=${first.body.id}&limit=500${before}`, { token: aud });
+      assert.equal(log.status, 200, log.text);
+      for (const x of log.body.items) if (x.action === 'READ') audited.add(x.correlation_id);
+      if (log.body.items.length < 500) break;
+      before = `&before=${log.body.items[log.body.items.length - 1].seq}`;
+    }
+    for (const [, cid] of reads) assert.ok(audited.has(cid), `answered read ${cid} audited`);
+    console.log(`crash test: ${reads.length} reads answered before the kill, each audited`);
   } finally {
     await s.stop();
   }

@@ -239,3 +239,62 @@ Test(audit, read_audits_do_not_wait_for_a_long_write_transaction) {
     cr_assert_eq(n, 3);
     audit_stop();
 }
+
+/* The audit file's WAL gets a commit's frames in one write (store/sqlite_walbuf.c), and they are
+ * on disk before the commit counts as durable: a process that ends right after its records were
+ * chained - no close, no flush at exit - leaves them all in the file. */
+#include <sqlite3.h>
+#include <sys/wait.h>
+
+#include "store/store_int.h"
+
+static int64_t audit_rows_on_disk(void) {
+    char path[600];
+    snprintf(path, sizeof path, "%s.audit", test_db_url);
+    sqlite3 *db = NULL;
+    cr_assert_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_stmt *st = NULL;
+    cr_assert_eq(sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM audit_log", -1, &st, NULL), SQLITE_OK, "%s",
+                 sqlite3_errmsg(db));
+    cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+    int64_t n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+}
+
+Test(audit, on_sqlite_a_chain_commit_reaches_the_wal_in_one_write_before_it_is_durable) {
+    store *s = test_db_open();
+    if (store_kind(s) == STORE_PG) cr_skip_test("the audit file's VFS is SQLite's");
+    int64_t before = audit_rows_on_disk();
+    unsigned long long a0, w0, a1, w1;
+    sq_walbuf_stats(&a0, &w0);
+    add_records(40, false);
+    sq_walbuf_stats(&a1, &w1);
+    cr_assert_geq(a1 - a0, 40, "SQLite wrote a header and a page per frame (%llu)", a1 - a0);
+    cr_assert_lt((w1 - w0) * 8, a1 - a0, "gathered: %llu writes for %llu frame parts", w1 - w0, a1 - a0);
+    cr_assert_eq(audit_rows_on_disk(), before + 40, "another connection reads every chained record");
+
+    /* The child starts from nothing of ours: no committer thread, no open connection. */
+    audit_stop();
+    store_thread_close();
+    fflush(NULL);
+    pid_t child = fork();
+    cr_assert_geq(child, 0);
+    if (child == 0) { /* chains 25 records, then ends at once: no close, no exit handlers */
+        add_records(25, false);
+        _exit(0);
+    }
+    int status = 0;
+    waitpid(child, &status, 0);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    cr_assert_eq(audit_rows_on_disk(), before + 65, "records chained before the end are in the file");
+    op_err e0 = {0};
+    s = store_thread(&e0);
+    cr_assert(s, "%s", e0.detail);
+    op_err e = {0};
+    int64_t n = 0;
+    cr_assert_eq(audit_verify(s, &n, &e), OP_OK, "%s", e.detail);
+    cr_assert_eq(n, before + 65);
+    audit_stop();
+}
