@@ -21,6 +21,8 @@
 
 #include "base/clock.h"
 #include "base/jsonx.h"
+#include "core/ctx.h"
+#include "ei/ei_int.h"
 #include "policy/policy.h"
 #include "sec/keys.h"
 #include "store/store.h"
@@ -189,6 +191,28 @@ int main(int argc, char **argv) {
         " CASE WHEN i % 211 = 0 THEN NULL ELSE date((CASE WHEN due = 1 THEN rj ELSE rj + 14 + 28 * (due - 2) END + 9)"
         "   * 86400, 'unixepoch') END"
         " FROM bc WHERE i % 37 = 0 OR i % 211 = 0");
+    /* Every claim has its payout account, sealed as the claim API seals it (a claim without one
+     * has its payments held). */
+    {
+        ctx c;
+        if (!ctx_init_system(&c, "bench", "benefit_administration", &e)) return fprintf(stderr, "ctx: %s\n", e.detail), 1;
+        store_stmt *cl = store_prepare(db, "SELECT cid, pid, i FROM bc ORDER BY i", &e);
+        if (!cl) return fprintf(stderr, "accounts: %s\n", e.detail), 1;
+        run("accounts tx", "BEGIN");
+        while (store_step(cl, &e) == STORE_ROW) {
+            struct ei_bank b = {0};
+            int64_t i = store_col_int(cl, 2);
+            snprintf(b.code, sizeof b.code, "%03d", (int)(4 + i % 80));
+            snprintf(b.account, sizeof b.account, "%012lld", (long long)(100000000000LL + i));
+            snprintf(b.holder, sizeof b.holder, "김벤치");
+            if (ei_bank_store(&c, store_col_text(cl, 0), store_col_text(cl, 1), &b))
+                return fprintf(stderr, "account: %s\n", c.err.detail), 1;
+            arena_reset(c.a);
+        }
+        store_reset(cl);
+        run("accounts commit", "COMMIT");
+        ctx_release(&c);
+    }
     for (int i = 0; i < nidx; i++) {
         run(idx[i].name, idx[i].sql);
         free(idx[i].sql);
