@@ -305,13 +305,14 @@ test('admin API: admins manage offices and accounts; anyone may list offices', a
 test('expired sessions are refused, and a stale cookie does not block logging in again', async () => {
   const t = new Server();
   t.cliOk('user', 'add', '--username', 'short.lived', '--password', PW, '--kind', 'citizen');
-  await t.start(['--session-ttl', '1']);
+  // 3 s: long enough for two argon2 sign-ins and a read on a loaded machine before it runs out.
+  await t.start(['--session-ttl', '3']);
   try {
     const tok = await t.login('short.lived', PW);
     const c = await t.post('/api/v1/auth/login', { username: 'short.lived', password: PW, mode: 'cookie' });
-    assert.match(c.headers.get('set-cookie'), /Max-Age=1(;|$)/);
+    assert.match(c.headers.get('set-cookie'), /Max-Age=3(;|$)/);
     assert.equal((await t.get('/api/v1/auth/session', { token: tok })).status, 200);
-    await new Promise((r) => setTimeout(r, 2000));
+    await new Promise((r) => setTimeout(r, 4000));
     assertError(assert, await t.get('/api/v1/auth/session', { token: tok }), 401, 'auth.token_expired');
     const Cookie = `openpes_session=${cookieOf(c)}`;
     assertError(assert, await t.get('/api/v1/auth/session', { headers: { Cookie } }), 401, 'auth.token_expired');
