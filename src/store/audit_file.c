@@ -83,7 +83,7 @@ int sq_attach_audit(sqlite3 *db, const char *path) {
     return sqlite3_exec(db,
                         "PRAGMA audit.page_size=" STR(SQ_AUDIT_PAGE) "; PRAGMA audit.journal_mode=WAL;"
                         " PRAGMA audit.synchronous=FULL;"
-                        " PRAGMA audit.cache_size=-65536;",
+                        " PRAGMA audit.cache_size=-2048;",
                         NULL, NULL, NULL);
 }
 
