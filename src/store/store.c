@@ -288,10 +288,12 @@ op_code store_exec(store *s, op_err *e, int64_t *changes, const char *sql, const
 
 op_code store_insert_rows(store *s, op_err *e, int64_t *changes, const char *head, int ncols, size_t nrows,
                           const char *const *vals, const char *tail) {
-    size_t max = STORE_ROWS_MAX, done = 0;
+    /* PostgreSQL: every statement is a round trip, and up to 65535 parameters are fine. */
+    bool pg = store_kind(s) == STORE_PG;
+    size_t max = pg ? 4 * STORE_ROWS_MAX : STORE_ROWS_MAX, done = 0, limit = pg ? 65535 : 999;
     if (changes) *changes = 0;
     if (ncols < 1) return op_fail(e, OP_INTERNAL, NULL, "store_insert_rows: no columns");
-    while (max > 1 && max * (size_t)ncols > 999) max /= 2;
+    while (max > 1 && max * (size_t)ncols > limit) max /= 2;
     size_t hl = strlen(head), tl = tail ? strlen(tail) : 0;
     char *sql = malloc(hl + 8 + max * ((size_t)ncols * 2 + 3) + tl + 1);
     if (!sql) return op_fail(e, OP_INTERNAL, NULL, "out of memory");
