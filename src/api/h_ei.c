@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "api/api.h"
+#include "audit/audit.h"
 #include "base/jsonx.h"
 #include "ei/ei.h"
 
@@ -126,6 +127,10 @@ static op_code registrations(http_req *rq, http_res *rs) {
         }
         /* Set-based (ei_registration_batch): rejected lines are answered without a rollback. */
         if (ei_registration_batch(c, ins + i, m, res) == OP_OK && store_commit(c->db, &c->err) == OP_OK) {
+            /* The committer chains this chunk's audit records while the next chunk runs (the answer
+             * still waits for all of them: audit_flush below). */
+            audit_ticket *t = audit_submit(c);
+            if (t) audit_ticket_finish(t);
             for (size_t j = 0; j < m; j++) {
                 if (res[j].rc) {
                     rejected++;
@@ -159,6 +164,7 @@ static op_code registrations(http_req *rq, http_res *rs) {
     }
     free(res);
     op_clear(&c->err);
+    c->audit_flush = true; /* the answer goes once every record of the batch is in the chain */
     return http_json(rs, 200,
                      json_pack("{s:I, s:I, s:I, s:I, s:o}", "lines", (json_int_t)(created + duplicates + rejected),
                                "created", (json_int_t)created, "duplicates", (json_int_t)duplicates, "rejected",
