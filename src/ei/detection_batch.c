@@ -86,7 +86,7 @@ static char *marks(arena *a, size_t k) { /* "?,?,...,?" */
 
 /* Step 2: persons, access facts and open claims for the lines' hashes. */
 static op_code lookup_persons(ctx *c, struct bline *b, size_t n, const struct tab *byhash) {
-    const char **keys = malloc(n * sizeof *keys);
+    const char **keys = malloc((n ? n : 1) * sizeof *keys);
     size_t nk = 0;
     if (!keys) return op_fail(&c->err, OP_INTERNAL, NULL, "out of memory");
     for (size_t i = 0; i < byhash->cap; i++)
@@ -205,11 +205,12 @@ op_code ei_registration_batch(ctx *c, json_t *const *in, size_t n, struct ei_reg
     /* 2. persons, facts, open claims */
     if ((rc = lookup_persons(c, b, n, &byhash))) goto out;
     /* 3. the access decisions of the lines whose person exists, audited as one set */
-    const char **dp = malloc(n * sizeof *dp);
-    access_facts *df = malloc(n * sizeof *df);
-    size_t *di = malloc(n * sizeof *di), nd = 0;
-    d = malloc(n * sizeof *d);
-    allowed = malloc(n * sizeof *allowed);
+    size_t n1 = n ? n : 1; /* malloc(0) may be NULL */
+    const char **dp = malloc(n1 * sizeof *dp);
+    access_facts *df = malloc(n1 * sizeof *df);
+    size_t *di = malloc(n1 * sizeof *di), nd = 0;
+    d = malloc(n1 * sizeof *d);
+    allowed = malloc(n1 * sizeof *allowed);
     if (!dp || !df || !di || !d || !allowed) {
         free(dp);
         free(df);
@@ -249,7 +250,7 @@ op_code ei_registration_batch(ctx *c, json_t *const *in, size_t n, struct ei_reg
     if (rc) goto out;
     op_clear(&c->err);
     /* persons of the allowed lines, with their number of lines */
-    pid = malloc(n * sizeof *pid);
+    pid = malloc(n1 * sizeof *pid);
     count = calloc(n ? n : 1, sizeof *count);
     first = malloc((n ? n : 1) * sizeof *first);
     if (!pid || !count || !first) {
