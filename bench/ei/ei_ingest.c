@@ -1,6 +1,7 @@
 /* ei_ingest.c - in-process ingest rate of job-start registrations (no HTTP): reads national ids on
- * stdin, registers a job start for each through ei_registration(), 500 per transaction, as the
- * batch endpoint does.  usage: ei_ingest DB_URL KEYS_FILE < nids */
+ * stdin, registers a job start for each, 500 per transaction, as the batch endpoint does: through
+ * ei_registration_batch() (set-based), or with EI_INGEST_PERLINE=1 through ei_registration() line
+ * by line (the path before it).  usage: ei_ingest DB_URL KEYS_FILE < nids */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,24 +26,35 @@ int main(int argc, char **argv) {
     long n = 0, bad = 0;
     int64_t t0 = clock_mono_us();
     ctx c;
-    bool more = true;
+    bool more = true, perline = getenv("EI_INGEST_PERLINE") && *getenv("EI_INGEST_PERLINE") == '1';
+    json_t *ins[500];
+    struct ei_reg_result res[500];
     while (more) {
         if (!ctx_init_system(&c, "bench", "benefit_administration", &e)) return 1;
         if (store_begin(db, &c.err)) return 1;
-        for (int i = 0; i < 500; i++) {
+        int m = 0;
+        for (; m < 500; m++) {
             if (!fgets(line, sizeof line, stdin)) {
                 more = false;
                 break;
             }
             line[strcspn(line, "\n")] = 0;
-            json_t *in = json_pack("{s:s, s:s, s:s}", "national_id", line, "employer_brn", "2223344444", "start_date", today),
-                   *out = NULL;
-            bool replay;
-            if (ei_registration(&c, in, &out, &replay)) bad++;
-            n++;
-            json_decref(in);
-            json_decref(out);
+            ins[m] = json_pack("{s:s, s:s, s:s}", "national_id", line, "employer_brn", "2223344444", "start_date", today);
         }
+        if (perline) {
+            for (int i = 0; i < m; i++) {
+                json_t *out = NULL;
+                bool replay;
+                if (ei_registration(&c, ins[i], &out, &replay)) bad++;
+                json_decref(out);
+            }
+        } else if (m) {
+            if (ei_registration_batch(&c, ins, (size_t)m, res)) return fprintf(stderr, "batch: %s\n", c.err.detail), 1;
+            for (int i = 0; i < m; i++)
+                if (res[i].rc) bad++;
+        }
+        for (int i = 0; i < m; i++) json_decref(ins[i]);
+        n += m;
         if (store_commit(db, &c.err)) return fprintf(stderr, "commit: %s\n", c.err.detail), 1;
         ctx_release(&c);
     }

@@ -2,12 +2,15 @@
 # bench/ei/run.sh - employment-detection benchmarks (not part of the timed tests).
 #   1. EI_BENCH_N people with an open claim (bench/ei/ei_setup.c, linked against libopenpes.a).
 #   2. `openpes serve --no-worker` on a free loopback port; a partner token (insurance.registrations).
-#   3. In-process ingest (bench/ei/ei_ingest.c: ei_registration, 500 per transaction), then batch
-#      ingest over HTTP: one x-ndjson batch of EI_BENCH_BATCH job starts (each suspends a claim): lines/s.
+#   3. In-process ingest (bench/ei/ei_ingest.c: ei_registration_batch, 500 per transaction, as the
+#      endpoint does; EI_INGEST_PERLINE=1: ei_registration line by line, the path before it), then
+#      batch ingest over HTTP: one x-ndjson batch of EI_BENCH_BATCH job starts: lines/s.
 #   4. Steady load: EI_BENCH_RATE single registrations per second for EI_BENCH_SECS seconds, open loop;
 #      latency from request to the answer, which is sent after the suspension and its event commit.
+#   5. The floor (bench/ei/ei_floor.c): only the rows of the common case (spell, event, audit_pending
+#      record) with the same multi-row statements, 500 per transaction - what no batch path can beat.
 # Environment: BUILD (build), EI_BENCH_DB (sqlite file in a temp dir; or postgres://...), EI_BENCH_N
-# (25000), EI_BENCH_BATCH (10000), EI_BENCH_RATE (1000), EI_BENCH_SECS (5), EI_BENCH_CLAIM_PCT (100:
+# (25000), EI_BENCH_BATCH (10000), EI_BENCH_RATE (1000), EI_BENCH_SECS (5), EI_INGEST_PERLINE, EI_BENCH_CLAIM_PCT (100:
 # every registration suspends a claim, the worst case; 12 is about the share of benefit recipients
 # among the insured, 1.8 M of 15.6 M).  Server CPU per registration is printed beside each rate: on
 # a shared machine it moves less than the wall-clock rate.
@@ -24,7 +27,7 @@ DB=${EI_BENCH_DB:-$DIR/ei.db}
 KEYS=$DIR/keys.json
 trap 'kill $SRV 2>/dev/null || true; rm -rf "$DIR"' EXIT
 LIBS=$(pkg-config --libs libmicrohttpd jansson sqlite3 libpq openssl libargon2 libcurl 2>/dev/null || echo "-lmicrohttpd -ljansson -lsqlite3 -lpq -lssl -lcrypto -largon2 -lcurl")
-for t in ei_setup ei_ingest; do
+for t in ei_setup ei_ingest ei_floor; do
   cc -std=c11 -D_GNU_SOURCE -O2 -Isrc -I"$(pg_config --includedir)" -o "$DIR/$t" bench/ei/$t.c "$BUILD/libopenpes.a" $LIBS -lpthread -lm
 done
 OP="$BUILD/openpes --db $DB --keys $KEYS --log-level warn"
@@ -59,3 +62,4 @@ per_reg "$c0" "$c1" "$BATCH"
 c0=$(cpu)
 node bench/ei/load.mjs "$BASE" "$TOKEN" "$DIR/steady" steady "$RATE" "$SECS"
 per_reg "$c0" "$(cpu)" "$((RATE * SECS))"
+"$DIR/ei_floor" "$DB" "$KEYS" <"$DIR/inproc"

@@ -2,9 +2,11 @@
  * the job diary, recognition rounds, payments and the insured history.  docs/EI.md.
  *
  * POST /api/v1/insurance/registrations takes one JSON object or an application/x-ndjson batch.
- * It is R_OWN_TX: a batch is validated line by line first, then written in chunks of
- * REG_CHUNK lines per transaction; when a line fails inside a chunk, the chunk is rolled back and
- * redone one line per transaction, so accepted lines commit and a rejected line leaves nothing.
+ * It is R_OWN_TX: a batch is parsed line by line first, then written in chunks of REG_CHUNK lines
+ * per transaction, set-based (ei_registration_batch: one query per step for the chunk, multi-row
+ * inserts; a rejected line is answered and leaves nothing); when the chunk cannot be done as a
+ * whole (a store error, a line failing while writing), it is rolled back and redone one line per
+ * transaction, so accepted lines commit and a rejected line leaves nothing.
  * Partner systems (scope insurance.registrations: the social-insurance agency) report for the
  * purpose benefit_administration; the access path lets them record employment and nothing else
  * (decide_insurance_partner in src/privacy/access.c, docs/ACCESS.md). */
@@ -13,6 +15,7 @@
 #include <strings.h>
 
 #include "api/api.h"
+#include "audit/audit.h"
 #include "base/jsonx.h"
 #include "ei/ei.h"
 
@@ -106,28 +109,37 @@ static op_code registrations(http_req *rq, http_res *rs) {
         }
         lines[n++] = (struct line){no, in};
     }
+    json_t **ins = arena_alloc(c->a, (n ? n : 1) * sizeof *ins);
+    struct ei_reg_result *res = malloc(REG_CHUNK * sizeof *res);
+    if (!res) {
+        json_decref(errors);
+        return op_fail(&c->err, OP_INTERNAL, NULL, "out of memory");
+    }
+    for (size_t i = 0; i < n; i++) ins[i] = lines[i].in;
     for (size_t i = 0; i < n; i += REG_CHUNK) {
         size_t m = n - i < REG_CHUNK ? n - i : REG_CHUNK;
-        long cc = 0, cd = 0;
-        bool failed = false;
         op_clear(&c->err);
         op_code rc = store_begin(c->db, &c->err);
         if (rc) {
+            free(res);
             json_decref(errors);
             return rc;
         }
-        for (size_t j = 0; j < m && !failed; j++) {
-            json_t *out;
-            bool replay;
-            if (ei_registration(c, lines[i + j].in, &out, &replay)) failed = true;
-            else {
-                replay ? cd++ : cc++;
-                json_decref(out);
+        /* Set-based (ei_registration_batch): rejected lines are answered without a rollback. */
+        if (ei_registration_batch(c, ins + i, m, res) == OP_OK && store_commit(c->db, &c->err) == OP_OK) {
+            /* The committer chains this chunk's audit records while the next chunk runs (the answer
+             * still waits for all of them: audit_flush below). */
+            audit_ticket *t = audit_submit(c);
+            if (t) audit_ticket_finish(t);
+            for (size_t j = 0; j < m; j++) {
+                if (res[j].rc) {
+                    rejected++;
+                    json_array_append_new(errors, json_pack("{s:I, s:o}", "line", (json_int_t)lines[i + j].no, "error",
+                                                            err_json(&res[j].err, res[j].rc)));
+                } else {
+                    res[j].replay ? duplicates++ : created++;
+                }
             }
-        }
-        if (!failed && store_commit(c->db, &c->err) == OP_OK) {
-            created += cc;
-            duplicates += cd;
             continue;
         }
         if (store_in_tx(c->db)) store_rollback(c->db);
@@ -137,6 +149,7 @@ static op_code registrations(http_req *rq, http_res *rs) {
             op_clear(&c->err);
             if ((rc = reg_one(c, lines[i + j].in, &out, &replay))) {
                 if (rc == OP_STORE || rc == OP_INTERNAL || rc == OP_UNAVAILABLE) {
+                    free(res);
                     json_decref(errors);
                     return rc;
                 }
@@ -149,7 +162,9 @@ static op_code registrations(http_req *rq, http_res *rs) {
             }
         }
     }
+    free(res);
     op_clear(&c->err);
+    c->audit_flush = true; /* the answer goes once every record of the batch is in the chain */
     return http_json(rs, 200,
                      json_pack("{s:I, s:I, s:I, s:I, s:o}", "lines", (json_int_t)(created + duplicates + rejected),
                                "created", (json_int_t)created, "duplicates", (json_int_t)duplicates, "rejected",

@@ -21,6 +21,7 @@ struct qrec {
     char ts[CLOCK_TS_LEN];
     char record_id[ID_LEN]; /* a write's record moved from audit_pending; "" for queued records */
     int64_t pending_id;     /* its audit_pending.id */
+    bool skip;              /* append_lists: already in the chain */
     char *f[14]; /* actor_type actor_id actor_role actor_office actor_region action resource_type
                     resource_id person_id purpose legal_basis outcome correlation_id detail; they
                     point into text[] (one allocation per record, freed by whichever thread is last) */
@@ -151,24 +152,62 @@ static void rec_hash(int64_t seq, const char *ts, char *const *f, const char *pr
 
 static const char *HEAD_SQL_SQLITE = "SELECT seq, hash FROM audit_head WHERE id = 1";
 static const char *HEAD_SQL_PG = "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE";
-static const char *INSERT_SQL =
-    "INSERT INTO audit_log (seq, ts, actor_type, actor_id, actor_role, actor_office, actor_region,"
-    " action, resource_type, resource_id, person_id, purpose, legal_basis, outcome,"
-    " correlation_id, detail, prev_hash, hash, record_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 #define FIELD_COLS                                                                                 \
     "actor_type, actor_id, actor_role, actor_office, actor_region, action, resource_type,"         \
     " resource_id, person_id, purpose, legal_basis, outcome, correlation_id, detail"
 
-/* A pending record already in the chain (a committer died between chaining it and deleting it
- * from audit_pending, or another process's committer took it first). */
-static bool chained(store *s, const char *record_id, op_err *e) {
-    store_stmt *st = store_query(s, e, "SELECT 1 FROM audit_log WHERE record_id = ?", "s", record_id);
-    if (!st) return false;
-    store_reset(st);
-    return true;
+/* "?,?,...,?" (k marks) into buf. */
+static const char *marks(char *buf, size_t k) {
+    char *p = buf;
+    for (size_t i = 0; i < k; i++) {
+        if (i) *p++ = ',';
+        *p++ = '?';
+    }
+    *p = 0;
+    return buf;
 }
 
-/* Append the records of `n` lists to the chain: the head is read once and written once. */
+#define ID_BLOCK 64 /* ids per "IN (...)" statement */
+
+/* Pending records already in the chain (a committer died between chaining them and deleting them
+ * from audit_pending, or another process's committer took them first) get skip = true: one query
+ * per block of record ids. */
+static op_code mark_chained(store *s, struct qrec **recs, size_t n, op_err *e) {
+    const char **ids = malloc((n ? n : 1) * sizeof *ids);
+    char *sql = malloc(96 + 2 * ID_BLOCK);
+    size_t k = 0;
+    op_code rc = OP_OK;
+    if (!ids || !sql) rc = op_fail(e, OP_INTERNAL, NULL, "out of memory");
+    for (size_t i = 0; i < n && !rc; i++)
+        if (recs[i]->record_id[0]) ids[k++] = recs[i]->record_id;
+    for (size_t at = 0; at < k && !rc;) {
+        size_t m = ID_BLOCK;
+        while (m > k - at) m /= 2;
+        char mk[2 * ID_BLOCK + 1];
+        snprintf(sql, 96 + 2 * ID_BLOCK, "SELECT record_id FROM audit_log WHERE record_id IN (%s)", marks(mk, m));
+        store_stmt *st = store_prepare(s, sql, e);
+        if (!st) {
+            rc = e && e->code ? e->code : OP_STORE;
+            break;
+        }
+        for (size_t j = 0; j < m; j++) store_bind_text(st, (int)j + 1, ids[at + j]);
+        int r;
+        while ((r = store_step(st, e)) == STORE_ROW) { /* rare: a linear search will do */
+            const char *id = store_col_text(st, 0);
+            for (size_t i = 0; i < n; i++)
+                if (strcmp(recs[i]->record_id, id) == 0) recs[i]->skip = true;
+        }
+        store_reset(st);
+        if (r == STORE_ERROR) rc = e && e->code ? e->code : OP_STORE;
+        at += m;
+    }
+    free(ids);
+    free(sql);
+    return rc;
+}
+
+/* Append the records of `n` lists to the chain: the head is read once and written once; the
+ * hashes are computed in order, the rows inserted with multi-row statements (store_insert_rows). */
 static op_code append_lists(store *s, struct qrec *const *lists, size_t n, op_err *e) {
     store_stmt *st = store_query(s, e, store_dialect(s, HEAD_SQL_SQLITE, HEAD_SQL_PG), "");
     if (!st) return e && e->code ? e->code : op_fail(e, OP_STORE, NULL, "audit head missing");
@@ -176,29 +215,52 @@ static op_code append_lists(store *s, struct qrec *const *lists, size_t n, op_er
     char prev[65];
     snprintf(prev, sizeof prev, "%s", store_col_text(st, 1));
     store_reset(st);
-    for (size_t i = 0; i < n; i++) {
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++)
+        for (struct qrec *q = lists[i]; q; q = q->next) total++;
+    if (!total) return OP_OK;
+    struct qrec **recs = malloc(total * sizeof *recs);
+    const char **vals = malloc(total * 19 * sizeof *vals);
+    char (*hashes)[65] = malloc(total * sizeof *hashes), (*seqs)[24] = malloc(total * sizeof *seqs);
+    op_code rc = OP_OK;
+    if (!recs || !vals || !hashes || !seqs) rc = op_fail(e, OP_INTERNAL, NULL, "out of memory");
+    size_t k = 0;
+    for (size_t i = 0; i < n && !rc; i++)
         for (struct qrec *q = lists[i]; q; q = q->next) {
-            char h[65];
-            if (q->record_id[0] && chained(s, q->record_id, e)) continue;
-            if (e && e->code) return e->code;
-            seq++;
-            rec_hash(seq, q->ts, q->f, prev, h);
-            store_stmt *ins = store_prepare(s, INSERT_SQL, e);
-            if (!ins) return e ? e->code : OP_STORE;
-            store_bind_int(ins, 1, seq);
-            store_bind_text(ins, 2, q->ts);
-            for (int k = 0; k < 14; k++) store_bind_text(ins, 3 + k, q->f[k]);
-            store_bind_text(ins, 17, prev);
-            store_bind_text(ins, 18, h);
-            if (q->record_id[0]) store_bind_text(ins, 19, q->record_id);
-            else store_bind_null(ins, 19);
-            int r = store_step(ins, e);
-            store_reset(ins);
-            if (r != STORE_DONE) return e ? e->code : OP_STORE;
-            memcpy(prev, h, sizeof prev);
+            q->skip = false;
+            recs[k++] = q;
         }
+    if (!rc) rc = mark_chained(s, recs, total, e);
+    size_t m = 0;
+    for (size_t i = 0; i < total && !rc; i++) {
+        struct qrec *q = recs[i];
+        if (q->skip) continue;
+        seq++;
+        const char *p = m ? hashes[m - 1] : prev;
+        rec_hash(seq, q->ts, q->f, p, hashes[m]);
+        snprintf(seqs[m], sizeof seqs[m], "%lld", (long long)seq);
+        const char **v = vals + m * 19;
+        v[0] = seqs[m];
+        v[1] = q->ts;
+        for (int f = 0; f < 14; f++) v[2 + f] = q->f[f];
+        v[16] = p;
+        v[17] = hashes[m];
+        v[18] = q->record_id[0] ? q->record_id : NULL;
+        m++;
     }
-    return store_exec(s, e, NULL, "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", "is", seq, prev);
+    if (!rc && m)
+        rc = store_insert_rows(s, e, NULL,
+                               "INSERT INTO audit_log (seq, ts, actor_type, actor_id, actor_role, actor_office, actor_region,"
+                               " action, resource_type, resource_id, person_id, purpose, legal_basis, outcome,"
+                               " correlation_id, detail, prev_hash, hash, record_id)",
+                               19, m, vals, NULL);
+    if (!rc && m)
+        rc = store_exec(s, e, NULL, "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", "is", seq, hashes[m - 1]);
+    free(recs);
+    free(vals);
+    free(hashes);
+    free(seqs);
+    return rc;
 }
 
 static struct qrec *make_rec(const ctx *c, const struct audit_rec *r) {
@@ -266,6 +328,62 @@ op_code audit_record(ctx *c, const struct audit_rec *r) {
     q->next = t->recs;
     t->recs = q; /* reversed; audit_submit restores order */
     return OP_OK;
+}
+
+op_code audit_record_many(ctx *c, const struct audit_rec *r, size_t n) {
+    if (!n) return OP_OK;
+    if (!c->db || !store_in_tx(c->db)) {
+        for (size_t i = 0; i < n; i++) {
+            op_code rc = audit_record(c, &r[i]);
+            if (rc) return rc;
+        }
+        return OP_OK;
+    }
+    /* The same row audit_record() writes for each, in one multi-row INSERT per block.  The actor's
+     * fields are the context's, common to every record. */
+    const char **v = malloc(n * 16 * sizeof *v);
+    char (*ids)[ID_LEN] = malloc(n * sizeof *ids), ts[CLOCK_TS_LEN];
+    if (!v || !ids) {
+        free(v);
+        free(ids);
+        return op_fail(&c->err, OP_INTERNAL, NULL, "out of memory");
+    }
+    clock_now_ts(ts);
+    size_t k = 0;
+    op_code rc = OP_OK;
+    for (size_t i = 0; i < n && !rc; i++) {
+        if (r[i].outcome && strcmp(r[i].outcome, "allow") != 0) { /* refusals: queued, outside the transaction */
+            rc = audit_record(c, &r[i]);
+            continue;
+        }
+        const char **f = v + k * 16;
+        id_uuid7(ids[k]);
+        f[0] = ids[k];
+        f[1] = ts;
+        f[2] = actor_type_name(c->who.type);
+        f[3] = c->who.id[0] ? c->who.id : NULL;
+        f[4] = role_name(c->who.role);
+        f[5] = c->who.office_id[0] ? c->who.office_id : NULL;
+        f[6] = c->who.region[0] ? c->who.region : NULL;
+        f[7] = r[i].action;
+        f[8] = r[i].resource_type;
+        f[9] = r[i].resource_id;
+        f[10] = r[i].person_id;
+        f[11] = r[i].purpose ? r[i].purpose : "unspecified";
+        f[12] = r[i].legal_basis ? r[i].legal_basis : "unspecified";
+        f[13] = r[i].outcome ? r[i].outcome : "allow";
+        f[14] = c->correlation_id[0] ? c->correlation_id : NULL;
+        f[15] = r[i].detail;
+        k++;
+    }
+    if (!rc && k) {
+        rc = store_insert_rows(c->db, &c->err, NULL, "INSERT INTO audit_pending (record_id, ts, " FIELD_COLS ")", 16,
+                               k, v, NULL);
+        c->audit_flush = true; /* the answer waits until the committer has chained them */
+    }
+    free(v);
+    free(ids);
+    return rc;
 }
 
 static void *committer_main(void *arg);
@@ -354,38 +472,68 @@ static void complete(audit_ticket *t, bool ok) {
 static int64_t pending_seen;
 
 /* Up to PENDING_CHUNK records of writes waiting in audit_pending and not yet in the chain, oldest
- * first. */
+ * first.  SQLite: rows already in the chain at the start of the scan (chained earlier, or by
+ * another process, and not yet deleted by the periodic clean-up) move pending_seen past them at
+ * once, so that the next scan does not probe them again - a server started on a database with
+ * many of them (after a bulk import or seeding, or run without the worker that deletes them) did
+ * one probe per such row on every flush. */
 static op_code load_pending(store *s, struct qrec **out, size_t *n, op_err *e) {
     *out = NULL;
     *n = 0;
-    store_stmt *st = store_prepare(s,
-                                   "SELECT id, record_id, ts, " FIELD_COLS " FROM audit_pending p WHERE p.id > ? AND NOT EXISTS"
-                                   " (SELECT 1 FROM audit_log a WHERE a.record_id = p.record_id) ORDER BY id LIMIT 500",
-                                   e);
+    bool sqlite = store_kind(s) == STORE_SQLITE;
+    store_stmt *st = store_prepare(
+        s,
+        sqlite ? "SELECT id, record_id, ts, " FIELD_COLS ", EXISTS (SELECT 1 FROM audit_log a WHERE a.record_id = p.record_id)"
+                 " FROM audit_pending p WHERE p.id > ? ORDER BY id LIMIT 500"
+               : "SELECT id, record_id, ts, " FIELD_COLS ", 0 FROM audit_pending p WHERE p.id > ? AND NOT EXISTS"
+                 " (SELECT 1 FROM audit_log a WHERE a.record_id = p.record_id) ORDER BY id LIMIT 500",
+        e);
     if (!st) return e->code;
-    store_bind_int(st, 1, store_kind(s) == STORE_SQLITE ? pending_seen : 0);
     struct qrec **tail = out;
-    int r;
-    while ((r = store_step(st, e)) == STORE_ROW) {
-        const char *v[14];
-        for (int i = 0; i < 14; i++) v[i] = store_col_null(st, 3 + i) ? NULL : store_col_text(st, 3 + i);
-        struct qrec *q = rec_new(v);
-        q->pending_id = store_col_int(st, 0);
-        snprintf(q->record_id, sizeof q->record_id, "%s", store_col_text(st, 1));
-        snprintf(q->ts, sizeof q->ts, "%s", store_col_text(st, 2));
-        *tail = q;
-        tail = &q->next;
-        (*n)++;
+    for (;;) {
+        store_bind_int(st, 1, sqlite ? pending_seen : 0);
+        int r, rows = 0;
+        while ((r = store_step(st, e)) == STORE_ROW) {
+            rows++;
+            if (store_col_int(st, 17)) { /* already chained (SQLite only) */
+                if (!*n) pending_seen = store_col_int(st, 0); /* everything up to here is chained */
+                continue;
+            }
+            const char *v[14];
+            for (int i = 0; i < 14; i++) v[i] = store_col_null(st, 3 + i) ? NULL : store_col_text(st, 3 + i);
+            struct qrec *q = rec_new(v);
+            q->pending_id = store_col_int(st, 0);
+            snprintf(q->record_id, sizeof q->record_id, "%s", store_col_text(st, 1));
+            snprintf(q->ts, sizeof q->ts, "%s", store_col_text(st, 2));
+            *tail = q;
+            tail = &q->next;
+            (*n)++;
+        }
+        store_reset(st);
+        if (r == STORE_ERROR) return e->code;
+        /* A full scan of chained rows only: look further (pending_seen moved past them). */
+        if (!sqlite || *n || rows < PENDING_CHUNK) return OP_OK;
     }
-    store_reset(st);
-    return r == STORE_ERROR ? e->code : OP_OK;
 }
 
 /* PostgreSQL: the pending rows of this chain transaction go with it (see pending_seen). */
 static op_code drop_pending(store *s, const struct qrec *pending, op_err *e) {
     if (store_kind(s) != STORE_PG) return OP_OK;
-    for (const struct qrec *q = pending; q; q = q->next)
-        if (store_exec(s, e, NULL, "DELETE FROM audit_pending WHERE id = ?", "i", q->pending_id)) return e->code;
+    char mk[2 * ID_BLOCK + 1], sql[64 + 2 * ID_BLOCK];
+    while (pending) { /* one statement per block of ids */
+        size_t m = 0;
+        const struct qrec *q = pending;
+        for (; q && m < ID_BLOCK; q = q->next) m++;
+        size_t b = ID_BLOCK;
+        while (b > m) b /= 2;
+        snprintf(sql, sizeof sql, "DELETE FROM audit_pending WHERE id IN (%s)", marks(mk, b));
+        store_stmt *st = store_prepare(s, sql, e);
+        if (!st) return e && e->code ? e->code : OP_STORE;
+        for (size_t j = 0; j < b; j++, pending = pending->next) store_bind_int(st, (int)j + 1, pending->pending_id);
+        int r = store_step(st, e);
+        store_reset(st);
+        if (r == STORE_ERROR) return e && e->code ? e->code : OP_STORE;
+    }
     return OP_OK;
 }
 

@@ -35,6 +35,10 @@ struct audit_rec {
 };
 
 op_code audit_record(ctx *c, const struct audit_rec *r);
+/* audit_record() for n records at once: the allowed ones inside the open write transaction go
+ * into audit_pending with multi-row INSERTs (the same rows, one statement per block instead of
+ * one per record); refusals and records outside a transaction go as audit_record() sends them. */
+op_code audit_record_many(ctx *c, const struct audit_rec *r, size_t n);
 
 typedef struct audit_ticket audit_ticket;
 /* Hand the context's queued records to the group committer.  NULL when nothing was queued. */

@@ -20,8 +20,6 @@
 #include "policy/calc.h"
 #include "policy/policy.h"
 
-static const char *const EVENTS[] = {"start", "end", NULL};
-static const char *const EXTRA[] = {"event", "vacancy_id", "occupation", NULL};
 
 static op_code set_registration(ctx *c, const char *person, const char *to, const char *reason, const char **now) {
     store_stmt *st = store_query(c->db, &c->err,
@@ -101,8 +99,8 @@ static json_t *early_reemployment(ctx *c, const char *claim, const struct ei_spe
     return o;
 }
 
-static op_code job_start(ctx *c, const struct ei_spell *s, const char *vacancy, const char *occupation, json_t **out,
-                         bool *replay) {
+op_code ei_job_start(ctx *c, const struct ei_spell *s, const char *vacancy, const char *occupation, json_t **out,
+                     bool *replay) {
     char id[ID_LEN], claim[ID_LEN], cstatus[16], ts[CLOCK_TS_LEN];
     bool found, created;
     op_code rc = spell_id(c, s, id, &found);
@@ -177,7 +175,7 @@ fail:
     return rc;
 }
 
-static op_code job_end(ctx *c, const struct ei_spell *s, json_t **out, bool *replay) {
+op_code ei_job_end(ctx *c, const struct ei_spell *s, json_t **out, bool *replay) {
     char id[ID_LEN], ts[CLOCK_TS_LEN];
     bool found, created;
     op_code rc = spell_id(c, s, id, &found);
@@ -271,26 +269,42 @@ fail:
     return rc;
 }
 
+static const char *const EVENTS[] = {"start", "end", NULL};
+static const char *const EXTRA[] = {"event", "vacancy_id", "occupation", NULL};
+
+op_code ei_registration_check(ctx *c, const json_t *in, struct ei_reg_line *l, char hash[65]) {
+    op_code rc;
+    const char *ev = NULL;
+    memset(l, 0, sizeof *l);
+    if (!json_is_object(in)) return op_fail(&c->err, OP_BAD_REQUEST, NULL, "a registration must be a JSON object");
+    if ((rc = jx_enum(in, "event", false, EVENTS, &ev, &c->err)) ||
+        (rc = jx_str(in, "vacancy_id", false, 64, &l->vacancy, &c->err)) ||
+        (rc = jx_str(in, "occupation", false, 8, &l->occupation, &c->err)))
+        return rc;
+    l->end = ev && strcmp(ev, "end") == 0;
+    if (l->vacancy && !id_is_uuid(l->vacancy))
+        return op_fail_field(&c->err, OP_VALIDATION, "vacancy_id", NULL, "vacancy_id is not a vacancy id");
+    return ei_spell_check(c, in, EXTRA, l->end, &l->s, hash);
+}
+
 op_code ei_registration(ctx *c, const json_t *in, json_t **out, bool *replay) {
     op_clear(&c->err); /* a reused context may carry an old error */
-    const char *ev = "start", *vacancy = NULL, *occupation = NULL;
-    struct ei_spell s;
+    struct ei_reg_line l;
+    char hash[65];
     bool outer;
     *out = NULL;
     *replay = false;
     op_code rc;
-    if (!json_is_object(in)) return op_fail(&c->err, OP_BAD_REQUEST, NULL, "a registration must be a JSON object");
-    if ((rc = jx_enum(in, "event", false, EVENTS, &ev, &c->err)) ||
-        (rc = jx_str(in, "vacancy_id", false, 64, &vacancy, &c->err)) ||
-        (rc = jx_str(in, "occupation", false, 8, &occupation, &c->err)))
-        return rc;
-    if (!ev) ev = "start";
-    bool end = strcmp(ev, "end") == 0;
-    if (vacancy && !id_is_uuid(vacancy))
-        return op_fail_field(&c->err, OP_VALIDATION, "vacancy_id", NULL, "vacancy_id is not a vacancy id");
-    if ((rc = ei_spell_parse(c, in, EXTRA, end, &s))) return rc;
+    if ((rc = ei_registration_check(c, in, &l, hash))) return rc;
+    struct ei_spell s = l.s;
+    const char *vacancy = l.vacancy, *occupation = l.occupation;
+    bool end = l.end;
+    store_stmt *st = store_query(c->db, &c->err, "SELECT id FROM persons WHERE nid_hash = ?", "s", hash);
+    if (!st) return c->err.code ? c->err.code : ei_nid_unknown(c);
+    snprintf(s.person_id, ID_LEN, "%s", store_col_text(st, 0));
+    store_reset(st);
     if ((rc = ei_tx_begin(c, &outer))) return rc;
     if (!(rc = ei_access(c, PD_UPDATE, "ei_employment", NULL, s.person_id)))
-        rc = end ? job_end(c, &s, out, replay) : job_start(c, &s, vacancy, occupation, out, replay);
+        rc = end ? ei_job_end(c, &s, out, replay) : ei_job_start(c, &s, vacancy, occupation, out, replay);
     return ei_tx_end(c, outer, rc);
 }

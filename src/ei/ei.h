@@ -39,6 +39,20 @@ op_code ei_import_employment(ctx *c, FILE *in, FILE *report, long *accepted, lon
  * inside its benefit window; emits employment.ended.  A repeated registration returns the
  * stored result (*replay = true) and changes nothing. */
 op_code ei_registration(ctx *c, const json_t *in, json_t **out, bool *replay);
+/* A chunk of registrations, set-based, in the caller's open write transaction (the batch endpoint):
+ * the same effects, events, audit records and answers as ei_registration() line after line, with
+ * one query per step for the chunk (person lookup with access facts and open claims, spells) and
+ * multi-row inserts for the common case (a new spell of a person without an open claim or
+ * registration); other lines run the per-line logic.  res[i] is the line's answer: rc (OP_OK or
+ * the line's own error, rejected with nothing written) and err, replay.  Returns an error when
+ * the chunk could not be done as a whole (a store error, or a line that failed while writing):
+ * the caller rolls back and does the lines one per transaction. */
+struct ei_reg_result {
+    op_code rc;
+    op_err err;
+    bool replay;
+};
+op_code ei_registration_batch(ctx *c, json_t *const *in, size_t n, struct ei_reg_result *res);
 
 /* ---- claims (claim.c) ---- */
 /* {person_id?, separation_date?, separation_reason, justified_reason?, report_date?, office?,

@@ -113,8 +113,26 @@ struct ei_spell {
 /* Validate a spell object; `extra` are further allowed keys (NULL-terminated or NULL).
  * end_required: a job end registration.  Resolves national_id to the person. */
 op_code ei_spell_parse(ctx *c, const json_t *in, const char *const *extra, bool end_required, struct ei_spell *s);
+/* ei_spell_parse without the person lookup: validates and gives the national id's lookup hash
+ * (persons.nid_hash) for a set-based lookup; s->person_id stays empty. */
+op_code ei_spell_check(ctx *c, const json_t *in, const char *const *extra, bool end_required, struct ei_spell *s,
+                       char hash[65]);
+/* The error of a national id no person has (OP_NOT_FOUND, field national_id). */
+op_code ei_nid_unknown(ctx *c);
 /* Insert or update the spell (no access check); id receives the row id, *created whether new. */
 op_code ei_spell_store(ctx *c, const struct ei_spell *s, const char *source, char id[ID_LEN], bool *created);
+/* detection.c: a registration line validated (ei_registration_check: everything but the person
+ * lookup, whose key is the national id's lookup hash), and the start and end logic once the
+ * person is known and the access decision is made and audited (in the caller's transaction). */
+struct ei_reg_line {
+    struct ei_spell s;
+    const char *vacancy, *occupation;
+    bool end;
+};
+op_code ei_registration_check(ctx *c, const json_t *in, struct ei_reg_line *l, char hash[65]);
+op_code ei_job_start(ctx *c, const struct ei_spell *s, const char *vacancy, const char *occupation, json_t **out,
+                     bool *replay);
+op_code ei_job_end(ctx *c, const struct ei_spell *s, json_t **out, bool *replay);
 #define EI_SPELL_SELECT                                                                            \
     "SELECT id, employer_id, employer_brn, employer_name, start_date, end_date, daily_minutes,"     \
     " monthly_wage, insurance_type, source, person_id, employer_key FROM ei_employment"

@@ -43,17 +43,26 @@ op_code ei_access(ctx *c, enum pd_action act, const char *rtype, const char *rid
     return access_person(c, act, rtype, rid, person_id, &d);
 }
 
-op_code ei_person_by_nid(ctx *c, const char *national_id, char person_id[ID_LEN]) {
-    char nid[NID_MAX], hash[65];
+static op_code nid_hash(ctx *c, const char *national_id, char hash[65]) {
+    char nid[NID_MAX];
     op_code rc = nid_normalise(NID_DEFAULT_COUNTRY, national_id, nid, &c->err);
     if (rc) return rc;
     fieldcrypt_lookup_hash(nid, hash);
     memset(nid, 0, sizeof nid);
+    return OP_OK;
+}
+
+op_code ei_nid_unknown(ctx *c) {
+    return op_fail_field(&c->err, OP_NOT_FOUND, "national_id", "register the person first",
+                         "no person has this national id");
+}
+
+op_code ei_person_by_nid(ctx *c, const char *national_id, char person_id[ID_LEN]) {
+    char hash[65];
+    op_code rc = nid_hash(c, national_id, hash);
+    if (rc) return rc;
     store_stmt *st = store_query(c->db, &c->err, "SELECT id FROM persons WHERE nid_hash = ?", "s", hash);
-    if (!st)
-        return c->err.code ? c->err.code
-                           : op_fail_field(&c->err, OP_NOT_FOUND, "national_id", "register the person first",
-                                           "no person has this national id");
+    if (!st) return c->err.code ? c->err.code : ei_nid_unknown(c);
     snprintf(person_id, ID_LEN, "%s", store_col_text(st, 0));
     store_reset(st);
     return OP_OK;
@@ -75,7 +84,8 @@ static const char *digits(arena *a, const char *s) {
     return o;
 }
 
-op_code ei_spell_parse(ctx *c, const json_t *in, const char *const *extra, bool end_required, struct ei_spell *s) {
+op_code ei_spell_check(ctx *c, const json_t *in, const char *const *extra, bool end_required, struct ei_spell *s,
+                       char hash[65]) {
     const char *allowed[32];
     int n = 0;
     for (int i = 0; SPELL_KEYS[i]; i++) allowed[n++] = SPELL_KEYS[i];
@@ -122,7 +132,18 @@ op_code ei_spell_parse(ctx *c, const json_t *in, const char *const *extra, bool 
         s->has_minutes = true;
         s->daily_minutes = (int64_t)(hours * 60 + 0.5);
     }
-    return ei_person_by_nid(c, nid, s->person_id);
+    return nid_hash(c, nid, hash);
+}
+
+op_code ei_spell_parse(ctx *c, const json_t *in, const char *const *extra, bool end_required, struct ei_spell *s) {
+    char hash[65];
+    op_code rc = ei_spell_check(c, in, extra, end_required, s, hash);
+    if (rc) return rc;
+    store_stmt *st = store_query(c->db, &c->err, "SELECT id FROM persons WHERE nid_hash = ?", "s", hash);
+    if (!st) return c->err.code ? c->err.code : ei_nid_unknown(c);
+    snprintf(s->person_id, ID_LEN, "%s", store_col_text(st, 0));
+    store_reset(st);
+    return OP_OK;
 }
 
 static void bind_opt(store_stmt *st, int i, bool has, int64_t v) {

@@ -2,6 +2,7 @@
 #include "privacy/access.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "audit/audit.h"
@@ -253,6 +254,31 @@ op_code access_person_facts(ctx *c, enum pd_action act, const char *rtype, const
 op_code access_person(ctx *c, enum pd_action act, const char *rtype, const char *resource_id,
                       const char *person_id, access_decision *d) {
     return access_person_facts(c, act, rtype, resource_id, person_id, NULL, d);
+}
+
+op_code access_person_facts_many(ctx *c, enum pd_action act, const char *rtype, size_t n, const char *const *person_ids,
+                                 const access_facts *facts, access_decision *d, bool *allowed) {
+    if (!n) return OP_OK;
+    struct audit_rec *r = malloc(n * sizeof *r);
+    if (!r) return op_fail(&c->err, OP_INTERNAL, NULL, "out of memory");
+    op_code rc = OP_OK;
+    for (size_t i = 0; i < n && !rc; i++) {
+        rc = decide(c, act, rtype, person_ids[i], &facts[i], &d[i]);
+        allowed[i] = !rc && d[i].allow;
+        r[i] = (struct audit_rec){
+            .action = pd_action_name(act),
+            .resource_type = rtype,
+            .resource_id = NULL,
+            .person_id = person_ids[i],
+            .purpose = d[i].purpose,
+            .legal_basis = d[i].legal_basis,
+            .outcome = d[i].allow ? "allow" : "deny",
+            .detail = d[i].allow ? NULL : d[i].reason,
+        };
+    }
+    if (!rc) rc = audit_record_many(c, r, n);
+    free(r);
+    return rc;
 }
 
 /* ---- partner systems: data-sharing agreements (docs/ACCESS.md, "Partner systems") ---- */

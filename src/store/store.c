@@ -286,6 +286,54 @@ op_code store_exec(store *s, op_err *e, int64_t *changes, const char *sql, const
     return r == STORE_DONE ? OP_OK : (e ? e->code : OP_STORE);
 }
 
+op_code store_insert_rows(store *s, op_err *e, int64_t *changes, const char *head, int ncols, size_t nrows,
+                          const char *const *vals, const char *tail) {
+    /* PostgreSQL: every statement is a round trip, and up to 65535 parameters are fine. */
+    bool pg = store_kind(s) == STORE_PG;
+    size_t max = pg ? 4 * STORE_ROWS_MAX : STORE_ROWS_MAX, done = 0, limit = pg ? 65535 : 999;
+    if (changes) *changes = 0;
+    if (ncols < 1) return op_fail(e, OP_INTERNAL, NULL, "store_insert_rows: no columns");
+    while (max > 1 && max * (size_t)ncols > limit) max /= 2;
+    size_t hl = strlen(head), tl = tail ? strlen(tail) : 0;
+    char *sql = malloc(hl + 8 + max * ((size_t)ncols * 2 + 3) + tl + 1);
+    if (!sql) return op_fail(e, OP_INTERNAL, NULL, "out of memory");
+    op_code rc = OP_OK;
+    while (done < nrows && !rc) {
+        size_t k = max;
+        while (k > nrows - done) k /= 2;
+        char *p = sql;
+        memcpy(p, head, hl);
+        p += hl;
+        memcpy(p, " VALUES ", 8);
+        p += 8;
+        for (size_t r = 0; r < k; r++) {
+            if (r) *p++ = ',';
+            *p++ = '(';
+            for (int c = 0; c < ncols; c++) {
+                if (c) *p++ = ',';
+                *p++ = '?';
+            }
+            *p++ = ')';
+        }
+        if (tl) memcpy(p, tail, tl);
+        p[tl] = 0;
+        store_stmt *st = store_prepare(s, sql, e);
+        if (!st) {
+            rc = e && e->code ? e->code : OP_STORE;
+            break;
+        }
+        const char *const *v = vals + done * (size_t)ncols;
+        for (size_t i = 0; i < k * (size_t)ncols; i++) store_bind_text(st, (int)i + 1, v[i]);
+        int r = store_step(st, e);
+        if (r == STORE_DONE && changes) *changes += store_changes(st);
+        store_reset(st);
+        if (r != STORE_DONE) rc = e && e->code ? e->code : OP_STORE;
+        done += k;
+    }
+    free(sql);
+    return rc;
+}
+
 store_stmt *store_query(store *s, op_err *e, const char *sql, const char *types, ...) {
     store_stmt *st = store_prepare(s, sql, e);
     if (!st) return NULL;

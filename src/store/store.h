@@ -14,6 +14,7 @@
 #ifndef OPENPES_STORE_H
 #define OPENPES_STORE_H
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "base/err.h"
@@ -72,6 +73,15 @@ op_code store_exec(store *s, op_err *e, int64_t *changes, const char *sql, const
 /* Bind and step once: returns the statement positioned on the first row (caller reads columns
  * and calls store_reset), or NULL with *found=false when there is no row / on error (e set). */
 store_stmt *store_query(store *s, op_err *e, const char *sql, const char *types, ...);
+/* Multi-row INSERT: `head` is "INSERT INTO t (a, b, c)" naming ncols columns, `tail` (or NULL)
+ * follows the VALUES list (" ON CONFLICT DO NOTHING").  vals holds nrows * ncols text values row
+ * after row (NULL binds NULL; integers as decimal text).  The rows go in statements of at most
+ * STORE_ROWS_MAX rows and 999 parameters (PostgreSQL: 4 x STORE_ROWS_MAX rows, since each
+ * statement is a round trip), then of halving sizes, so that a table needs a few cached statement
+ * texts, not one per row count.  *changes (may be NULL): rows inserted. */
+#define STORE_ROWS_MAX 64
+op_code store_insert_rows(store *s, op_err *e, int64_t *changes, const char *head, int ncols, size_t nrows,
+                          const char *const *vals, const char *tail);
 /* Several ;-separated statements with no parameters (schema scripts). */
 op_code store_exec_script(store *s, const char *sql, op_err *e);
 

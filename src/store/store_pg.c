@@ -10,13 +10,13 @@
 
 #include "store/store_int.h"
 
-#define PG_MAX_PARAMS 64
+#define PG_MAX_PARAMS 65535 /* the protocol's limit; multi-row statements (store_insert_rows) use many */
 
 struct pg_stmt {
     struct store_stmt_hdr hdr;
     char name[24];
     int nparams;
-    char *params[PG_MAX_PARAMS];
+    char **params; /* nparams values */
     PGresult *res;
     int row, nrows;
     int64_t changes;
@@ -110,12 +110,14 @@ static store_stmt *pg_prepare(store *s, const char *sql, op_err *e) {
     struct pg_stmt *w = calloc(1, sizeof *w);
     w->hdr.owner = s;
     w->nparams = np;
+    w->params = calloc(np ? (size_t)np : 1, sizeof *w->params);
     snprintf(w->name, sizeof w->name, "s%u", ++pc->next_id);
     PGresult *r = PQprepare(pc->c, w->name, q, 0, NULL);
     free(q);
     if (PQresultStatus(r) != PGRES_COMMAND_OK) {
         pg_error(r, pc->c, e, "could not prepare statement");
         PQclear(r);
+        free(w->params);
         free(w);
         return NULL;
     }
@@ -124,7 +126,7 @@ static store_stmt *pg_prepare(store *s, const char *sql, op_err *e) {
 }
 
 static void clear_params(struct pg_stmt *w) {
-    for (int i = 0; i < PG_MAX_PARAMS; i++) {
+    for (int i = 0; i < w->nparams; i++) {
         free(w->params[i]);
         w->params[i] = NULL;
     }
@@ -146,12 +148,13 @@ static void pg_finalize(store_stmt *st) {
     snprintf(dealloc, sizeof dealloc, "DEALLOCATE %s", w->name);
     PGresult *r = PQexec(CONN(w->hdr.owner), dealloc);
     PQclear(r);
+    free(w->params);
     free(w);
 }
 
 static void set_param(store_stmt *st, int i, char *v) {
     struct pg_stmt *w = PS(st);
-    if (i < 1 || i > PG_MAX_PARAMS) {
+    if (i < 1 || i > w->nparams) {
         free(v);
         return;
     }

@@ -357,6 +357,13 @@ test('registration batch (x-ndjson): broken lines rejected with their line numbe
   assert.deepEqual(r.body.errors.map((e) => e.line), [2, 3]);
   assert.equal(r.body.errors[1].error.code, 'resource.not_found');
   assert.equal(sql(`SELECT COUNT(*) FROM ei_employment WHERE employer_key = '3334455555'`), '2');
+  // The set-based path: one event per new job, and each accepted line's audit record (the agency's
+  // UPDATE of ei_employment) already in the chain when the answer came.
+  const started = (p) => Number(sql(`SELECT COUNT(*) FROM events WHERE type = 'employment.started' AND subject = '${p}' AND payload LIKE '%"start_date":"${T(-5)}"%'`));
+  assert.equal(started(pid.c), 1);
+  assert.equal(started(pid.b), 1, 'the repeated line emits nothing');
+  const audited = (p) => Number(sql(`SELECT COUNT(*) FROM audit_log WHERE person_id = '${p}' AND action = 'UPDATE' AND resource_type = 'ei_employment' AND actor_id LIKE '%ins-agency%' AND outcome = 'allow'`));
+  assert.ok(audited(pid.c) >= 1 && audited(pid.b) >= 2, `${audited(pid.c)} ${audited(pid.b)}`);
   assertError(assert, await s.req('POST', '/api/v1/insurance/registrations', { token: tok['ins-agency'], raw: 'x', headers: { 'Content-Type': 'text/plain' } }), 415);
 });
 
