@@ -58,8 +58,9 @@ static void make_pop(struct pop *p, int base) {
         cr_assert_eq(ei_spell_put(&c, sp, sid, &created), OP_OK, "%s", c.err.detail);
         json_decref(sp);
     }
-    json_t *in = json_pack("{s:s, s:s, s:s, s:s}", "person_id", p->id[0], "separation_reason", "dismissal", "report_date",
-                           rep, "office", "SEOUL-01"),
+    json_t *in = json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s}}", "person_id", p->id[0], "separation_reason",
+                           "dismissal", "report_date", rep, "office", "SEOUL-01", "bank_account", "bank_code", "004",
+                           "account_number", "123456789012", "holder_name", "김가나"),
            *out;
     cr_assert_eq(ei_claim_file(&c, in, &out), OP_OK, "%s (%s)", c.err.detail, c.err.field);
     snprintf(p->claim, ID_LEN, "%s", json_string_value(json_object_get(out, "id")));
