@@ -82,13 +82,15 @@ test: deps
 # All benchmarks; BENCH="persons search recommend dci" (any subset) selects some.  BENCH=eibatch
 # (not in the default set: seeding 1.8 M claims takes minutes and ~6 GB, cached in bench/out/;
 # EI_BATCH_CLAIMS picks fewer) runs the recognition + payment batch, bench/ei/batch.sh.
-BENCH ?= persons search recommend dci
+BENCH ?= persons search recommend dci policy
 bench: deps
 	@$(MAKE) --no-print-directory all tools
 	@$(if $(filter persons,$(BENCH)),BUILD=$(BUILD) bench/run.sh)
 	@$(if $(filter search,$(BENCH)),echo "== vacancy search" && BUILD=$(BUILD) bench/jobs/run.sh)
 	@$(if $(filter recommend,$(BENCH)),echo "== recommendations" && BUILD=$(BUILD) bench/jobs/recommend.sh)
 	@$(if $(filter dci,$(BENCH)),echo "== DCI registry" && BUILD=$(BUILD) bench/dci/run.sh)
+	@$(if $(filter policy,$(BENCH)),echo "== benefit calculator" && BUILD=$(BUILD) bench/policy/run.sh)
+	@$(if $(filter ei,$(BENCH)),echo "== employment detection" && BUILD=$(BUILD) bench/ei/run.sh)
 	@$(if $(filter eibatch,$(BENCH)),echo "== EI recognition + payment batch" && BUILD=$(BUILD) bench/ei/batch.sh)
 
 # libFuzzer targets for the parsers (fuzz/), FUZZ_SECONDS each; not part of `make test`.

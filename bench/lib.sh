@@ -34,3 +34,9 @@ bench_seed_cache() {
   fi
   SEED_LINE=$(grep '^seeded' "$CACHE.seed.log" 2>/dev/null | tail -1 || true)
 }
+
+# The libraries a bench program linked against libopenpes.a needs.
+bench_libs() {
+  pkg-config --libs libmicrohttpd jansson sqlite3 libpq openssl libargon2 libcurl 2>/dev/null ||
+    echo "-lmicrohttpd -ljansson -lsqlite3 -lpq -lssl -lcrypto -largon2 -lcurl"
+}

@@ -30,7 +30,8 @@ command -v sqlite3 >/dev/null || { echo "eibatch: sqlite3 is missing (make deps 
 mkdir -p "$OUT"
 CACHE=$OUT/eibatch-n$N-d$DAY
 WORK=$OUT/eibatch-work
-LIBS=$(pkg-config --libs libmicrohttpd jansson sqlite3 libpq openssl libargon2 libcurl 2>/dev/null || echo "-lmicrohttpd -ljansson -lsqlite3 -lpq -lssl -lcrypto -largon2 -lcurl")
+. bench/lib.sh # (the working directory is the repository root)
+LIBS=$(bench_libs)
 now() { date +%s.%N; }
 secs() { echo "$2 - $1" | bc; }
 

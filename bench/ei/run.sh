@@ -26,7 +26,8 @@ DIR=$(mktemp -d /tmp/openpes-eibench-XXXXXX)
 DB=${EI_BENCH_DB:-$DIR/ei.db}
 KEYS=$DIR/keys.json
 trap 'kill $SRV 2>/dev/null || true; rm -rf "$DIR"' EXIT
-LIBS=$(pkg-config --libs libmicrohttpd jansson sqlite3 libpq openssl libargon2 libcurl 2>/dev/null || echo "-lmicrohttpd -ljansson -lsqlite3 -lpq -lssl -lcrypto -largon2 -lcurl")
+. bench/lib.sh # (the working directory is the repository root)
+LIBS=$(bench_libs)
 for t in ei_setup ei_ingest ei_floor; do
   cc -std=c11 -D_GNU_SOURCE -O2 -Isrc -I"$(pg_config --includedir)" -o "$DIR/$t" bench/ei/$t.c "$BUILD/libopenpes.a" $LIBS -lpthread -lm
 done
