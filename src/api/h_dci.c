@@ -158,31 +158,12 @@ static op_code agreements_add(http_req *rq, http_res *rs) {
     return http_json(rs, 201, json_pack("{s:s}", "id", id));
 }
 
-/* ---- client side: our receiver for on-search callbacks of registries we query ---- */
+/* ---- client side: our receivers for registries we query or subscribe to ---- */
 
-/* POST /registry/on-search, /ess/on-search: signed by the partner (its JWKS in dci_outbound),
- * matched to our outbound transaction by transaction_id (and the ACK's correlation_id). */
-static op_code on_search(http_req *rq, http_res *rs) {
-    ctx *c = rq->c;
-    struct dci_call k = {.c = c, .rq = rq, .rs = rs};
-    const char *ct = http_header(rq, "Content-Type");
-    if (!ct || strncasecmp(ct, "application/json", 16) != 0) return dci_reply_err(&k, "err.request.bad", "send Content-Type: application/json");
-    json_t *body = NULL;
-    op_err pe = {0};
-    if (jx_parse(c->a, rq->raw, rq->raw_len, &body, &pe)) return dci_reply_err(&k, "err.request.bad", "the body is not a JSON object");
-    const char *code = NULL;
-    op_code rc = dci_client_on_search(c, body, &code);
-    if (rc == OP_STORE || rc == OP_INTERNAL) return rc;
-    if (rc) {
-        const char *msg = arena_strdup(c->a, c->err.detail);
-        op_clear(&c->err);
-        return dci_reply_err(&k, code ? code : "err.request.bad", msg);
-    }
-    return http_json(rs, 200, dci_ack("ACK", c->correlation_id, NULL, NULL));
-}
-
-/* Our receivers for the callbacks and notifications of registries we subscribe to (client_sub.c):
- * signed by the partner, matched to our transaction or subscription; ERR envelope on a problem. */
+/* POST /registry/on-search, /ess/on-search and the others below.  Our receivers: on-search answers to our async searches, and the callbacks and notifications of
+ * registries we subscribe to (client_sub.c) - signed by the partner, matched to our transaction
+ * or subscription; ERR envelope on a problem.  action NULL: on-search (client.c), acknowledged
+ * with our correlation id; the others with the message's own when it is a valid id. */
 static op_code receive(http_req *rq, http_res *rs, const char *action) {
     ctx *c = rq->c;
     struct dci_call k = {.c = c, .rq = rq, .rs = rs};
@@ -192,16 +173,17 @@ static op_code receive(http_req *rq, http_res *rs, const char *action) {
     op_err pe = {0};
     if (jx_parse(c->a, rq->raw, rq->raw_len, &body, &pe)) return dci_reply_err(&k, "err.request.bad", "the body is not a JSON object");
     const char *code = NULL;
-    op_code rc = dci_client_receive(c, action, body, &code);
+    op_code rc = action ? dci_client_receive(c, action, body, &code) : dci_client_on_search(c, body, &code);
     if (rc == OP_STORE || rc == OP_INTERNAL) return rc;
     if (rc) {
         const char *msg = arena_strdup(c->a, c->err.detail);
         op_clear(&c->err);
         return dci_reply_err(&k, code ? code : "err.request.bad", msg);
     }
-    const char *corr = json_string_value(json_object_get(json_object_get(body, "message"), "correlation_id"));
-    return http_json(rs, 200, dci_ack("ACK", dci_id_ok(corr) ? corr : c->correlation_id, NULL, NULL));
+    const char *corr = action ? json_string_value(json_object_get(json_object_get(body, "message"), "correlation_id")) : NULL;
+    return http_json(rs, 200, dci_ack("ACK", corr && dci_id_ok(corr) ? corr : c->correlation_id, NULL, NULL));
 }
+static op_code on_search(http_req *rq, http_res *rs) { return receive(rq, rs, NULL); }
 static op_code on_subscribe(http_req *rq, http_res *rs) { return receive(rq, rs, "on-subscribe"); }
 static op_code on_unsubscribe(http_req *rq, http_res *rs) { return receive(rq, rs, "on-unsubscribe"); }
 static op_code on_status(http_req *rq, http_res *rs) { return receive(rq, rs, "txn-on-status"); }

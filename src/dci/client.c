@@ -24,6 +24,29 @@
 static const char *const kinds[] = {DCI_KIND_SR, DCI_KIND_IBR, NULL};
 static const char *const modes[] = {"required", "optional", "off", NULL};
 
+/* The access path for an exchange with another registry under `purpose`: about a person when
+ * there is one (person_act, the access decision and its audit record), else the purpose alone is
+ * checked and the exchange audited without a person (none_act). */
+op_code dci_client_audit(ctx *c, const char *purpose, enum pd_action person_act, enum pd_action none_act,
+                         const char *rtype, const char *rid, const char *person) {
+    const char *saved = c->purpose;
+    c->purpose = purpose;
+    access_decision d;
+    op_code rc;
+    if (person) {
+        rc = access_person(c, person_act, rtype, rid, person, &d);
+    } else {
+        memset(&d, 0, sizeof d);
+        rc = access_purpose(c, &d.purpose, &d.legal_basis);
+        if (!rc) {
+            d.allow = true;
+            rc = access_audit(c, none_act, rtype, rid, NULL, &d);
+        }
+    }
+    c->purpose = saved;
+    return rc;
+}
+
 static bool url_ok(const char *u) {
     return u && strlen(u) <= 500 && (strncmp(u, "http://", 7) == 0 || strncmp(u, "https://", 8) == 0);
 }
@@ -507,20 +530,7 @@ static op_code begin_query(ctx *c, const struct dci_ob *o, const struct dci_quer
         store_reset(st);
     } else if (c->err.code)
         goto fail;
-    const char *saved = c->purpose;
-    c->purpose = purpose;
-    access_decision d;
-    if (*person) {
-        rc = access_person(c, PD_READ, "dci_disclosure", tid, person, &d);
-    } else {
-        memset(&d, 0, sizeof d);
-        rc = access_purpose(c, &d.purpose, &d.legal_basis);
-        if (!rc) {
-            d.allow = true;
-            rc = access_audit(c, PD_READ, "dci_disclosure", tid, NULL, &d);
-        }
-    }
-    c->purpose = saved;
+    rc = dci_client_audit(c, purpose, PD_READ, PD_READ, "dci_disclosure", tid, *person ? person : NULL);
     if (rc) goto fail;
     char ts[CLOCK_TS_LEN];
     clock_now_ts(ts);

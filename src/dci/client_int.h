@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "core/ctx.h"
+#include "privacy/access.h"
 
 /* An outbound partner as loaded for a call (arena strings; secret and token decrypted). */
 struct dci_ob {
@@ -24,5 +25,9 @@ op_code dci_ob_token(ctx *c, struct dci_ob *o, bool force, const char **out);
 op_code dci_ob_verify(ctx *c, const struct dci_ob *o, const json_t *env, op_err *e);
 /* Record an outbound transaction's outcome (own short transaction; facts stored sealed). */
 op_code dci_ob_finish(ctx *c, const char *tid, const char *status, const json_t *facts, const char *error, const char *corr);
+/* The access path for an exchange with another registry under `purpose` (client.c): about the
+ * person when there is one (person NULL: the purpose alone, audited without a person). */
+op_code dci_client_audit(ctx *c, const char *purpose, enum pd_action person_act, enum pd_action none_act,
+                         const char *rtype, const char *rid, const char *person);
 
 #endif

@@ -587,20 +587,7 @@ static op_code receive_item(ctx *c, const char *partner, const struct dci_env *e
                          "sssssssss", id, partner, code, ref, et, person, env->message_id, sealed, ts)))
         return rc;
     if (n == 0) return OP_OK; /* received before: the partner's retry */
-    access_decision d;
-    const char *saved = c->purpose;
-    c->purpose = purpose;
-    if (person) {
-        rc = access_person(c, PD_UPDATE, "dci_notification", id, person, &d);
-    } else {
-        memset(&d, 0, sizeof d);
-        rc = access_purpose(c, &d.purpose, &d.legal_basis);
-        if (!rc) {
-            d.allow = true;
-            rc = access_audit(c, PD_CREATE, "dci_notification", id, NULL, &d);
-        }
-    }
-    c->purpose = saved;
+    rc = dci_client_audit(c, purpose, PD_UPDATE, PD_CREATE, "dci_notification", id, person);
     if (rc) return rc;
     json_t *ev = json_pack("{s:s, s:s, s:s, s:s}", "partner", partner, "subscription_code", code, "reference_id", ref, "notification_id", id);
     if (et) json_object_set_new(ev, "reg_event_type", json_string(et));
