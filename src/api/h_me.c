@@ -22,10 +22,10 @@ static op_code need_profile(ctx *c) {
 
 /* GET /api/v1/me */
 static op_code me_get(http_req *rq, http_res *rs) {
-    json_t *out;
+    const char *out;
     op_code rc = need_profile(rq->c);
-    if (rc || (rc = person_get(rq->c, rq->c->who.person_id, &out))) return rc;
-    return http_json(rs, 200, out);
+    if (rc || (rc = person_get_text(rq->c, rq->c->who.person_id, &out))) return rc;
+    return http_json_text(rs, 200, out);
 }
 
 /* POST /api/v1/me: create the citizen's own profile and link it to their account. */

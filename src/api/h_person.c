@@ -40,11 +40,10 @@ static op_code persons_create(http_req *rq, http_res *rs) {
 
 /* GET /api/v1/persons/{id} */
 static op_code persons_get(http_req *rq, http_res *rs) {
-    const char *id;
-    json_t *out;
+    const char *id, *out;
     op_code rc = path_id(rq, &id);
-    if (rc || (rc = person_get(rq->c, id, &out))) return rc;
-    return http_json(rs, 200, out);
+    if (rc || (rc = person_get_text(rq->c, id, &out))) return rc;
+    return http_json_text(rs, 200, out);
 }
 
 /* PATCH /api/v1/persons/{id} */

@@ -157,13 +157,17 @@ out:
 
 /* ---- read ---- */
 
+op_code person_get_text(ctx *c, const char *id, const char **out) {
+    return pr_read(c, PD_READ, "person", id, out);
+}
+
 op_code person_get(ctx *c, const char *id, json_t **out) {
+    const char *text;
     *out = NULL;
-    struct pdata p;
-    access_decision d;
-    op_code rc = pr_get(c, PD_READ, "person", id, &p, &d);
+    op_code rc = pr_read(c, PD_READ, "person", id, &text);
     if (rc) return rc;
-    if (!(*out = pr_json(c, &p, d.fields))) return c->err.code ? c->err.code : OP_INTERNAL;
+    if (!(*out = json_loads(text, 0, NULL)))
+        return op_fail(&c->err, OP_INTERNAL, NULL, "the stored record did not render as JSON");
     return OP_OK;
 }
 

@@ -18,6 +18,10 @@
  * Citizens may create one record, their own (then link it with account_link_person).
  * Emits event "person.created" {person_id, groups}. */
 op_code person_create(ctx *c, const json_t *in, json_t **out);
+/* Read: the API document restricted to the field groups the actor may see (decided and audited
+ * by the access path).  person_get_text answers with JSON text in c->a (the HTTP read path: no
+ * JSON tree, docs/DECISIONS.md 13); person_get with the parsed document. */
+op_code person_get_text(ctx *c, const char *id, const char **out);
 op_code person_get(ctx *c, const char *id, json_t **out);
 /* Partial update with JSON merge-patch semantics (RFC 7396: nested objects merge, null clears,
  * lists replace); the merged record is validated as a whole.  `version` in the body (optional)

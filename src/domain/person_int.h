@@ -27,7 +27,6 @@ struct pdata {
     json_t *qualifications, *work_history, *skills, *preferences;
     const char *nid_enc, *nid_hash, *nid_country;
     const char *created_at, *updated_at;
-    json_t *registration; /* the current registration when loaded with the row (pr_get), else NULL */
 };
 
 /* ---- person_validate.c ---- */
@@ -68,9 +67,10 @@ op_code pv_profile(ctx *c, const json_t *doc, struct pdata *p);
 /* Load a row; OP_NOT_FOUND when there is none. */
 op_code pr_load(ctx *c, const char *id, struct pdata *p);
 /* One query for a read: the access facts, the row and the current registration.  Decides and
- * audits through access_person_facts(); OP_NOT_FOUND when there is no such person. */
-op_code pr_get(ctx *c, enum pd_action act, const char *rtype, const char *id, struct pdata *p,
-               access_decision *d);
+ * audits through access_person_facts(); the answer (the API document restricted to the actor's
+ * field groups, as pr_json() would render it) is JSON text in c->a.  OP_NOT_FOUND when there is
+ * no such person. */
+op_code pr_read(ctx *c, enum pd_action act, const char *rtype, const char *id, const char **out);
 
 /* ---- jobseeker.c ---- */
 

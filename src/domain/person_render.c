@@ -69,23 +69,130 @@ op_code pr_load(ctx *c, const char *id_in, struct pdata *p) {
     return OP_OK;
 }
 
-op_code pr_get(ctx *c, enum pd_action act, const char *rtype, const char *id, struct pdata *p,
-               access_decision *d) {
-    memset(p, 0, sizeof *p);
+/* ---- the read answer, rendered by the database ----
+ *
+ * GET /api/v1/persons/{id} and GET /api/v1/me answer with text spliced from parts that the
+ * database renders in the read's one query (SQLite json_object, PostgreSQL json_build_object):
+ * no JSON tree is parsed or built per read (docs/DECISIONS.md 13).  Each part is one object of
+ * one field group (F_*); the answer is the parts the actor may see, their outer braces dropped,
+ * joined in the order pr_json() uses.  pr_json() builds the same document with jansson for the
+ * answers that embed it (search, writes, applications); tests compare the two per field mask. */
+enum { DOC_HEAD, DOC_IDENTITY, DOC_CONTACT, DOC_ADDRESS, DOC_EDUCATION, DOC_QUALIFICATIONS, DOC_WORK_HISTORY,
+       DOC_SKILLS, DOC_PREFERENCES, DOC_DISABILITY, DOC_REGISTRATION, DOC_TAIL, DOC_NPARTS };
+
+/* O opens an object, E ends a top-level part (PostgreSQL: as text); PART(k) is the profile's
+ * array k (else []), PREFS its preferences object (else the empty canonical one), DIS the flag. */
+#define DOC_PARTS(O, E, PART, PREFS, DIS)                                                                      \
+    O "'id', p.id, 'version', p.version)" E ", " O "'given_name', p.given_name, 'family_name', p.family_name," \
+      " 'birth_date', p.birth_date, 'sex', p.sex, 'nationality', p.nationality)" E ", "                       \
+    O "'contact', " O "'email', p.email, 'phone', p.phone))" E ", "                                              \
+    O "'address', " O "'line', p.address_line, 'postal_code', p.postal_code, 'region_code', p.region_code))" E \
+    ", " O "'education', " O "'level', p.education_level, 'major', p.education_major))" E ", "                 \
+    O "'qualifications', " PART("qualifications") ")" E ", " O "'work_history', " PART("work_history") ")" E   \
+    ", " O "'skills', " PART("skills") ")" E ", " O "'preferences', " PREFS ")" E ", "                         \
+    O "'disability', " DIS ")" E ", "                                                                          \
+    O "'registration', CASE WHEN r.id IS NULL THEN NULL ELSE " O "'id', r.id, 'person_id', r.person_id,"        \
+      " 'status', r.status, 'office', " O "'id', o.id, 'code', o.code, 'name', o.name, 'name_ko', o.name_ko,"  \
+      " 'region_code', o.region_code), 'counsellor_id', r.counsellor_id, 'registered_on', r.registered_on,"   \
+      " 'due_date', r.due_date, 'claim_id', r.claim_id, 'status_reason', r.status_reason, 'version', r.version," \
+      " 'created_at', r.created_at, 'updated_at', r.updated_at) END)" E ", "                                    \
+    O "'created_at', p.created_at, 'updated_at', p.updated_at)" E
+
+#define SQ_PART(k) "CASE json_type(p.profile, '$." k "') WHEN 'array' THEN p.profile -> '$." k "' ELSE json_array() END"
+#define SQ_PREFS                                                                                     \
+    "CASE json_type(p.profile, '$.preferences') WHEN 'object' THEN p.profile -> '$.preferences' ELSE" \
+    " json_object('occupations', json_array(), 'regions', json_array(), 'salary_min', NULL,"          \
+    " 'salary_period', NULL, 'hours_per_week_max', NULL) END"
+#define PG_PART(k)                                                                                          \
+    "CASE json_typeof(p.profile::json -> '" k "') WHEN 'array' THEN p.profile::json -> '" k "' ELSE" \
+    " json_build_array() END"
+#define PG_PREFS                                                                                              \
+    "CASE json_typeof(p.profile::json -> 'preferences') WHEN 'object' THEN p.profile::json -> 'preferences'" \
+    " ELSE json_build_object('occupations', json_build_array(), 'regions', json_build_array(), 'salary_min'," \
+    " NULL, 'salary_period', NULL, 'hours_per_week_max', NULL) END"
+
+#define READ_SQL(PARTS)                                                                            \
+    "SELECT " ACCESS_FACTS_COLS ", p.id, p.nid_enc, p.nid_country, " PARTS " FROM " ACCESS_FACTS_FROM \
+    " LEFT JOIN offices o ON o.id = r.office_id WHERE p.id = ?"
+static const char *READ_SQLITE =
+    READ_SQL(DOC_PARTS("json_object(", "", SQ_PART, SQ_PREFS, "json(CASE WHEN p.disability THEN 'true' ELSE 'false' END)"));
+static const char *READ_PG =
+    READ_SQL(DOC_PARTS("json_build_object(", "::text", PG_PART, PG_PREFS, "(p.disability <> 0)"));
+
+/* The field group of each part (0: always there). */
+static const unsigned PART_GROUP[DOC_NPARTS] = {
+    [DOC_IDENTITY] = F_IDENTITY,         [DOC_CONTACT] = F_CONTACT,       [DOC_ADDRESS] = F_ADDRESS,
+    [DOC_EDUCATION] = F_EDUCATION,       [DOC_QUALIFICATIONS] = F_QUALIFICATIONS,
+    [DOC_WORK_HISTORY] = F_WORK_HISTORY, [DOC_SKILLS] = F_SKILLS,         [DOC_PREFERENCES] = F_PREFERENCES,
+    [DOC_DISABILITY] = F_DISABILITY,     [DOC_REGISTRATION] = F_REGISTRATION,
+};
+
+/* Append an object's members (its text without the outer braces) after a comma when needed. */
+static void splice(char **w, const char *obj, size_t n, bool *first) {
+    if (!obj) return;
+    while (n && obj[n - 1] != '}') n--; /* PostgreSQL's text ends in "}" too; be strict anyway */
+    if (n < 2 || obj[0] != '{') return;
+    const char *in = obj + 1;
+    size_t m = n - 2;
+    while (m && (*in == ' ')) in++, m--;
+    if (!m) return; /* {} */
+    if (!*first) *(*w)++ = ',';
+    memcpy(*w, in, m);
+    *w += m;
+    *first = false;
+}
+
+op_code pr_read(ctx *c, enum pd_action act, const char *rtype, const char *id, const char **out) {
+    *out = NULL;
     if (!id || !id_is_uuid(id)) return op_fail(&c->err, OP_NOT_FOUND, NULL, "the person does not exist");
-    store_stmt *st = store_query(c->db, &c->err,
-                                 "SELECT " ACCESS_FACTS_COLS ", " PERSON_COLS ", " JSR_COLS " FROM " ACCESS_FACTS_FROM
-                                 " LEFT JOIN offices o ON o.id = r.office_id WHERE p.id = ?",
-                                 "ss", c->who.id, id);
+    store_stmt *st = store_query(c->db, &c->err, store_dialect(c->db, READ_SQLITE, READ_PG), "ss", c->who.id, id);
     if (!st && c->err.code) return c->err.code;
     access_facts f = {0};
-    if (st) {
-        access_facts_read(st, 0, &f);
-        read_row(c, st, ACCESS_FACTS_NCOLS, p);
-        p->registration = jx_arena(c->a, jsr_row_json(st, ACCESS_FACTS_NCOLS + PERSON_NCOLS));
-        store_reset(st);
+    access_decision d;
+    if (st) access_facts_read(st, 0, &f);
+    op_code rc = access_person_facts(c, act, rtype, id, id, &f, &d);
+    if (rc) {
+        if (st) store_reset(st);
+        return rc;
     }
-    return access_person_facts(c, act, rtype, id, id, &f, d);
+    const int k = ACCESS_FACTS_NCOLS + 3; /* the first part's column */
+    size_t len = 64 + NID_MAX;
+    const char *part[DOC_NPARTS];
+    size_t plen[DOC_NPARTS];
+    for (int i = 0; i < DOC_NPARTS; i++) {
+        part[i] = store_col_text(st, k + i);
+        plen[i] = part[i] ? strlen(part[i]) : 0;
+        len += plen[i] + 1;
+    }
+    char *buf = arena_alloc(c->a, len), *w = buf;
+    bool first = true;
+    *w++ = '{';
+    splice(&w, part[DOC_HEAD], plen[DOC_HEAD], &first);
+    if (d.fields & F_NATIONAL_ID) {
+        const char *enc = store_col_null(st, ACCESS_FACTS_NCOLS + 1) ? NULL : store_col_text(st, ACCESS_FACTS_NCOLS + 1);
+        char *plain = NULL, masked[NID_MAX];
+        if (!enc) {
+            w += sprintf(w, ",\"national_id_masked\":null");
+        } else if (fieldcrypt_decrypt(c->a, enc, pr_nid_aad(c->a, id), &plain, NULL, &c->err)) {
+            store_reset(st);
+            return c->err.code;
+        } else {
+            nid_mask(store_col_text(st, ACCESS_FACTS_NCOLS + 2), plain, masked);
+            memset(plain, 0, strlen(plain)); /* do not leave the number in the arena */
+            json_t *m = json_string(masked);
+            w += sprintf(w, ",\"national_id_masked\":");
+            w += json_dumpb(m, w, NID_MAX + 8, JSON_ENCODE_ANY);
+            json_decref(m);
+        }
+    }
+    for (int i = DOC_IDENTITY; i < DOC_NPARTS; i++)
+        if (!PART_GROUP[i] || (d.fields & PART_GROUP[i]))
+            splice(&w, part[i], plen[i], &first);
+    *w++ = '}';
+    *w = 0;
+    store_reset(st);
+    *out = buf;
+    return OP_OK;
 }
 
 static json_t *take(json_t *v, bool share) { return share ? json_incref(v) : json_deep_copy(v); }
@@ -148,8 +255,8 @@ static json_t *build(ctx *c, const struct pdata *p, unsigned fields, bool api) {
     if (fields & F_PREFERENCES) json_object_set_new(o, "preferences", take(p->preferences, api));
     if (fields & F_DISABILITY) json_object_set_new(o, "disability", json_boolean(p->disability));
     if (api && (fields & F_REGISTRATION)) {
-        json_t *r = p->registration ? json_incref(p->registration) : NULL;
-        if (!r && jsr_current_json(c, p->id, &r)) {
+        json_t *r = NULL;
+        if (jsr_current_json(c, p->id, &r)) {
             json_decref(o);
             return NULL;
         }

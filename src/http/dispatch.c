@@ -355,6 +355,14 @@ op_code http_json(http_res *rs, int status, json_t *v) {
     return OP_OK;
 }
 
+op_code http_json_text(http_res *rs, int status, const char *text) {
+    rs->status = status;
+    rs->body = text;
+    rs->body_len = strlen(text);
+    rs->content_type = "application/json";
+    return OP_OK;
+}
+
 void http_add_header(http_res *rs, const char *name, const char *value) {
     if (rs->nheaders < HTTP_MAX_HEADERS) {
         rs->headers[rs->nheaders][0] = name;

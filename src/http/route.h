@@ -112,6 +112,8 @@ op_code http_multipart(http_req *rq, struct http_part *parts, int max, int *n, s
 
 /* Response helpers. */
 op_code http_json(http_res *rs, int status, json_t *v); /* takes ownership of v */
+/* An answer already rendered as JSON text (arena-owned or static). */
+op_code http_json_text(http_res *rs, int status, const char *text);
 void http_add_header(http_res *rs, const char *name, const char *value); /* values arena-owned */
 
 /* The assembled table (src/api/routes.c). */

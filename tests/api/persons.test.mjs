@@ -352,6 +352,33 @@ test('welfare officer sees the welfare field groups only; case team membership w
   assertError(assert, await patch(`/api/v1/persons/${pid}`, 'jung', { skills: ['x'] }), 403, 'access.denied');
 });
 
+test('the read answer (rendered by the database) equals the document other answers embed, for every field mask', async () => {
+  // GET /persons/{id} and /me splice parts the database renders (person_render.c, pr_read); search,
+  // create and update answers build the document with jansson (pr_json).  Both must agree for every
+  // reader: kim (counsellor, registering office), han (supervisor), jung (welfare officer and case
+  // member), choi (counsellor of another office, case member).
+  const reg = await get(`/api/v1/persons/${pid}/jobseeker-registration`, 'kim');
+  assert.equal(reg.status, 200, reg.text);
+  for (const who of ['kim', 'han', 'jung', 'choi']) {
+    const g = await get(`/api/v1/persons/${pid}`, who);
+    assert.equal(g.status, 200, g.text);
+    const sr = await post('/api/v1/persons/search', who, { national_id: NID });
+    assert.equal(sr.status, 200, sr.text);
+    assert.equal(sr.body.count, 1, `${who} finds the person`);
+    assert.deepEqual(g.body, sr.body.items[0], `${who}: GET and search answers differ`);
+    assert.ok(Object.keys(g.body).length >= 6, `${who} sees something`);
+    if ('registration' in g.body) assert.deepEqual(g.body.registration, reg.body, `${who}: the registration part`);
+  }
+  // A person with empty lists and no registration, read back as created.
+  const r = await post('/api/v1/persons', 'kim', person({ national_id: '770707-1234560', qualifications: [], skills: [],
+    work_history: [], preferences: undefined, education: undefined, contact: undefined, disability: false }));
+  assert.equal(r.status, 201, r.text);
+  const g = await get(`/api/v1/persons/${r.body.id}`, 'kim');
+  assert.deepEqual(g.body, r.body);
+  assert.equal(g.body.registration, null);
+  assert.deepEqual(g.body.preferences, { occupations: [], regions: [], salary_min: null, salary_period: null, hours_per_week_max: null });
+});
+
 test('welfare officers may create people; they get their field mask back', async () => {
   const r = await post('/api/v1/persons', 'jung', person({ national_id: OTHER_NIDS[2], given_name: '하늘' }));
   assert.equal(r.status, 201, r.text);
