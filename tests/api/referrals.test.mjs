@@ -67,6 +67,18 @@ before(async () => {
 });
 after(async () => { await s.stop(); recv.close(); });
 
+test('the demo data holds two referrals: one sent to the job centre, one received by the welfare office', async () => {
+  const inbox = (await get('/api/v1/referrals?status=sent', 'counsellor')).body.items;
+  const yoon = inbox.filter((x) => x.person.family_name === '윤' && x.person.given_name === '상호');
+  assert.equal(yoon.length, 1, JSON.stringify(inbox));
+  assert.equal(yoon[0].from_office.code, 'SEOUL-WELFARE');
+  assert.equal(yoon[0].purpose, 'welfare_referral');
+  const recd = (await get('/api/v1/referrals?status=received', 'welfare')).body.items;
+  assert.equal(recd.length, 1);
+  assert.equal(recd[0].person.family_name, '이');
+  assert.equal(recd[0].version, 2);
+});
+
 const BODY = { to_office: 'SEOUL-GANGNAM', type: 'employment_support', reason: 'looking for work after the livelihood benefit review' };
 
 test('a welfare officer refers a person to the job centre; it lands in the job centre\'s inbox', async () => {
