@@ -15,6 +15,7 @@ extern struct route match_routes[];
 extern struct route ei_routes[];
 extern struct route dci_routes[];
 extern struct route audit_routes[];
+extern struct route referral_routes[];
 extern struct route static_routes[];
 
 /* src/http handlers exposed as routes. */

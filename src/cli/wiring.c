@@ -33,6 +33,7 @@ void cli_register_workers(void) {
     event_register("employment.ended", dci_notify_on_event);
     event_register("registration.changed", dci_notify_on_event);
     event_register("benefit.status_changed", dci_notify_on_event); /* emitted by the EI module */
+    event_register("referral.updated", dci_notify_on_event);       /* emitted by src/referral */
     event_register("person.updated", jobs_on_person_updated);
     worker_register_periodic("jobs.close_expired", 300, jobs_close_expired);
     worker_register_periodic("audit.drop_chained_pending", 10, audit_drop_chained_pending);

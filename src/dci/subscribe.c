@@ -37,12 +37,13 @@ static const char *const event_types[] = {"employment_started", "employment_ende
                                           "benefit_status_changed", "referral_updated", NULL};
 
 /* Domain events and what subscribers see them as.  benefit.status_changed is the EI module's
- * (emitted when a claim's status changes); referral_updated can be subscribed to, but no module
- * emits such an event yet (docs/DCI.md). */
+ * (emitted when a claim's status changes); referral.updated the referral module's (a referral
+ * created or moved: src/referral). */
 static const char *const domain_events[][2] = {{"employment.started", "employment_started"},
                                                {"employment.ended", "employment_ended"},
                                                {"registration.changed", "registration_changed"},
-                                               {"benefit.status_changed", "benefit_status_changed"}};
+                                               {"benefit.status_changed", "benefit_status_changed"},
+                                               {"referral.updated", "referral_updated"}};
 
 const char *dci_reg_event_type(const char *domain_type) {
     for (size_t i = 0; i < sizeof domain_events / sizeof domain_events[0]; i++)

@@ -300,3 +300,97 @@ op_code access_decide_partner(ctx *c, enum pd_action act, const char *purpose, c
     }
     return OP_OK;
 }
+
+/* ---- referrals between offices (docs/ACCESS.md "Referrals", docs/REFERRALS.md) ---- */
+
+/* Purposes under which referrals are processed (the role must also be allowed the purpose). */
+static const char *const REFERRAL_PURPOSES[] = {"welfare_referral", "case_management", "employment_service",
+                                                "supervision", "self_service", "system_operation", NULL};
+#define REFERRAL_FIELDS (F_IDENTITY | F_CONTACT)
+#define REFERRAL_ROLES (ROLE_COUNSELLOR | ROLE_SUPERVISOR | ROLE_WELFARE_OFFICER)
+
+static void decide_referral_staff(const actor *a, enum pd_action act, const struct access_referral *r,
+                                  const access_facts *f, access_decision *d) {
+    if (!(a->role & REFERRAL_ROLES)) {
+        deny(d, "the %s role has no access to referrals", role_name(a->role));
+        return;
+    }
+    if (act == PD_DELETE) {
+        deny(d, "referrals are never deleted: withdraw or close them%s", NULL);
+        return;
+    }
+    if (act == PD_CREATE) {
+        /* The sender must serve the person: the ordinary staff rule for reading the record. */
+        decide_staff(a, PD_READ, "person", f, d);
+        if (d->allow) d->fields = REFERRAL_FIELDS;
+        return;
+    }
+    bool assigned = f->case_member || (f->counsellor[0] && strcmp(f->counsellor, a->id) == 0);
+    bool party = r && a->office_id[0] &&
+                 ((r->from_office && strcmp(r->from_office, a->office_id) == 0) ||
+                  (r->to_office && strcmp(r->to_office, a->office_id) == 0));
+    if (party || (assigned && (act == PD_READ || act == PD_SEARCH))) {
+        d->allow = true;
+        d->fields = REFERRAL_FIELDS;
+        return;
+    }
+    deny(d, assigned ? "only the sending and receiving offices act on a referral%s"
+                     : "the referral is between other offices and the person is not assigned to you%s", NULL);
+}
+
+op_code access_decide_referral(ctx *c, enum pd_action act, const char *person_id, const struct access_referral *r,
+                               access_decision *d) {
+    memset(d, 0, sizeof *d);
+    op_code rc = access_purpose(c, &d->purpose, &d->legal_basis);
+    if (rc == OP_FORBIDDEN) {
+        const char *p = c->purpose;
+        deny(d, "purpose \"%s\" is not permitted for this role", p);
+        d->purpose = p;
+        d->legal_basis = "none";
+        return OP_OK;
+    }
+    if (rc) return rc;
+    access_facts f;
+    if ((rc = load_facts(c, person_id, &f))) return rc;
+    if (!f.exists) return op_fail(&c->err, OP_NOT_FOUND, NULL, "person \"%s\" does not exist", person_id);
+    bool purpose_ok = false;
+    for (const char *const *p = REFERRAL_PURPOSES; *p; p++)
+        if (strcmp(*p, d->purpose) == 0) purpose_ok = true;
+    if (!purpose_ok) {
+        deny(d, "purpose \"%s\" does not cover referrals", d->purpose);
+        return OP_OK;
+    }
+    switch (c->who.type) {
+    case ACTOR_SYSTEM:
+        d->allow = true;
+        d->fields = F_ALL;
+        break;
+    case ACTOR_CITIZEN:
+        if (strcmp(person_id, c->who.person_id) == 0 && (act == PD_READ || act == PD_SEARCH)) {
+            d->allow = true;
+            d->fields = F_ALL;
+        } else {
+            deny(d, "citizens may read their own referrals and change none%s", NULL);
+        }
+        break;
+    case ACTOR_STAFF:
+        decide_referral_staff(&c->who, act, r, &f, d);
+        break;
+    default:
+        deny(d, "referrals are handled by the staff of the sending and receiving offices%s", NULL);
+    }
+    if (d->allow && !consent_allows(c, person_id, d->purpose))
+        deny(d, "the person has not consented to processing for \"%s\"", d->purpose);
+    return OP_OK;
+}
+
+op_code access_referral(ctx *c, enum pd_action act, const char *referral_id, const char *person_id,
+                        const struct access_referral *r, access_decision *d) {
+    op_code rc = access_decide_referral(c, act, person_id, r, d);
+    if (rc) return rc;
+    if ((rc = access_audit(c, act, "referral", referral_id, person_id, d))) return rc;
+    if (!d->allow)
+        return op_fail(&c->err, OP_FORBIDDEN, "only the sending and receiving offices (and the person's case team) see a referral",
+                       "%s", d->reason);
+    return OP_OK;
+}

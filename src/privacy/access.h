@@ -113,4 +113,25 @@ const struct purpose_def *purpose_list(void); /* terminated by {NULL} */
 op_code access_decide_partner(ctx *c, enum pd_action act, const char *purpose, const char *agreement_id,
                               const char *legal_basis, const char *refusal, access_decision *d);
 
+/* ---- referrals between offices (src/referral, docs/REFERRALS.md) ----
+ * A referral relates a person to two offices: the sending one and the receiving one (or an external
+ * agency).  The referral module loads the referral's offices and passes them in; this decides, for
+ * resource type "referral", with the person's access facts:
+ *  - create (r NULL): staff whose role and relation may read the person (the staff rules above);
+ *  - read/search: staff of the sending or receiving office, and the person's assigned staff
+ *    (case team, registration counsellor); the person themself (read-only);
+ *  - update (a transition): staff of the sending or receiving office;
+ *  - only counsellors, supervisors and welfare officers among staff; only a purpose that covers
+ *    referrals; then the consent hook.
+ * d->fields: the person's groups a referral shows (identity and contact for staff).
+ * access_referral() decides, audits and turns a refusal into OP_FORBIDDEN, like access_person(). */
+struct access_referral {
+    const char *from_office; /* sending office id */
+    const char *to_office;   /* receiving office id, NULL for a referral to an external agency */
+};
+op_code access_decide_referral(ctx *c, enum pd_action act, const char *person_id, const struct access_referral *r,
+                               access_decision *d);
+op_code access_referral(ctx *c, enum pd_action act, const char *referral_id, const char *person_id,
+                        const struct access_referral *r, access_decision *d);
+
 #endif

@@ -12,6 +12,7 @@
 #include "core/ctx.h"
 #include "domain/account.h"
 #include "domain/person.h"
+#include "referral/referral.h"
 #include "seed/gen.h"
 #include "seed/seed.h"
 
@@ -171,6 +172,40 @@ static op_code add_person(struct demo_state *s, json_t *doc, const char *office,
     return OP_OK;
 }
 
+/* Two referrals between the Seoul job centre and the welfare office (docs/REFERRALS.md): one just
+ * sent to the job centre, one the welfare office has received.  Sent by the system under the
+ * purpose welfare_referral, through the referral domain like staff requests. */
+static op_code add_referrals(ctx *c, char ids[][ID_LEN]) {
+    static const struct {
+        int person;
+        struct referral_new r;
+        const char *move;
+    } refs[] = {
+        {8, {"SEOUL-GANGNAM", NULL, "employment_support",
+             "basic livelihood recipient ready for work: conditional-benefit employment programme", NULL, "SEOUL-WELFARE"},
+         NULL},
+        {1, {"SEOUL-WELFARE", NULL, "welfare_assessment", "household income dropped after the job loss: livelihood support?",
+             NULL, "SEOUL-GANGNAM"},
+         "received"},
+    };
+    const char *saved = c->purpose;
+    op_code rc = OP_OK;
+    c->purpose = "welfare_referral";
+    for (size_t i = 0; i < sizeof refs / sizeof refs[0] && !rc; i++) {
+        json_t *out = NULL;
+        if ((rc = referral_create(c, ids[refs[i].person], &refs[i].r, &out))) break;
+        if (refs[i].move) {
+            struct referral_move m = {.to = refs[i].move};
+            json_t *moved = NULL;
+            rc = referral_transition(c, json_string_value(json_object_get(out, "id")), &m, &moved);
+            json_decref(moved);
+        }
+        json_decref(out);
+    }
+    c->purpose = saved;
+    return rc;
+}
+
 static op_code load(struct demo_state *s) {
     ctx *c = s->c;
     op_code rc;
@@ -195,6 +230,7 @@ static op_code load(struct demo_state *s) {
         json_decref(doc);
         if (rc) return rc;
     }
+    if ((rc = add_referrals(c, person_ids))) return rc;
     struct seed_opts opts = {demo_regions, (int)(sizeof demo_regions / sizeof demo_regions[0]), 60};
     for (int i = 0; i < SEED_DEMO_GENERATED; i++) {
         json_t *doc = seed_person(SEED_DEMO_SEED, (uint64_t)i, &opts, NULL);

@@ -416,6 +416,25 @@ static const struct migration migrations[] = {
      "  message_id TEXT NOT NULL, item TEXT NOT NULL, received_at TEXT NOT NULL,"
      "  UNIQUE (partner_id, subscription_code, reference_id));"
      "CREATE INDEX dci_notifications_in_person ON dci_notifications_in(person_id, received_at);"},
+
+    {58, "referrals between offices (job centre <-> welfare office, or to a partner agency) and their history",
+     /* status and type have no CHECK: the state table (src/referral/referral_sm.c) is the authority,
+      * so that new states need no table rebuild on SQLite */
+     "CREATE TABLE referrals ("
+     "  id TEXT PRIMARY KEY, person_id TEXT NOT NULL REFERENCES persons(id),"
+     "  from_office_id TEXT NOT NULL REFERENCES offices(id), sender_id TEXT NOT NULL,"
+     "  to_office_id TEXT REFERENCES offices(id), to_agency TEXT,"
+     "  type TEXT NOT NULL, reason TEXT NOT NULL, purpose TEXT NOT NULL, legal_basis TEXT NOT NULL, consent_ref TEXT,"
+     "  status TEXT NOT NULL, outcome_code TEXT, outcome_note TEXT, version INTEGER NOT NULL DEFAULT 1,"
+     "  created_at TEXT NOT NULL, updated_at TEXT NOT NULL, closed_at TEXT,"
+     "  CHECK ((to_office_id IS NULL) <> (to_agency IS NULL)));"
+     "CREATE INDEX referrals_person ON referrals(person_id, created_at);"
+     "CREATE INDEX referrals_to ON referrals(to_office_id, status, created_at);"
+     "CREATE INDEX referrals_from ON referrals(from_office_id, status, created_at);"
+     "CREATE TABLE referral_history ("
+     "  referral_id TEXT NOT NULL REFERENCES referrals(id), seq INTEGER NOT NULL,"
+     "  from_status TEXT, to_status TEXT NOT NULL, actor_id TEXT NOT NULL, actor_office_id TEXT, note TEXT,"
+     "  at TEXT NOT NULL, PRIMARY KEY (referral_id, seq));"},
 };
 
 #define NMIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
