@@ -225,7 +225,7 @@ static void fire(const char *type, const char *person, long long event_id) {
 Test(dci_subscribe, subscription_rows_are_checked) {
     op_err e = {0};
     partner(NULL);
-    sub("s-ok", "referral_updated", NID_A, "subscribe", NULL); /* subscribable, no producer yet */
+    sub("s-ok", "referral_updated", NID_A, "subscribe", NULL); /* produced by src/referral */
     cr_assert_neq(store_exec(db, &e, NULL,
                              "INSERT INTO dci_subscriptions (code, client_id, transaction_id, reference_id, correlation_id, event_type,"
                              " purpose, filter_type, filter, notify_record_type, notify_uri, status, created_at, updated_at)"
