@@ -17,7 +17,7 @@ op_code case_member_add(ctx *c, const char *person_id, const char *account_id, c
     char ts[CLOCK_TS_LEN];
     bool outer;
     if (!person_id || !id_is_uuid(person_id)) return op_fail(&c->err, OP_NOT_FOUND, NULL, "the person does not exist");
-    op_code rc = ptx_begin(c, &outer);
+    op_code rc = store_tx_begin(c->db, &c->err, &outer);
     if (rc) return rc;
     if ((rc = pd_decide(c, PD_UPDATE, RTYPE, account_id, person_id, 0, &d))) goto out;
     if (c->who.type != ACTOR_SYSTEM && !(c->who.type == ACTOR_STAFF && c->who.role == ROLE_SUPERVISOR)) {
@@ -58,5 +58,5 @@ op_code case_member_add(ctx *c, const char *person_id, const char *account_id, c
                     " until_ts = NULL",
                     "ssss", person_id, account_id, role, ts);
 out:
-    return ptx_end(c, outer, rc);
+    return store_tx_end(c->db, &c->err, outer, rc);
 }

@@ -142,7 +142,7 @@ op_code jobseeker_register(ctx *c, const char *person_id, const json_t *in, json
     access_decision d;
     bool outer, citizen = c->who.type == ACTOR_CITIZEN;
     if (!person_id || !id_is_uuid(person_id)) return op_fail(&c->err, OP_NOT_FOUND, NULL, "the person does not exist");
-    op_code rc = ptx_begin(c, &outer);
+    op_code rc = store_tx_begin(c->db, &c->err, &outer);
     if (rc) return rc;
     store_stmt *st = store_query(c->db, &c->err, "SELECT region_code FROM persons WHERE id = ?", "s", person_id);
     if (!st) {
@@ -209,7 +209,7 @@ out:
         json_decref(*out);
         *out = NULL;
     }
-    return ptx_end(c, outer, rc);
+    return store_tx_end(c->db, &c->err, outer, rc);
 }
 
 /* ---- read ---- */
@@ -293,7 +293,7 @@ op_code jobseeker_update(ctx *c, const char *person_id, const json_t *patch, jso
     int64_t want = 0;
     bool has_version = false, outer;
     if (!person_id || !id_is_uuid(person_id)) return op_fail(&c->err, OP_NOT_FOUND, NULL, "the person does not exist");
-    op_code rc = ptx_begin(c, &outer);
+    op_code rc = store_tx_begin(c->db, &c->err, &outer);
     if (rc) return rc;
     if ((rc = pd_decide(c, PD_UPDATE, RTYPE, NULL, person_id, F_REGISTRATION, &d))) goto out;
     if ((rc = jx_only(patch, keys, "", &c->err)) || (rc = jx_enum(patch, "status", false, STATUSES, &status, &c->err)) ||
@@ -328,7 +328,7 @@ out:
         json_decref(*out);
         *out = NULL;
     }
-    return ptx_end(c, outer, rc);
+    return store_tx_end(c->db, &c->err, outer, rc);
 }
 
 op_code jobseeker_set_claim(ctx *c, const char *person_id, const char *claim_id, const char *claim_report_date) {
@@ -344,7 +344,7 @@ op_code jobseeker_set_claim(ctx *c, const char *person_id, const char *claim_id,
     if (!due[0])
         return op_fail_field(&c->err, OP_VALIDATION, "claim_report_date", "use YYYY-MM-DD",
                              "claim_report_date is not a valid date");
-    op_code rc = ptx_begin(c, &outer);
+    op_code rc = store_tx_begin(c->db, &c->err, &outer);
     if (rc) return rc;
     if ((rc = pd_decide(c, PD_UPDATE, RTYPE, NULL, person_id, F_REGISTRATION, &d))) goto out;
     if ((rc = load_current(c, person_id, &r))) goto out;
@@ -357,5 +357,5 @@ op_code jobseeker_set_claim(ctx *c, const char *person_id, const char *claim_id,
     rc = apply(c, person_id, &r, r.status, NULL, false, NULL, false, claim_id, due, &out);
     json_decref(out);
 out:
-    return ptx_end(c, outer, rc);
+    return store_tx_end(c->db, &c->err, outer, rc);
 }

@@ -17,27 +17,6 @@
 
 /* ---- helpers shared with jobseeker.c / casefile.c ---- */
 
-op_code ptx_begin(ctx *c, bool *outer) {
-    *outer = !store_in_tx(c->db);
-    return store_begin(c->db, &c->err);
-}
-
-op_code ptx_end(ctx *c, bool outer, op_code rc) {
-    if (rc == OP_OK) {
-        rc = store_commit(c->db, &c->err);
-        if (rc && outer) store_rollback(c->db);
-        return rc;
-    }
-    if (outer) {
-        store_rollback(c->db);
-    } else {
-        op_err keep = c->err; /* pop our nesting level; the owner rolls back */
-        store_commit(c->db, &c->err);
-        c->err = keep;
-    }
-    return rc;
-}
-
 op_code pd_refuse(ctx *c, enum pd_action act, const char *rtype, const char *resource_id,
                   const char *person_id, access_decision *d, const char *reason) {
     d->allow = false;
@@ -121,7 +100,7 @@ op_code person_create(ctx *c, const json_t *in, json_t **out) {
     char nid[NID_MAX] = "", hash[65], *enc = NULL, ts[CLOCK_TS_LEN];
     access_decision d;
     bool outer;
-    op_code rc = ptx_begin(c, &outer);
+    op_code rc = store_tx_begin(c->db, &c->err, &outer);
     if (rc) return rc;
     id_uuid7(p.id);
     /* Decide first: a refusal is audited whatever the body holds. */
@@ -152,7 +131,7 @@ out:
         json_decref(*out);
         *out = NULL;
     }
-    return ptx_end(c, outer, rc);
+    return store_tx_end(c->db, &c->err, outer, rc);
 }
 
 /* ---- read ---- */
@@ -204,7 +183,7 @@ op_code person_update(ctx *c, const char *id, const json_t *patch, json_t **out)
     bool outer;
     if (!id || !id_is_uuid(id)) return op_fail(&c->err, OP_NOT_FOUND, NULL, "the person does not exist");
     if (!json_is_object(patch)) return op_fail(&c->err, OP_BAD_JSON, NULL, "the body must be a JSON object");
-    op_code rc = ptx_begin(c, &outer);
+    op_code rc = store_tx_begin(c->db, &c->err, &outer);
     if (rc) return rc;
     if ((rc = pd_decide(c, PD_UPDATE, "person", id, id, pv_touched_groups(patch), &d))) goto out;
     if (c->who.type == ACTOR_CITIZEN)
@@ -290,5 +269,5 @@ out:
         json_decref(*out);
         *out = NULL;
     }
-    return ptx_end(c, outer, rc);
+    return store_tx_end(c->db, &c->err, outer, rc);
 }

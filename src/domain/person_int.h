@@ -103,10 +103,6 @@ op_code jsr_current_json(ctx *c, const char *person_id, json_t **out);
 
 /* ---- person.c: helpers for the domain files ---- */
 
-/* Join the caller's write transaction or open one (*outer = true).  ptx_end commits when outer,
- * or on error rolls back (outer) / leaves the rollback to the owner (nested); returns rc. */
-op_code ptx_begin(ctx *c, bool *outer);
-op_code ptx_end(ctx *c, bool outer, op_code rc);
 /* Turn an allowed decision into an audited refusal: d becomes a deny with `reason`, the deny is
  * audited (group commit), and OP_FORBIDDEN is returned with c->err set. */
 op_code pd_refuse(ctx *c, enum pd_action act, const char *rtype, const char *resource_id,

@@ -18,26 +18,6 @@
 
 /* ---- transactions (the person domain's pattern: nest in the caller's, else own one) ---- */
 
-static op_code tx_begin(ctx *c, bool *outer) {
-    *outer = !store_in_tx(c->db);
-    return store_begin(c->db, &c->err);
-}
-
-static op_code tx_end(ctx *c, bool outer, op_code rc) {
-    if (rc == OP_OK) {
-        rc = store_commit(c->db, &c->err);
-        if (rc && outer) store_rollback(c->db);
-        return rc;
-    }
-    if (outer) {
-        store_rollback(c->db);
-    } else {
-        op_err keep = c->err; /* pop our nesting level; the owner rolls back */
-        store_commit(c->db, &c->err);
-        c->err = keep;
-    }
-    return rc;
-}
 
 /* A decision the operation narrows (a move for the other side): audited refusal. */
 static op_code refuse(ctx *c, enum pd_action act, const char *rid, const char *person, access_decision *d,
@@ -240,7 +220,7 @@ op_code referral_create(ctx *c, const char *person_id, const struct referral_new
     struct row r;
     bool outer;
     if (!person_id || !id_is_uuid(person_id)) return op_fail(&c->err, OP_NOT_FOUND, NULL, "the person does not exist");
-    op_code rc = tx_begin(c, &outer);
+    op_code rc = store_tx_begin(c->db, &c->err, &outer);
     if (rc) return rc;
     id_uuid7(id);
     /* Decide first: a refusal is audited whatever the body holds. */
@@ -329,7 +309,7 @@ op_code referral_create(ctx *c, const char *person_id, const struct referral_new
     if ((rc = row_load(c, id, &r)) || (rc = emit(c, &r, NULL))) goto out;
     rc = render(c, &r, d.fields, true, out);
 out:
-    return tx_end(c, outer, rc);
+    return store_tx_end(c->db, &c->err, outer, rc);
 }
 
 /* ---- read ---- */
@@ -463,7 +443,7 @@ op_code referral_transition(ctx *c, const char *id, const struct referral_move *
     char ts[CLOCK_TS_LEN], next[200];
     bool outer;
     if (!id || !id_is_uuid(id)) return op_fail(&c->err, OP_NOT_FOUND, NULL, "the referral does not exist");
-    op_code rc = tx_begin(c, &outer);
+    op_code rc = store_tx_begin(c->db, &c->err, &outer);
     if (rc) return rc;
     if ((rc = row_load(c, id, &r))) goto out;
     const char *person = r.v[C_PERSON], *from = r.v[C_STATUS];
@@ -542,5 +522,5 @@ out:
         json_decref(*out);
         *out = NULL;
     }
-    return tx_end(c, outer, rc);
+    return store_tx_end(c->db, &c->err, outer, rc);
 }

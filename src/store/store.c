@@ -185,6 +185,27 @@ void store_rollback(store *s) {
 
 bool store_in_tx(const store *s) { return s->tx_depth > 0; }
 
+op_code store_tx_begin(store *s, op_err *e, bool *outer) {
+    *outer = !store_in_tx(s);
+    return store_begin(s, e);
+}
+
+op_code store_tx_end(store *s, op_err *e, bool outer, op_code rc) {
+    if (rc == OP_OK) {
+        rc = store_commit(s, e);
+        if (rc && outer) store_rollback(s);
+        return rc;
+    }
+    if (outer) {
+        store_rollback(s);
+    } else {
+        op_err keep = *e; /* pop our nesting level; the owner rolls back */
+        store_commit(s, e);
+        *e = keep;
+    }
+    return rc;
+}
+
 void store_defer_sync(store *s, bool on) { s->defer_sync = on; }
 
 bool store_take_unsynced(store *s) {

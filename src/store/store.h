@@ -45,6 +45,12 @@ op_code store_begin_read(store *s, op_err *e);
 op_code store_commit(store *s, op_err *e);
 void store_rollback(store *s);
 bool store_in_tx(const store *s);
+/* A domain operation's transaction, joining the caller's when there is one: store_tx_begin tells
+ * in *outer whether this call opened the outermost level.  store_tx_end commits on rc == OP_OK;
+ * on failure the outermost level rolls back, an inner one only pops its level (keeping e) and
+ * leaves the rollback to the owner.  Returns rc, or the commit's error. */
+op_code store_tx_begin(store *s, op_err *e, bool *outer);
+op_code store_tx_end(store *s, op_err *e, bool outer, op_code rc);
 
 /* Durability.  A write transaction is on disk when store_commit returns - unless the connection
  * defers it (HTTP request threads, which must not block): then store_commit only notes it, and
