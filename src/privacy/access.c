@@ -160,19 +160,26 @@ static void decide_insurance_partner(const actor *a, enum pd_action act, const c
     deny(d, "partner systems reach personal data through DCI and their data-sharing agreement%s", NULL);
 }
 
+/* A decision starts with the declared purpose (and its legal basis).  A purpose the role may not
+ * use is a refusal like any other, audited by the caller: d becomes it and *refused is set. */
+static op_code decide_purpose(ctx *c, access_decision *d, bool *refused) {
+    memset(d, 0, sizeof *d);
+    *refused = false;
+    op_code rc = access_purpose(c, &d->purpose, &d->legal_basis);
+    if (rc != OP_FORBIDDEN) return rc;
+    const char *p = c->purpose;
+    deny(d, "purpose \"%s\" is not permitted for this role", p);
+    d->purpose = p;
+    d->legal_basis = "none";
+    *refused = true;
+    return OP_OK;
+}
+
 static op_code decide(ctx *c, enum pd_action act, const char *rtype, const char *person_id,
                       const access_facts *known, access_decision *d) {
-    memset(d, 0, sizeof *d);
-    op_code rc = access_purpose(c, &d->purpose, &d->legal_basis);
-    if (rc == OP_FORBIDDEN) {
-        /* A purpose the role may not use is a refusal like any other (audited by caller). */
-        const char *p = c->purpose;
-        deny(d, "purpose \"%s\" is not permitted for this role", p);
-        d->purpose = p;
-        d->legal_basis = "none";
-        return OP_OK;
-    }
-    if (rc) return rc;
+    bool refused;
+    op_code rc = decide_purpose(c, d, &refused);
+    if (rc || refused) return rc;
     access_facts f = {0};
     if (known) {
         f = *known;
@@ -340,16 +347,9 @@ static void decide_referral_staff(const actor *a, enum pd_action act, const stru
 
 op_code access_decide_referral(ctx *c, enum pd_action act, const char *person_id, const struct access_referral *r,
                                access_decision *d) {
-    memset(d, 0, sizeof *d);
-    op_code rc = access_purpose(c, &d->purpose, &d->legal_basis);
-    if (rc == OP_FORBIDDEN) {
-        const char *p = c->purpose;
-        deny(d, "purpose \"%s\" is not permitted for this role", p);
-        d->purpose = p;
-        d->legal_basis = "none";
-        return OP_OK;
-    }
-    if (rc) return rc;
+    bool refused;
+    op_code rc = decide_purpose(c, d, &refused);
+    if (rc || refused) return rc;
     access_facts f;
     if ((rc = load_facts(c, person_id, &f))) return rc;
     if (!f.exists) return op_fail(&c->err, OP_NOT_FOUND, NULL, "person \"%s\" does not exist", person_id);
