@@ -5,5 +5,5 @@
 #include "api/api.h"
 
 struct route *const route_groups[] = {
-    system_routes, auth_routes, admin_routes, person_routes, me_routes, audit_routes, policy_routes, jobs_routes, match_routes, ei_routes, dci_routes, static_routes, NULL,
+    system_routes, auth_routes, admin_routes, person_routes, me_routes, audit_routes, policy_routes, jobs_routes, match_routes, ei_routes, dci_routes, nesp_routes, static_routes, NULL,
 };

@@ -117,10 +117,12 @@ static int partner_add(int argc, char **argv) {
     snprintf(buf, sizeof buf, "%s", cli_opt(argc, argv, "purposes") ? cli_opt(argc, argv, "purposes") : "");
     for (char *save, *t = strtok_r(buf, " ,", &save); t; t = strtok_r(NULL, " ,", &save)) json_array_append_new(purposes, json_string(t));
     const char *to = cli_opt(argc, argv, "timeout");
-    struct dci_outbound_new n = {cli_opt(argc, argv, "id"), cli_opt(argc, argv, "name"), cli_opt(argc, argv, "kind"),
-                                 cli_opt(argc, argv, "base-url"), cli_opt(argc, argv, "token-url"), cli_opt(argc, argv, "client-id"),
-                                 sec, cli_opt(argc, argv, "receiver-id"), cli_opt(argc, argv, "sig-mode"),
-                                 cli_opt(argc, argv, "callback-url"), jw, purposes, to ? atoll(to) : 0};
+    struct dci_outbound_new n = {.id = cli_opt(argc, argv, "id"), .name = cli_opt(argc, argv, "name"), .kind = cli_opt(argc, argv, "kind"),
+                                 .base_url = cli_opt(argc, argv, "base-url"), .token_url = cli_opt(argc, argv, "token-url"),
+                                 .client_id = cli_opt(argc, argv, "client-id"), .secret = sec,
+                                 .receiver_id = cli_opt(argc, argv, "receiver-id"), .sig_mode = cli_opt(argc, argv, "sig-mode"),
+                                 .callback_url = cli_opt(argc, argv, "callback-url"), .jwks = jw, .purposes = purposes,
+                                 .timeout_s = to ? atoll(to) : 0};
     if (to && n.timeout_s == 0) n.timeout_s = -1;
     int ret = 1;
     ctx c;

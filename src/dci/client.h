@@ -23,6 +23,7 @@
 
 struct dci_outbound_new {
     const char *id, *name, *kind, *base_url, *token_url, *client_id, *secret, *receiver_id, *sig_mode, *callback_url;
+    const char *jwks_url;   /* where jwks was fetched from (dci_jwks_fetch), refreshed from there; NULL: a file */
     const json_t *jwks;     /* {"keys":[{kty:OKP, crv:Ed25519, kid, x}]} */
     const json_t *purposes; /* array of purpose codes */
     int64_t timeout_s;      /* 0: default 10 */
@@ -32,6 +33,14 @@ op_code dci_outbound_put(ctx *c, const struct dci_outbound_new *n);
 /* {"items":[{id, name, kind, base_url, token_url, client_id, receiver_id, sig_mode, purposes, callback_url,
  * timeout_s, keys:[kid]}]} (no secrets) */
 op_code dci_outbound_list(ctx *c, json_t **out);
+/* Remove (the caller holds a transaction): the partner is disabled - its secret and cached token
+ * wiped, its subscriptions marked unsubscribed - and its history (transactions, notifications,
+ * audit) kept.  A removed partner cannot be queried, its callbacks are refused, its id cannot be
+ * re-added.  Removing twice is not an error. */
+op_code dci_outbound_remove(ctx *c, const char *id);
+/* The partner for a kind (DCI_KIND_SR / DCI_KIND_IBR): `id` when given (it must be of that kind
+ * and not removed), else the only active one.  None or several -> OP_VALIDATION (field partner). */
+op_code dci_outbound_pick(ctx *c, const char *kind, const char *id, char out[72]);
 
 /* ---- pure parts (unit-tested) ---- */
 struct dci_client_req {

@@ -11,8 +11,9 @@
 /* An outbound partner as loaded for a call (arena strings; secret and token decrypted). */
 struct dci_ob {
     const char *id, *kind, *base_url, *token_url, *client_id, *secret, *receiver_id, *sig_mode, *callback_url, *token;
+    const char *jwks_url; /* NULL: the JWKS was configured from a file */
     json_t *jwks, *purposes;
-    int64_t timeout_s, token_expires;
+    int64_t timeout_s, token_expires, jwks_fetched_at;
 };
 
 op_code dci_ob_load(ctx *c, const char *id, struct dci_ob *o);

@@ -416,6 +416,25 @@ static const struct migration migrations[] = {
      "  message_id TEXT NOT NULL, item TEXT NOT NULL, received_at TEXT NOT NULL,"
      "  UNIQUE (partner_id, subscription_code, reference_id));"
      "CREATE INDEX dci_notifications_in_person ON dci_notifications_in(person_id, received_at);"},
+
+    {55, "nesp: eligibility checks with a social registry's facts (income percentile, basic livelihood) and the calculator's answer",
+     "CREATE TABLE nesp_checks ("
+     "  id TEXT PRIMARY KEY, person_id TEXT NOT NULL REFERENCES persons(id), partner_id TEXT NOT NULL,"
+     "  transaction_id TEXT NOT NULL UNIQUE, mode TEXT NOT NULL CHECK (mode IN ('sync','async')),"
+     "  status TEXT NOT NULL CHECK (status IN ('pending','done','error')), inputs TEXT NOT NULL, data TEXT, error TEXT,"
+     "  requested_by TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
+     "CREATE INDEX nesp_checks_person ON nesp_checks(person_id, created_at);"},
+
+    {56, "employment insurance: the duplicate-benefit check of a claim against an IBR",
+     "CREATE TABLE ei_dup_checks ("
+     "  claim_id TEXT PRIMARY KEY REFERENCES ei_claims(id), person_id TEXT NOT NULL, partner_id TEXT,"
+     "  status TEXT NOT NULL CHECK (status IN ('not_checked','pending','clear','enrolled','failed')),"
+     "  transaction_id TEXT, programmes TEXT, error TEXT, attempts INTEGER NOT NULL DEFAULT 0, updated_at TEXT NOT NULL);"},
+
+    {57, "dci client: outbound partners can be removed (disabled, history kept) and take their JWKS from a URL",
+     "ALTER TABLE dci_outbound ADD COLUMN disabled_at TEXT;"
+     "ALTER TABLE dci_outbound ADD COLUMN jwks_url TEXT;"
+     "ALTER TABLE dci_outbound ADD COLUMN jwks_fetched_at BIGINT;"},
 };
 
 #define NMIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
