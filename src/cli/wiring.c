@@ -7,7 +7,9 @@
 
 #include "audit/audit.h"
 #include "cli/cli.h"
+#include "dci/client.h"
 #include "dci/registry.h"
+#include "ei/ei_dup.h"
 #include "ei/ei.h"
 #include "events/outbox.h"
 #include "jobs/jobs.h"
@@ -40,4 +42,6 @@ void cli_register_workers(void) {
     worker_register_periodic("ei.evaluate_rounds", 3600, ei_periodic_evaluate);
     worker_register_periodic("dci.digests", 1, dci_digest_due); /* DCI subscriptions with a frequency */
     event_register("partner.answered", nesp_on_partner_answered); /* an async social-registry answer completes a NESP check */
+    ei_claim_set_dup_partner(dci_dup_partner);                    /* claims: is an IBR configured? */
+    event_register("claim.dup_check", dci_dup_on_claim);          /* ... then ask it (duplicate benefits) */
 }

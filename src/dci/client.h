@@ -103,4 +103,10 @@ op_code dci_client_nesp_facts(ctx *c, const char *partner_id, const char *nation
 /* Duplicate-benefit check (IBR): *enrolled, and facts with the programmes. */
 op_code dci_client_ibr_enrolled(ctx *c, const char *partner_id, const char *national_id, bool *enrolled, json_t **facts);
 
+/* ---- the duplicate-benefit check of claims (client_dup.c; the EI hook is ei/ei_dup.h) ---- */
+/* The claim flow's question "which IBR?": 1 (the only active IBR, in partner), 0 none, -1 several. */
+int dci_dup_partner(ctx *c, char partner[72]);
+/* Worker: claim.dup_check {claim_id, person_id, partner} -> ask the IBR, record the outcome. */
+op_code dci_dup_on_claim(ctx *c, long long id, const char *type, const char *subject, json_t *payload);
+
 #endif
