@@ -44,4 +44,5 @@ void cli_register_workers(void) {
     event_register("partner.answered", nesp_on_partner_answered); /* an async social-registry answer completes a NESP check */
     ei_claim_set_dup_partner(dci_dup_partner);                    /* claims: is an IBR configured? */
     event_register("claim.dup_check", dci_dup_on_claim);          /* ... then ask it (duplicate benefits) */
+    worker_register_periodic("dci.jwks_refresh", 60, dci_jwks_refresh_due); /* partners' JWKS from their URLs */
 }

@@ -21,6 +21,7 @@
 
 #define RESP_MAX (4u << 20)
 #define TOKEN_MARGIN 30 /* seconds: refresh a cached token this long before it expires */
+#define JWKS_REFETCH_S 60 /* an unknown kid fetches a partner's JWKS again at most this often */
 
 static const char *const kinds[] = {DCI_KIND_SR, DCI_KIND_IBR, NULL};
 static const char *const modes[] = {"required", "optional", "off", NULL};
@@ -532,8 +533,102 @@ op_code dci_ob_token(ctx *c, struct dci_ob *o, bool force, const char **out) {
     return rc;
 }
 
+/* GET a JWKS (TLS verified, libcurl defaults stated) and validate it like the file form. */
+op_code dci_jwks_fetch(ctx *c, const char *url, int64_t timeout_s, json_t **jwks, op_err *e) {
+    *jwks = NULL;
+    if (!url_ok(url)) return op_fail_field(e, OP_VALIDATION, "jwks_url", NULL, "jwks_url must be an http(s) URL");
+    CURL *h = curl_easy_init();
+    if (!h) return op_fail(e, OP_UNAVAILABLE, NULL, "curl init failed");
+    struct buf b = {0};
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)(timeout_s > 0 ? timeout_s : 10));
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 3L);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
+    CURLcode cc = curl_easy_perform(h);
+    long st = 0;
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &st);
+    curl_easy_cleanup(h);
+    op_code rc = OP_OK;
+    json_t *j = cc == CURLE_OK && st == 200 && b.p ? json_loads(b.p, 0, NULL) : NULL;
+    if (cc != CURLE_OK)
+        rc = op_fail(e, OP_UNAVAILABLE, "check the URL and that the partner publishes its keys there", "the JWKS at %s could not be fetched: %s",
+                     url, b.over ? "too large" : curl_easy_strerror(cc));
+    else if (st != 200)
+        rc = op_fail(e, OP_UNAVAILABLE, "check the URL", "the JWKS at %s could not be fetched: HTTP %ld", url, st);
+    else if (!jwks_ok(j))
+        rc = op_fail_field(e, OP_VALIDATION, "jwks_url", NULL, "the document at %s is not a JWKS {\"keys\":[...]} of 1-20 OKP/Ed25519 keys (kid, x)",
+                           url);
+    free(b.p);
+    if (rc) json_decref(j);
+    else *jwks = j;
+    return rc;
+}
+
+/* The partner's JWKS again from its jwks_url (force: the periodic refresh; else at most once a
+ * minute): stored, and o->jwks replaced.  Never inside a transaction.  true when new keys came. */
+static bool ob_refresh_jwks(ctx *c, struct dci_ob *o, bool force) {
+    int64_t now = clock_now_us() / 1000000;
+    if (!o->jwks_url || store_in_tx(c->db) || (!force && now - o->jwks_fetched_at < JWKS_REFETCH_S)) return false;
+    o->jwks_fetched_at = now;
+    json_t *jw = NULL;
+    op_err e = {0};
+    op_code rc = dci_jwks_fetch(c, o->jwks_url, o->timeout_s, &jw, &e);
+    if (rc) log_warn("registry %s: %s", o->id, e.detail);
+    op_err e2 = {0};
+    op_code wr = store_begin(c->db, &e2);
+    if (!wr)
+        wr = store_exec(c->db, &e2, NULL, "UPDATE dci_outbound SET jwks_fetched_at = ?, jwks = COALESCE(?, jwks) WHERE id = ?", "iss", now,
+                        jw ? jx_dump(c->a, jw) : NULL, o->id);
+    if (!wr) wr = store_commit(c->db, &e2);
+    else store_rollback(c->db);
+    if (wr) log_warn("registry %s: the fetched JWKS could not be stored: %s", o->id, e2.detail);
+    if (rc) return false;
+    o->jwks = jx_arena(c->a, jw);
+    return true;
+}
+
+int dci_jwks_refresh_due(ctx *c) {
+    const char *p = getenv("OPENPES_DCI_JWKS_REFRESH_S");
+    int64_t period = p ? atoll(p) : 3600;
+    if (period < JWKS_REFETCH_S) period = JWKS_REFETCH_S;
+    store_stmt *st = store_prepare(c->db, "SELECT id FROM dci_outbound WHERE jwks_url IS NOT NULL AND disabled_at IS NULL"
+                                          " AND COALESCE(jwks_fetched_at, 0) <= ? ORDER BY id", &c->err);
+    if (!st) return -1;
+    store_bind_int(st, 1, clock_now_us() / 1000000 - period);
+    const char *ids[64];
+    int n = 0, r, done = 0;
+    while ((r = store_step(st, &c->err)) == STORE_ROW && n < 64) ids[n++] = arena_strdup(c->a, store_col_text(st, 0));
+    store_reset(st);
+    if (r == STORE_ERROR) return -1;
+    for (int i = 0; i < n; i++) {
+        struct dci_ob o;
+        if (dci_ob_load(c, ids[i], &o)) {
+            op_clear(&c->err);
+            continue;
+        }
+        done += ob_refresh_jwks(c, &o, true);
+    }
+    return done;
+}
+
+static bool have_kid(const struct dci_ob *o, const char *kid, unsigned char pub[32]) {
+    size_t i;
+    json_t *k;
+    json_array_foreach(json_object_get(o->jwks, "keys"), i, k) {
+        const char *id = json_string_value(json_object_get(k, "kid"));
+        if (id && strcmp(id, kid) == 0 && b64_decode(json_string_value(json_object_get(k, "x")), pub, 32) == 32) return true;
+    }
+    return false;
+}
+
 /* Verify a signed envelope from the partner per its mode.  OP_OK or OP_BAD_REQUEST. */
-op_code dci_ob_verify(ctx *c, const struct dci_ob *o, const json_t *env, op_err *e) {
+op_code dci_ob_verify(ctx *c, struct dci_ob *o, const json_t *env, op_err *e) {
     if (strcmp(o->sig_mode, "off") == 0) return OP_OK;
     const char *sig = json_string_value(json_object_get(env, "signature"));
     if (!sig) {
@@ -544,14 +639,8 @@ op_code dci_ob_verify(ctx *c, const struct dci_ob *o, const json_t *env, op_err 
     if (dci_sig_parse(sig, &sp, e)) return e->code = OP_BAD_REQUEST;
     if (strcmp(sp.sender_id, o->receiver_id) != 0)
         return op_fail(e, OP_BAD_REQUEST, NULL, "the answer is signed by \"%s\", not by \"%s\"", sp.sender_id, o->receiver_id);
-    size_t i;
-    json_t *k;
     unsigned char pub[32];
-    bool have = false;
-    json_array_foreach(json_object_get(o->jwks, "keys"), i, k) {
-        const char *kid = json_string_value(json_object_get(k, "kid"));
-        if (kid && strcmp(kid, sp.key_id) == 0 && b64_decode(json_string_value(json_object_get(k, "x")), pub, 32) == 32) have = true;
-    }
+    bool have = have_kid(o, sp.key_id, pub) || (ob_refresh_jwks(c, o, false) && have_kid(o, sp.key_id, pub));
     if (!have) return op_fail(e, OP_BAD_REQUEST, "update the partner's JWKS", "the answer is signed with unknown key \"%s\"", sp.key_id);
     if (dci_sig_verify(c->a, sig, json_object_get(env, "header"), json_object_get(env, "message"), pub, clock_now_us() / 1000000, e)) {
         const char *why = arena_strdup(c->a, e->detail);

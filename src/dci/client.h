@@ -33,6 +33,12 @@ op_code dci_outbound_put(ctx *c, const struct dci_outbound_new *n);
 /* {"items":[{id, name, kind, base_url, token_url, client_id, receiver_id, sig_mode, purposes, callback_url,
  * timeout_s, keys:[kid]}]} (no secrets) */
 op_code dci_outbound_list(ctx *c, json_t **out);
+/* Fetch a JWKS from url (libcurl, TLS verified) and validate it like the file form (1-20 OKP/Ed25519
+ * keys).  *jwks a new reference.  OP_VALIDATION (not a JWKS), OP_UNAVAILABLE (unreachable, HTTP error). */
+op_code dci_jwks_fetch(ctx *c, const char *url, int64_t timeout_s, json_t **jwks, op_err *e);
+/* Periodic: the JWKS of every partner configured with a URL, fetched again once its copy is older
+ * than OPENPES_DCI_JWKS_REFRESH_S (default 3600 s).  Returns how many were refreshed. */
+int dci_jwks_refresh_due(ctx *c);
 /* Remove (the caller holds a transaction): the partner is disabled - its secret and cached token
  * wiped, its subscriptions marked unsubscribed - and its history (transactions, notifications,
  * audit) kept.  A removed partner cannot be queried, its callbacks are refused, its id cannot be

@@ -23,7 +23,9 @@ op_code dci_ob_post(ctx *c, const struct dci_ob *o, const char *url, const char 
 /* A bearer token at the partner: the cached one unless it (nearly) expired or force. */
 op_code dci_ob_token(ctx *c, struct dci_ob *o, bool force, const char **out);
 /* The partner's signature on env per its mode (OP_OK or OP_BAD_REQUEST in e). */
-op_code dci_ob_verify(ctx *c, const struct dci_ob *o, const json_t *env, op_err *e);
+/* An unknown kid re-fetches the partner's JWKS from its jwks_url first (at most once a minute,
+ * never inside a transaction). */
+op_code dci_ob_verify(ctx *c, struct dci_ob *o, const json_t *env, op_err *e);
 /* Record an outbound transaction's outcome (own short transaction; facts stored sealed). */
 op_code dci_ob_finish(ctx *c, const char *tid, const char *status, const json_t *facts, const char *error, const char *corr);
 /* The access path for an exchange with another registry under `purpose` (client.c): about the

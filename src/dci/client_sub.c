@@ -509,7 +509,7 @@ static op_code seen(ctx *c, const struct dci_env *env, bool *fresh) {
     return rc;
 }
 
-static op_code check_sender(ctx *c, const struct dci_ob *o, const struct dci_env *env, const json_t *body, const char **dci_code) {
+static op_code check_sender(ctx *c, struct dci_ob *o, const struct dci_env *env, const json_t *body, const char **dci_code) {
     if (strcmp(env->sender_id, o->receiver_id) != 0) {
         *dci_code = "err.sender_id.invalid";
         return op_fail(&c->err, OP_FORBIDDEN, NULL, "the sender is not the registry this belongs to");
@@ -598,6 +598,81 @@ static op_code receive_item(ctx *c, const char *partner, const struct dci_env *e
     return rc;
 }
 
+/* The registry a notify comes from.  Registries are told apart by header.sender_id (their
+ * receiver_id with us); when several active ones share it, by the signature's key (the kid in
+ * keyId: the registry whose JWKS holds it) and by the items' subscription codes (the registry
+ * holding them) - never "the first".  None, or no single one -> OP_FORBIDDEN. */
+static op_code notify_partner(ctx *c, const struct dci_env *env, const json_t *body, const char **out) {
+    store_stmt *st = store_prepare(c->db, "SELECT id, jwks FROM dci_outbound WHERE receiver_id = ? AND disabled_at IS NULL ORDER BY id", &c->err);
+    if (!st) return c->err.code;
+    store_bind_text(st, 1, env->sender_id);
+    const char *ids[16];
+    json_t *jw[16];
+    int n = 0, r;
+    while ((r = store_step(st, &c->err)) == STORE_ROW && n < 16) {
+        ids[n] = arena_strdup(c->a, store_col_text(st, 0));
+        jw[n++] = jx_arena(c->a, json_loads(store_col_text(st, 1), 0, NULL));
+    }
+    store_reset(st);
+    if (r == STORE_ERROR) return c->err.code;
+    if (n == 0) return op_fail(&c->err, OP_FORBIDDEN, NULL, "no registry we subscribe to has this sender_id");
+    bool keep[16];
+    for (int i = 0; i < n; i++) keep[i] = true;
+    int left = n;
+    /* the signing key */
+    const char *sig = json_string_value(json_object_get(body, "signature"));
+    struct dci_sig_parts sp;
+    op_err pe = {0};
+    if (left > 1 && sig && !dci_sig_parse(sig, &sp, &pe)) {
+        int m = 0;
+        bool has[16];
+        for (int i = 0; i < n; i++) {
+            has[i] = false;
+            size_t k;
+            json_t *key;
+            json_array_foreach(json_object_get(jw[i], "keys"), k, key) {
+                const char *kid = json_string_value(json_object_get(key, "kid"));
+                if (kid && strcmp(kid, sp.key_id) == 0) has[i] = true;
+            }
+            m += keep[i] && has[i];
+        }
+        if (m > 0)
+            for (int i = 0; i < n; i++) keep[i] = keep[i] && has[i];
+        left = m > 0 ? m : left;
+    }
+    /* the subscription codes of the items */
+    if (left > 1) {
+        int m = 0;
+        bool has[16];
+        for (int i = 0; i < n; i++) {
+            has[i] = false;
+            size_t k;
+            json_t *it;
+            json_array_foreach(json_object_get(env->message, "notify_event"), k, it) {
+                const char *code = json_string_value(json_object_get(json_object_get(it, "data"), "subscription_code"));
+                if (!code || has[i] || !keep[i]) continue;
+                store_stmt *q = store_query(c->db, &c->err, "SELECT 1 FROM dci_outbound_subs WHERE partner_id = ? AND code = ?", "ss", ids[i], code);
+                if (q) {
+                    store_reset(q);
+                    has[i] = true;
+                } else if (c->err.code)
+                    return c->err.code;
+            }
+            m += keep[i] && has[i];
+        }
+        if (m > 0)
+            for (int i = 0; i < n; i++) keep[i] = keep[i] && has[i];
+        left = m > 0 ? m : left;
+    }
+    if (left != 1)
+        return op_fail(&c->err, OP_FORBIDDEN, "sign with a key of one registry's JWKS, or name the subscription_code",
+                       "%d registries share sender_id \"%s\": neither the signing key nor the subscription codes tell which one sent this",
+                       left, env->sender_id);
+    for (int i = 0; i < n; i++)
+        if (keep[i]) *out = ids[i];
+    return OP_OK;
+}
+
 op_code dci_client_receive(ctx *c, const char *action, const json_t *body, const char **dci_code) {
     const char *const actions[] = {action, NULL};
     struct dci_env env;
@@ -610,15 +685,12 @@ op_code dci_client_receive(ctx *c, const char *action, const json_t *body, const
     const char *tid = json_string_value(json_object_get(m, "transaction_id"));
     const char *corr = json_string_value(json_object_get(m, "correlation_id"));
     struct orig t = {0};
-    const char *partner;
+    const char *partner = NULL;
     if (notify) { /* the partner whose sender id this is */
-        store_stmt *q = store_query(c->db, &c->err, "SELECT id FROM dci_outbound WHERE receiver_id = ? ORDER BY id", "s", env.sender_id);
-        if (!q) {
+        if ((rc = notify_partner(c, &env, body, &partner))) {
             *dci_code = "err.sender_id.invalid";
-            return c->err.code ? c->err.code : op_fail(&c->err, OP_FORBIDDEN, NULL, "no registry we subscribe to has this sender_id");
+            return rc;
         }
-        partner = arena_strdup(c->a, store_col_text(q, 0));
-        store_reset(q);
         if (!json_is_array(json_object_get(m, "notify_event")) || json_array_size(json_object_get(m, "notify_event")) == 0 ||
             json_array_size(json_object_get(m, "notify_event")) > 10000)
             return op_fail(&c->err, OP_BAD_REQUEST, NULL, "message.notify_event must hold 1-10000 items");
