@@ -614,6 +614,16 @@ int dci_jwks_refresh_due(ctx *c) {
         }
         done += ob_refresh_jwks(c, &o, true);
     }
+    /* the partners that call us */
+    st = store_prepare(c->db, "SELECT client_id FROM dci_partners WHERE jwks_url IS NOT NULL AND COALESCE(jwks_fetched_at, 0) <= ?"
+                              " ORDER BY client_id", &c->err);
+    if (!st) return -1;
+    store_bind_int(st, 1, clock_now_us() / 1000000 - period);
+    n = 0;
+    while ((r = store_step(st, &c->err)) == STORE_ROW && n < 64) ids[n++] = arena_strdup(c->a, store_col_text(st, 0));
+    store_reset(st);
+    if (r == STORE_ERROR) return -1;
+    for (int i = 0; i < n; i++) done += dci_partner_refresh_keys(c, ids[i], true);
     return done;
 }
 

@@ -431,10 +431,12 @@ static const struct migration migrations[] = {
      "  status TEXT NOT NULL CHECK (status IN ('not_checked','pending','clear','enrolled','failed')),"
      "  transaction_id TEXT, programmes TEXT, error TEXT, attempts INTEGER NOT NULL DEFAULT 0, updated_at TEXT NOT NULL);"},
 
-    {57, "dci client: outbound partners can be removed (disabled, history kept) and take their JWKS from a URL",
+    {57, "dci: outbound partners can be removed (disabled, history kept); partners both ways take their JWKS from a URL",
      "ALTER TABLE dci_outbound ADD COLUMN disabled_at TEXT;"
      "ALTER TABLE dci_outbound ADD COLUMN jwks_url TEXT;"
-     "ALTER TABLE dci_outbound ADD COLUMN jwks_fetched_at BIGINT;"},
+     "ALTER TABLE dci_outbound ADD COLUMN jwks_fetched_at BIGINT;"
+     "ALTER TABLE dci_partners ADD COLUMN jwks_url TEXT;"
+     "ALTER TABLE dci_partners ADD COLUMN jwks_fetched_at BIGINT;"},
 };
 
 #define NMIGRATIONS (int)(sizeof migrations / sizeof migrations[0])

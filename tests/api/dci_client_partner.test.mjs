@@ -9,6 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Server, BIN, assertError } from './lib.mjs';
 import { startStub } from './dci_stub.mjs';
+import { envelope, searchMsg, token } from './dci_helpers.mjs';
 import { watchServer, assertNoViolations } from './dci_schema.mjs';
 
 const UIN = '950314-1042150';
@@ -158,4 +159,38 @@ test('removing a partner: disabled, secret and token wiped, history kept, querie
   assert.match(s.cliOk('dci', 'partner', 'remove', '--id', 'srF'), /srF removed/);
   assert.equal((await partner('srF')).status, 'removed');
   assert.notEqual((await cli('dci', 'partner', 'remove', '--id', 'nope')).status, 0);
+});
+
+test('partners that call us: --jwks-url registers their keys, an unknown kid fetches them again (at most once a minute)', async () => {
+  const caller = await startStub({ id: 'caller-x' }); // serves its JWKS at /jwks.json
+  try {
+    s.cliOk('client', 'add', '--id', 'caller-x', '--secret', 'caller-secret-123', '--scopes', 'registry.search');
+    const add = await cli('partner', 'add', '--client', 'caller-x', '--sig-mode', 'required', '--jwks-url', caller.url + '/jwks.json');
+    assert.equal(add.status, 0, add.stderr);
+    s.cliOk('partner', 'agreement', 'add', '--client', 'caller-x', '--purposes', 'welfare_referral', '--fields', 'employment_status',
+      '--attributes', 'UIN', '--legal-basis', 'Social Security Benefits Act Art. 5', '--valid-from', '2020-01-01');
+    const listed = JSON.parse(s.cliOk('partner', 'list')).items.find((p) => p.client_id === 'caller-x');
+    assert.deepEqual(listed.keys, ['stub-k1']);
+    assert.equal(listed.jwks_url, caller.url + '/jwks.json');
+    const tok = await token(s, 'caller-x', 'caller-secret-123');
+    const search = () => s.post('/registry/sync/search', envelope('caller-x', searchMsg([{ reg_type: 'ns:org:RegistryType:ESS', query_type: 'idtype-value',
+      query: { type: 'UIN', value: UIN } }]), { key: caller.key }), { token: tok });
+    let r = await search();
+    assert.equal(r.body.header.status, 'succ', r.text);
+    // the caller rotates its key within the minute of the add: not fetched again, refused
+    caller.rotate('caller-k2');
+    const n = caller.jwksRequests;
+    r = await search();
+    assert.equal(r.body.message.ack_status, 'ERR', r.text);
+    assert.equal(r.body.message.error.code, 'err.signature.invalid', r.text);
+    assert.equal(caller.jwksRequests, n);
+    // a minute later the unknown kid fetches their JWKS: the old key is gone, the new one works
+    s.sql(`UPDATE dci_partners SET jwks_fetched_at = jwks_fetched_at - 61 WHERE client_id = 'caller-x'`);
+    r = await search();
+    assert.equal(r.body.header?.status, 'succ', r.text);
+    assert.equal(caller.jwksRequests, n + 1);
+    assert.deepEqual(JSON.parse(s.cliOk('partner', 'list')).items.find((p) => p.client_id === 'caller-x').keys, ['caller-k2']);
+  } finally {
+    await caller.close();
+  }
 });
