@@ -33,4 +33,11 @@ op_code dci_ob_finish(ctx *c, const char *tid, const char *status, const json_t 
 op_code dci_client_audit(ctx *c, const char *purpose, enum pd_action person_act, enum pd_action none_act,
                          const char *rtype, const char *rid, const char *person);
 
+/* Which of n registries sharing one sender id sent a notification (pure; client_sub.c): those whose
+ * JWKS holds the signature's kid (when any does), then those holding one of the items' subscription
+ * codes (holds_code may be NULL; when any does).  Returns the index + 1 of the only one left, else
+ * minus the number left (never "the first").  n at most DCI_PICK_MAX. */
+#define DCI_PICK_MAX 16
+int dci_pick_sender(int n, const json_t *const *jwks, const bool *holds_code, const char *kid);
+
 #endif

@@ -76,15 +76,13 @@ static op_code person_inputs(ctx *c, const char *person, int64_t date, json_t *i
     return OP_OK;
 }
 
-/* The calculator with the registry's facts: request and answer (new references). */
-static op_code assess(ctx *c, const char *partner, const json_t *inputs, const json_t *facts, json_t **req_out, json_t **res) {
-    *req_out = *res = NULL;
+op_code nesp_calc_request(const char *partner, const json_t *inputs, const json_t *facts, json_t **out, op_err *e) {
+    *out = NULL;
     if (!json_is_true(json_object_get(facts, "found")) && json_object_get(facts, "found"))
-        return op_fail(&c->err, OP_NOT_FOUND, "check the national id with the registry", "social registry \"%s\" does not know the person",
-                       partner);
+        return op_fail(e, OP_NOT_FOUND, "check the national id with the registry", "social registry \"%s\" does not know the person", partner);
     const json_t *pct = json_object_get(facts, "household_income_pct");
     if (!json_is_number(pct))
-        return op_fail(&c->err, OP_BAD_REQUEST, "the NESP calculator needs the household income percentile",
+        return op_fail(e, OP_BAD_REQUEST, "the NESP calculator needs the household income percentile",
                        "social registry \"%s\" gave no household income percentile for the person", partner);
     json_t *req = json_deep_copy(inputs);
     json_object_set_new(req, "country", json_string("KR"));
@@ -92,8 +90,17 @@ static op_code assess(ctx *c, const char *partner, const json_t *inputs, const j
     const char *bl = json_string_value(json_object_get(facts, "basic_livelihood_status"));
     if (bl && jx_in(bl, recipient_codes) && !json_is_string(json_object_get(req, "vulnerable_group")))
         json_object_set_new(req, "vulnerable_group", json_string("basic_livelihood"));
-    if (json_is_null(json_object_get(req, "vulnerable_group"))) json_object_del(req, "vulnerable_group");
-    op_code rc = pol_run("nesp-assess", c->a, req, res, &c->err);
+    *out = req;
+    return OP_OK;
+}
+
+/* The calculator with the registry's facts: request and answer (new references). */
+static op_code assess(ctx *c, const char *partner, const json_t *inputs, const json_t *facts, json_t **req_out, json_t **res) {
+    *req_out = *res = NULL;
+    json_t *req;
+    op_code rc = nesp_calc_request(partner, inputs, facts, &req, &c->err);
+    if (rc) return rc;
+    rc = pol_run("nesp-assess", c->a, req, res, &c->err);
     if (rc) {
         json_decref(req);
         return rc;

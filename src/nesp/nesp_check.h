@@ -30,6 +30,12 @@ op_code nesp_check_run(ctx *c, const char *person_id, const json_t *in, json_t *
  * result? {track, monthly_allowance, currency, months, total_allowance, reasons, trace}, error?,
  * requested_by, created_at, updated_at}; audited as a read of the person's data. */
 op_code nesp_check_get(ctx *c, const char *id, json_t **out);
+/* The calculator's request (pure; unit-tested): the stored inputs plus the registry's facts -
+ * household_income_pct (required: else OP_BAD_REQUEST; a person the registry does not know:
+ * OP_NOT_FOUND) and, when the basic-livelihood status is a recipient's ("recipient",
+ * "basic_livelihood", "receiving") and the counsellor named no vulnerable group, the pack's
+ * vulnerable group "basic_livelihood".  *out a new reference. */
+op_code nesp_calc_request(const char *partner, const json_t *inputs, const json_t *facts, json_t **out, op_err *e);
 /* Worker: partner.answered {transaction_id} -> completes the pending check of that transaction. */
 op_code nesp_on_partner_answered(ctx *c, long long id, const char *type, const char *subject, json_t *payload);
 
