@@ -216,6 +216,15 @@ op_code nesp_check_run(ctx *c, const char *person_id, const json_t *in, json_t *
                         c->who.id, ts, ts);
     if (!rc) rc = store_commit(c->db, &c->err);
     else store_rollback(c->db);
+    if (!rc && async) { /* the registry may have called back before the check was stored: complete it now */
+        json_t *ev = jx_arena(c->a, json_pack("{s:s}", "transaction_id", tid));
+        op_code cr = store_begin(c->db, &c->err);
+        if (!cr) cr = nesp_on_partner_answered(c, 0, "partner.answered", NULL, ev);
+        if (!cr) cr = store_commit(c->db, &c->err);
+        else store_rollback(c->db);
+        if (cr) log_warn("NESP check %s: could not complete it from the stored answer: %s", id, c->err.detail);
+        op_clear(&c->err);
+    }
     if (!rc) rc = render(c, id, out, NULL);
 out:
     c->purpose = saved;

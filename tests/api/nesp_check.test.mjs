@@ -105,9 +105,9 @@ test('a basic-livelihood recipient in the registry is a Type II vulnerable-group
 test('async check: pending, then completed when the registry calls our on-search receiver', async () => {
   const r = await check(kim, { household_assets: 100000000, date: '2026-03-02', async: true });
   assert.equal(r.status, 201, r.text);
-  assert.equal(r.body.status, 'pending');
+  assert.ok(['pending', 'done'].includes(r.body.status), r.text); // pending unless the registry was already back (100 ms)
   assert.equal(r.body.mode, 'async');
-  assert.equal(r.body.result, undefined);
+  if (r.body.status === 'pending') assert.equal(r.body.result, undefined);
   assert.equal(sr.calls.at(-1).path, '/registry/search');
   let c;
   for (let i = 0; i < 100; i++) {
