@@ -14,6 +14,7 @@ extern struct route jobs_routes[];
 extern struct route match_routes[];
 extern struct route ei_routes[];
 extern struct route dci_routes[];
+extern struct route nesp_routes[];
 extern struct route audit_routes[];
 extern struct route referral_routes[];
 extern struct route static_routes[];

@@ -220,6 +220,12 @@ static op_code outbound_list(http_req *rq, http_res *rs) {
     return rc ? rc : http_json(rs, 200, o);
 }
 
+/* DELETE /api/v1/partners/outbound/{id}: the registry is removed (disabled; its history kept). */
+static op_code outbound_remove(http_req *rq, http_res *rs) {
+    op_code rc = dci_outbound_remove(rq->c, http_param(rq, 0));
+    return rc ? rc : http_json(rs, 200, json_pack("{s:s, s:s}", "id", http_param(rq, 0), "status", "removed"));
+}
+
 /* GET /api/v1/partners/outbound/transactions/{id}: one outbound query and its state. */
 static op_code outbound_txn(http_req *rq, http_res *rs) {
     json_t *o;
@@ -277,6 +283,8 @@ struct route dci_routes[] = {
     {"GET", "/api/v1/partners/outbound", outbound_list, R_STAFF, ROLE_ADMIN, NULL, 0, "registries we query as a DCI client", "dci", NULL},
     {"GET", "/api/v1/partners/outbound/subscriptions", outbound_subs, R_STAFF, ROLE_ADMIN, NULL, 0,
      "our subscriptions at other registries (admin)", "dci", NULL},
+    {"DELETE", "/api/v1/partners/outbound/{id}", outbound_remove, R_STAFF | R_WRITE, ROLE_ADMIN, NULL, 0,
+     "remove a registry we query: disabled, secret and token wiped, callbacks refused; its transactions and notifications kept", "dci", NULL},
     {"GET", "/api/v1/partners/outbound/transactions/{id}", outbound_txn, R_STAFF, ROLE_ADMIN, NULL, 0,
      "one outbound DCI query and its state (pending/answered/error)", "dci", NULL},
     {"POST", "/api/v1/partners/{id}/test-query", test_query, R_STAFF | R_WRITE | R_OWN_TX | R_BODY_JSON, ROLE_ADMIN, NULL, 4096,

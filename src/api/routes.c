@@ -5,5 +5,20 @@
 #include "api/api.h"
 
 struct route *const route_groups[] = {
-    system_routes, auth_routes, admin_routes, person_routes, me_routes, audit_routes, policy_routes, jobs_routes, match_routes, ei_routes, dci_routes, referral_routes, static_routes, NULL,
+    /* one group a line, so that branches adding groups do not collide */
+    system_routes,
+    auth_routes,
+    admin_routes,
+    person_routes,
+    me_routes,
+    audit_routes,
+    policy_routes,
+    jobs_routes,
+    match_routes,
+    ei_routes,
+    dci_routes,
+    nesp_routes,
+    referral_routes,
+    static_routes,
+    NULL,
 };

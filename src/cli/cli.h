@@ -30,6 +30,7 @@ int cmd_partner(int argc, char **argv);
 int cmd_ei(int argc, char **argv);
 int cmd_match(int argc, char **argv);
 int cmd_dci(int argc, char **argv);
+int cmd_nesp(int argc, char **argv);
 
 /* Event handlers and periodic tasks that connect the modules (wiring.c); serve and worker. */
 void cli_register_workers(void);

@@ -11,9 +11,10 @@
 
 static const char usage[] =
     "usage: openpes dci partner add --id ID --kind social-registry|ibr --base-url URL --token-url URL --client-id C\n"
-    "                               --secret S|--secret-stdin --receiver-id R --jwks FILE --purposes \"p1 p2\"\n"
+    "                               --secret S|--secret-stdin --receiver-id R --jwks FILE|--jwks-url URL --purposes \"p1 p2\"\n"
     "                               [--name N] [--sig-mode required|optional|off] [--callback-url URL] [--timeout S]\n"
     "       openpes dci partner list\n"
+    "       openpes dci partner remove --id ID\n"
     "       openpes dci query --partner ID --national-id N [--kind social-registry|ibr] [--purpose P] [--async [--wait S]]\n"
     "       openpes dci txn --id TRANSACTION_ID\n"
     "       openpes dci subscribe --partner ID --event-type T --national-id \"N1 N2\" [--purpose P] [--frequency CRON] [--wait S]\n"
@@ -98,8 +99,8 @@ static int subs_cmd(int argc, char **argv) {
 }
 
 static int partner_add(int argc, char **argv) {
-    static const char *const valued[] = {"id", "kind", "base-url", "token-url", "client-id", "secret", "receiver-id", "jwks", "purposes",
-                                         "name", "sig-mode", "callback-url", "timeout", NULL};
+    static const char *const valued[] = {"id", "kind", "base-url", "token-url", "client-id", "secret", "receiver-id", "jwks", "jwks-url",
+                                         "purposes", "name", "sig-mode", "callback-url", "timeout", NULL};
     static const char *const flags[] = {"secret-stdin", NULL};
     if (!cli_check_opts(argc, argv, 2, valued, flags, usage)) return 2;
     char secret[512] = "";
@@ -109,7 +110,11 @@ static int partner_add(int argc, char **argv) {
         secret[strcspn(secret, "\r\n")] = 0;
         sec = secret;
     }
-    const char *jf = cli_opt(argc, argv, "jwks");
+    const char *jf = cli_opt(argc, argv, "jwks"), *ju = cli_opt(argc, argv, "jwks-url");
+    if (jf && ju) {
+        fprintf(stderr, "openpes: give --jwks FILE or --jwks-url URL, not both\n%s", usage);
+        return 2;
+    }
     json_t *jw = NULL;
     if (jf && !(jw = cli_load_json(jf, "JWKS"))) return 2;
     json_t *purposes = json_array();
@@ -117,10 +122,12 @@ static int partner_add(int argc, char **argv) {
     snprintf(buf, sizeof buf, "%s", cli_opt(argc, argv, "purposes") ? cli_opt(argc, argv, "purposes") : "");
     for (char *save, *t = strtok_r(buf, " ,", &save); t; t = strtok_r(NULL, " ,", &save)) json_array_append_new(purposes, json_string(t));
     const char *to = cli_opt(argc, argv, "timeout");
-    struct dci_outbound_new n = {cli_opt(argc, argv, "id"), cli_opt(argc, argv, "name"), cli_opt(argc, argv, "kind"),
-                                 cli_opt(argc, argv, "base-url"), cli_opt(argc, argv, "token-url"), cli_opt(argc, argv, "client-id"),
-                                 sec, cli_opt(argc, argv, "receiver-id"), cli_opt(argc, argv, "sig-mode"),
-                                 cli_opt(argc, argv, "callback-url"), jw, purposes, to ? atoll(to) : 0};
+    struct dci_outbound_new n = {.id = cli_opt(argc, argv, "id"), .name = cli_opt(argc, argv, "name"), .kind = cli_opt(argc, argv, "kind"),
+                                 .base_url = cli_opt(argc, argv, "base-url"), .token_url = cli_opt(argc, argv, "token-url"),
+                                 .client_id = cli_opt(argc, argv, "client-id"), .secret = sec,
+                                 .receiver_id = cli_opt(argc, argv, "receiver-id"), .sig_mode = cli_opt(argc, argv, "sig-mode"),
+                                 .callback_url = cli_opt(argc, argv, "callback-url"), .jwks = jw, .purposes = purposes,
+                                 .timeout_s = to ? atoll(to) : 0, .jwks_url = ju};
     if (to && n.timeout_s == 0) n.timeout_s = -1;
     int ret = 1;
     ctx c;
@@ -130,7 +137,17 @@ static int partner_add(int argc, char **argv) {
         ret = cli_fail(&e);
         goto out;
     }
-    op_code rc = store_begin(c.db, &c.err);
+    op_code rc = OP_OK;
+    if (ju) { /* fetched before the transaction: no transaction is held across a network call */
+        rc = dci_jwks_fetch(&c, ju, n.timeout_s > 0 ? n.timeout_s : 10, &jw, &c.err);
+        n.jwks = jw;
+    }
+    if (!rc) rc = store_begin(c.db, &c.err);
+    else {
+        ret = cli_fail(&c.err);
+        ctx_release(&c);
+        goto out;
+    }
     if (!rc) rc = dci_outbound_put(&c, &n);
     if (!rc) rc = store_commit(c.db, &c.err);
     else store_rollback(c.db);
@@ -142,8 +159,26 @@ out:
     return ret;
 }
 
+/* dci partner remove --id ID: disabled, history kept (dci_outbound_remove) */
+static int partner_remove(int argc, char **argv) {
+    static const char *const valued[] = {"id", NULL};
+    if (!cli_check_opts(argc, argv, 2, valued, NULL, usage)) return 2;
+    if (!cli_open_db(true)) return 1;
+    ctx c;
+    op_err e = {0};
+    if (!ctx_init_system(&c, "cli-dci", NULL, &e)) return cli_fail(&e);
+    op_code rc = store_begin(c.db, &c.err);
+    if (!rc) rc = dci_outbound_remove(&c, cli_opt(argc, argv, "id"));
+    if (!rc) rc = store_commit(c.db, &c.err);
+    else store_rollback(c.db);
+    int ret = rc ? cli_fail(&c.err) : (printf("%s removed\n", cli_opt(argc, argv, "id")), 0);
+    ctx_release(&c);
+    return ret;
+}
+
 int cmd_dci(int argc, char **argv) {
     if (argc >= 3 && strcmp(argv[1], "partner") == 0 && strcmp(argv[2], "add") == 0) return partner_add(argc - 1, argv + 1);
+    if (argc >= 3 && strcmp(argv[1], "partner") == 0 && strcmp(argv[2], "remove") == 0) return partner_remove(argc - 1, argv + 1);
     if (argc >= 2 && (strcmp(argv[1], "subscribe") == 0 || strcmp(argv[1], "unsubscribe") == 0 || strcmp(argv[1], "subscriptions") == 0 ||
                       strcmp(argv[1], "status") == 0))
         return subs_cmd(argc, argv);

@@ -6,10 +6,11 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "dci/client.h"
 #include "dci/partner.h"
 
 static const char usage[] =
-    "usage: openpes partner add --client ID [--name N] [--sig-mode required|optional|off] [--jwks FILE] [--notify-uri URL]\n"
+    "usage: openpes partner add --client ID [--name N] [--sig-mode required|optional|off] [--jwks FILE|--jwks-url URL] [--notify-uri URL]\n"
     "       openpes partner agreement add --client ID --purposes \"p1 p2\" --fields \"f1 f2\" --attributes \"a1 a2\"\n"
     "                                     --legal-basis TEXT --valid-from YYYY-MM-DD [--valid-to YYYY-MM-DD]\n"
     "       openpes partner list\n"
@@ -101,7 +102,22 @@ int cmd_partner(int argc, char **argv) {
             return 2;
         }
         json_t *jw = NULL;
+        n.jwks_url = cli_opt(argc, argv, "jwks-url");
+        if (jf && n.jwks_url) {
+            fprintf(stderr, "openpes: give --jwks FILE or --jwks-url URL, not both\n%s", usage);
+            return 2;
+        }
         if (jf && !(jw = cli_load_json(jf, "JWKS"))) return 2;
+        if (n.jwks_url) { /* fetched before the transaction */
+            op_err e = {0};
+            ctx c;
+            if (!cli_open_db(true)) return 1;
+            if (!ctx_init_system(&c, "cli-partner", NULL, &e)) return cli_fail(&e);
+            op_code rc = dci_jwks_fetch(&c, n.jwks_url, 10, &jw, &c.err);
+            int r = rc ? cli_fail(&c.err) : 0;
+            ctx_release(&c);
+            if (rc) return r;
+        }
         n.jwks = jw;
         int r = run(do_add, &n);
         json_decref(jw);

@@ -7,10 +7,13 @@
 
 #include "audit/audit.h"
 #include "cli/cli.h"
+#include "dci/client.h"
 #include "dci/registry.h"
+#include "ei/ei_dup.h"
 #include "ei/ei.h"
 #include "events/outbox.h"
 #include "jobs/jobs.h"
+#include "nesp/nesp_check.h"
 
 /* application.activity {person_id, date, type} (jobs/application.c) -> the claimant's job diary. */
 static op_code on_application_activity(ctx *c, long long id, const char *type, const char *subject, json_t *p) {
@@ -39,4 +42,8 @@ void cli_register_workers(void) {
     worker_register_periodic("audit.drop_chained_pending", 10, audit_drop_chained_pending);
     worker_register_periodic("ei.evaluate_rounds", 3600, ei_periodic_evaluate);
     worker_register_periodic("dci.digests", 1, dci_digest_due); /* DCI subscriptions with a frequency */
+    event_register("partner.answered", nesp_on_partner_answered); /* an async social-registry answer completes a NESP check */
+    ei_claim_set_dup_partner(dci_dup_partner);                    /* claims: is an IBR configured? */
+    event_register("claim.dup_check", dci_dup_on_claim);          /* ... then ask it (duplicate benefits) */
+    worker_register_periodic("dci.jwks_refresh", 60, dci_jwks_refresh_due); /* partners' JWKS from their URLs */
 }

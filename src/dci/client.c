@@ -15,11 +15,13 @@
 #include "dci/envelope.h"
 #include "dci/partner.h"
 #include "domain/nid.h"
+#include "events/outbox.h"
 #include "privacy/access.h"
 #include "sec/fieldcrypt.h"
 
 #define RESP_MAX (4u << 20)
 #define TOKEN_MARGIN 30 /* seconds: refresh a cached token this long before it expires */
+#define JWKS_REFETCH_S 60 /* an unknown kid fetches a partner's JWKS again at most this often */
 
 static const char *const kinds[] = {DCI_KIND_SR, DCI_KIND_IBR, NULL};
 static const char *const modes[] = {"required", "optional", "off", NULL};
@@ -92,6 +94,14 @@ op_code dci_outbound_put(ctx *c, const struct dci_outbound_new *n) {
     json_array_foreach(n->purposes, i, p) if (!code_ok(json_string_value(p), 64)) return bad(c, "purposes", "every purpose must be a code");
     int64_t to = n->timeout_s ? n->timeout_s : 10;
     if (to < 1 || to > 60) return bad(c, "timeout_s", "timeout_s must be 1-60");
+    if (n->jwks_url && !url_ok(n->jwks_url)) return bad(c, "jwks_url", "jwks_url must be an http(s) URL");
+    store_stmt *was = store_query(c->db, &c->err, "SELECT 1 FROM dci_outbound WHERE id = ? AND disabled_at IS NOT NULL", "s", n->id);
+    if (was) {
+        store_reset(was);
+        return op_fail_field(&c->err, OP_CONFLICT, "id", "its history is kept under this id; choose a new id",
+                             "registry \"%s\" was removed", n->id);
+    }
+    if (c->err.code) return c->err.code;
     char *enc;
     op_code rc = fieldcrypt_encrypt(c->a, n->secret, strlen(n->secret), aad(c, "secret", n->id), &enc, &c->err);
     if (rc) return rc;
@@ -105,15 +115,18 @@ op_code dci_outbound_put(ctx *c, const struct dci_outbound_new *n) {
     rc = store_exec(c->db, &c->err, &ch,
                     "UPDATE dci_outbound SET name = ?, kind = ?, base_url = ?, token_url = ?, client_id = ?, secret_enc = ?,"
                     " receiver_id = ?, jwks = ?, sig_mode = ?, purposes = ?, callback_url = ?, timeout_s = ?, token_enc = NULL,"
-                    " token_expires = NULL, updated_at = ? WHERE id = ?",
-                    "sssssssssssiss", n->name ? n->name : n->id, n->kind, n->base_url, n->token_url, n->client_id, enc, n->receiver_id,
-                    jx_dump(c->a, n->jwks), mode, jx_dump(c->a, n->purposes), n->callback_url, to, ts, n->id);
+                    " token_expires = NULL, jwks_url = ?, jwks_fetched_at = ?, updated_at = ? WHERE id = ?",
+                    "sssssssssssisiss", n->name ? n->name : n->id, n->kind, n->base_url, n->token_url, n->client_id, enc, n->receiver_id,
+                    jx_dump(c->a, n->jwks), mode, jx_dump(c->a, n->purposes), n->callback_url, to, n->jwks_url,
+                    n->jwks_url ? clock_now_us() / 1000000 : 0, ts, n->id);
     if (!rc && ch == 0)
         rc = store_exec(c->db, &c->err, NULL,
                         "INSERT INTO dci_outbound (id, name, kind, base_url, token_url, client_id, secret_enc, receiver_id, jwks, sig_mode,"
-                        " purposes, callback_url, timeout_s, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                        "ssssssssssssiss", n->id, n->name ? n->name : n->id, n->kind, n->base_url, n->token_url, n->client_id, enc,
-                        n->receiver_id, jx_dump(c->a, n->jwks), mode, jx_dump(c->a, n->purposes), n->callback_url, to, ts, ts);
+                        " purposes, callback_url, timeout_s, jwks_url, jwks_fetched_at, created_at, updated_at)"
+                        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        "ssssssssssssisiss", n->id, n->name ? n->name : n->id, n->kind, n->base_url, n->token_url, n->client_id, enc,
+                        n->receiver_id, jx_dump(c->a, n->jwks), mode, jx_dump(c->a, n->purposes), n->callback_url, to, n->jwks_url,
+                        n->jwks_url ? clock_now_us() / 1000000 : 0, ts, ts);
     return rc;
 }
 
@@ -121,7 +134,7 @@ op_code dci_outbound_list(ctx *c, json_t **out) {
     json_t *items = json_array();
     store_stmt *st = store_prepare(c->db,
                                    "SELECT id, name, kind, base_url, token_url, client_id, receiver_id, sig_mode, purposes, callback_url,"
-                                   " timeout_s, jwks FROM dci_outbound ORDER BY id",
+                                   " timeout_s, jwks, disabled_at, jwks_url FROM dci_outbound ORDER BY id",
                                    &c->err);
     if (!st) {
         json_decref(items);
@@ -142,6 +155,10 @@ op_code dci_outbound_list(ctx *c, json_t **out) {
                                                store_col_text(st, 7), "purposes", json_loads(store_col_text(st, 8), 0, NULL),
                                                "callback_url", cb ? json_string(cb) : json_null(), "timeout_s",
                                                (json_int_t)store_col_int(st, 10), "keys", kids));
+        json_t *it = json_array_get(items, json_array_size(items) - 1);
+        json_object_set_new(it, "status", json_string(store_col_null(st, 12) ? "active" : "removed"));
+        if (!store_col_null(st, 12)) json_object_set_new(it, "removed_at", json_string(store_col_text(st, 12)));
+        json_object_set_new(it, "jwks_url", store_col_null(st, 13) ? json_null() : json_string(store_col_text(st, 13)));
     }
     store_reset(st);
     if (r == STORE_ERROR) {
@@ -149,6 +166,57 @@ op_code dci_outbound_list(ctx *c, json_t **out) {
         return c->err.code;
     }
     *out = json_pack("{s:o}", "items", items);
+    return OP_OK;
+}
+
+op_code dci_outbound_remove(ctx *c, const char *id) {
+    store_stmt *q = store_query(c->db, &c->err, "SELECT disabled_at FROM dci_outbound WHERE id = ?", "s", id ? id : "");
+    if (!q)
+        return c->err.code ? c->err.code
+                           : op_fail_field(&c->err, OP_NOT_FOUND, "id", "see openpes dci partner list", "no registry \"%s\" is configured",
+                                           id ? id : "");
+    bool gone = !store_col_null(q, 0);
+    store_reset(q);
+    if (gone) return OP_OK; /* removed before: nothing changes */
+    char ts[CLOCK_TS_LEN];
+    clock_now_ts(ts);
+    /* the secret and the cached token are wiped; transactions, subscriptions and notifications stay */
+    op_code rc = store_exec(c->db, &c->err, NULL,
+                            "UPDATE dci_outbound SET disabled_at = ?, secret_enc = '', token_enc = NULL, token_expires = NULL, updated_at = ?"
+                            " WHERE id = ? AND disabled_at IS NULL",
+                            "sss", ts, ts, id);
+    if (!rc) rc = store_exec(c->db, &c->err, NULL, "UPDATE dci_outbound_subs SET status = 'unsubscribe', reason = 'partner removed', updated_at = ?"
+                                                   " WHERE partner_id = ? AND status IN ('pending','subscribe')",
+                             "ss", ts, id);
+    return rc;
+}
+
+op_code dci_outbound_pick(ctx *c, const char *kind, const char *id, char out[72]) {
+    if (id) {
+        store_stmt *q = store_query(c->db, &c->err, "SELECT kind, disabled_at FROM dci_outbound WHERE id = ?", "s", id);
+        if (!q)
+            return c->err.code ? c->err.code
+                               : op_fail_field(&c->err, OP_NOT_FOUND, "partner", "see openpes dci partner list",
+                                               "no registry \"%s\" is configured", id);
+        bool same = strcmp(store_col_text(q, 0), kind) == 0, gone = !store_col_null(q, 1);
+        store_reset(q);
+        if (!same) return op_fail_field(&c->err, OP_VALIDATION, "partner", NULL, "registry \"%s\" is not a %s", id, kind);
+        if (gone) return op_fail_field(&c->err, OP_FORBIDDEN, "partner", NULL, "registry \"%s\" was removed", id);
+        snprintf(out, 72, "%s", id);
+        return OP_OK;
+    }
+    store_stmt *st = store_prepare(c->db, "SELECT id FROM dci_outbound WHERE kind = ? AND disabled_at IS NULL ORDER BY id LIMIT 2", &c->err);
+    if (!st) return c->err.code;
+    store_bind_text(st, 1, kind);
+    int n = 0, r;
+    while ((r = store_step(st, &c->err)) == STORE_ROW)
+        if (n++ == 0) snprintf(out, 72, "%s", store_col_text(st, 0));
+    store_reset(st);
+    if (r == STORE_ERROR) return c->err.code;
+    if (n == 0)
+        return op_fail_field(&c->err, OP_VALIDATION, "partner", "configure one with openpes dci partner add --kind <kind>",
+                             "no %s is configured", kind);
+    if (n > 1) return op_fail_field(&c->err, OP_VALIDATION, "partner", "name one with partner", "several registries of kind %s are configured", kind);
     return OP_OK;
 }
 
@@ -330,12 +398,19 @@ op_code dci_ob_load(ctx *c, const char *id, struct dci_ob *o) {
     memset(o, 0, sizeof *o);
     store_stmt *q = store_query(c->db, &c->err,
                                 "SELECT kind, base_url, token_url, client_id, secret_enc, receiver_id, sig_mode, callback_url, jwks,"
-                                " purposes, timeout_s, token_enc, token_expires FROM dci_outbound WHERE id = ?",
+                                " purposes, timeout_s, token_enc, token_expires, disabled_at, jwks_url, jwks_fetched_at FROM dci_outbound WHERE id = ?",
                                 "s", id);
     if (!q)
         return c->err.code ? c->err.code
                            : op_fail_field(&c->err, OP_NOT_FOUND, "partner", "configure it with openpes dci partner add",
                                            "no registry \"%s\" is configured for queries", id);
+    if (!store_col_null(q, 13)) {
+        store_reset(q);
+        return op_fail_field(&c->err, OP_FORBIDDEN, "partner", "its history is kept; configure a registry under a new id",
+                             "registry \"%s\" was removed", id);
+    }
+    o->jwks_url = store_col_null(q, 14) ? NULL : arena_strdup(c->a, store_col_text(q, 14));
+    o->jwks_fetched_at = store_col_int(q, 15);
     o->id = arena_strdup(c->a, id);
     const char **f[] = {&o->kind, &o->base_url, &o->token_url, &o->client_id, NULL, &o->receiver_id, &o->sig_mode, &o->callback_url};
     for (int i = 0; i < 8; i++)
@@ -458,8 +533,112 @@ op_code dci_ob_token(ctx *c, struct dci_ob *o, bool force, const char **out) {
     return rc;
 }
 
+/* GET a JWKS (TLS verified, libcurl defaults stated) and validate it like the file form. */
+op_code dci_jwks_fetch(ctx *c, const char *url, int64_t timeout_s, json_t **jwks, op_err *e) {
+    *jwks = NULL;
+    if (!url_ok(url)) return op_fail_field(e, OP_VALIDATION, "jwks_url", NULL, "jwks_url must be an http(s) URL");
+    CURL *h = curl_easy_init();
+    if (!h) return op_fail(e, OP_UNAVAILABLE, NULL, "curl init failed");
+    struct buf b = {0};
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)(timeout_s > 0 ? timeout_s : 10));
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 3L);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
+    CURLcode cc = curl_easy_perform(h);
+    long st = 0;
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &st);
+    curl_easy_cleanup(h);
+    op_code rc = OP_OK;
+    json_t *j = cc == CURLE_OK && st == 200 && b.p ? json_loads(b.p, 0, NULL) : NULL;
+    if (cc != CURLE_OK)
+        rc = op_fail(e, OP_UNAVAILABLE, "check the URL and that the partner publishes its keys there", "the JWKS at %s could not be fetched: %s",
+                     url, b.over ? "too large" : curl_easy_strerror(cc));
+    else if (st != 200)
+        rc = op_fail(e, OP_UNAVAILABLE, "check the URL", "the JWKS at %s could not be fetched: HTTP %ld", url, st);
+    else if (!jwks_ok(j))
+        rc = op_fail_field(e, OP_VALIDATION, "jwks_url", NULL, "the document at %s is not a JWKS {\"keys\":[...]} of 1-20 OKP/Ed25519 keys (kid, x)",
+                           url);
+    free(b.p);
+    if (rc) json_decref(j);
+    else *jwks = j;
+    return rc;
+}
+
+/* The partner's JWKS again from its jwks_url (force: the periodic refresh; else at most once a
+ * minute): stored, and o->jwks replaced.  Never inside a transaction.  true when new keys came. */
+static bool ob_refresh_jwks(ctx *c, struct dci_ob *o, bool force) {
+    int64_t now = clock_now_us() / 1000000;
+    if (!o->jwks_url || store_in_tx(c->db) || (!force && now - o->jwks_fetched_at < JWKS_REFETCH_S)) return false;
+    o->jwks_fetched_at = now;
+    json_t *jw = NULL;
+    op_err e = {0};
+    op_code rc = dci_jwks_fetch(c, o->jwks_url, o->timeout_s, &jw, &e);
+    if (rc) log_warn("registry %s: %s", o->id, e.detail);
+    op_err e2 = {0};
+    op_code wr = store_begin(c->db, &e2);
+    if (!wr)
+        wr = store_exec(c->db, &e2, NULL, "UPDATE dci_outbound SET jwks_fetched_at = ?, jwks = COALESCE(?, jwks) WHERE id = ?", "iss", now,
+                        jw ? jx_dump(c->a, jw) : NULL, o->id);
+    if (!wr) wr = store_commit(c->db, &e2);
+    else store_rollback(c->db);
+    if (wr) log_warn("registry %s: the fetched JWKS could not be stored: %s", o->id, e2.detail);
+    if (rc) return false;
+    o->jwks = jx_arena(c->a, jw);
+    return true;
+}
+
+int dci_jwks_refresh_due(ctx *c) {
+    const char *p = getenv("OPENPES_DCI_JWKS_REFRESH_S");
+    int64_t period = p ? atoll(p) : 3600;
+    if (period < JWKS_REFETCH_S) period = JWKS_REFETCH_S;
+    store_stmt *st = store_prepare(c->db, "SELECT id FROM dci_outbound WHERE jwks_url IS NOT NULL AND disabled_at IS NULL"
+                                          " AND COALESCE(jwks_fetched_at, 0) <= ? ORDER BY id", &c->err);
+    if (!st) return -1;
+    store_bind_int(st, 1, clock_now_us() / 1000000 - period);
+    const char *ids[64];
+    int n = 0, r, done = 0;
+    while ((r = store_step(st, &c->err)) == STORE_ROW && n < 64) ids[n++] = arena_strdup(c->a, store_col_text(st, 0));
+    store_reset(st);
+    if (r == STORE_ERROR) return -1;
+    for (int i = 0; i < n; i++) {
+        struct dci_ob o;
+        if (dci_ob_load(c, ids[i], &o)) {
+            op_clear(&c->err);
+            continue;
+        }
+        done += ob_refresh_jwks(c, &o, true);
+    }
+    /* the partners that call us */
+    st = store_prepare(c->db, "SELECT client_id FROM dci_partners WHERE jwks_url IS NOT NULL AND COALESCE(jwks_fetched_at, 0) <= ?"
+                              " ORDER BY client_id", &c->err);
+    if (!st) return -1;
+    store_bind_int(st, 1, clock_now_us() / 1000000 - period);
+    n = 0;
+    while ((r = store_step(st, &c->err)) == STORE_ROW && n < 64) ids[n++] = arena_strdup(c->a, store_col_text(st, 0));
+    store_reset(st);
+    if (r == STORE_ERROR) return -1;
+    for (int i = 0; i < n; i++) done += dci_partner_refresh_keys(c, ids[i], true);
+    return done;
+}
+
+static bool have_kid(const struct dci_ob *o, const char *kid, unsigned char pub[32]) {
+    size_t i;
+    json_t *k;
+    json_array_foreach(json_object_get(o->jwks, "keys"), i, k) {
+        const char *id = json_string_value(json_object_get(k, "kid"));
+        if (id && strcmp(id, kid) == 0 && b64_decode(json_string_value(json_object_get(k, "x")), pub, 32) == 32) return true;
+    }
+    return false;
+}
+
 /* Verify a signed envelope from the partner per its mode.  OP_OK or OP_BAD_REQUEST. */
-op_code dci_ob_verify(ctx *c, const struct dci_ob *o, const json_t *env, op_err *e) {
+op_code dci_ob_verify(ctx *c, struct dci_ob *o, const json_t *env, op_err *e) {
     if (strcmp(o->sig_mode, "off") == 0) return OP_OK;
     const char *sig = json_string_value(json_object_get(env, "signature"));
     if (!sig) {
@@ -470,14 +649,8 @@ op_code dci_ob_verify(ctx *c, const struct dci_ob *o, const json_t *env, op_err 
     if (dci_sig_parse(sig, &sp, e)) return e->code = OP_BAD_REQUEST;
     if (strcmp(sp.sender_id, o->receiver_id) != 0)
         return op_fail(e, OP_BAD_REQUEST, NULL, "the answer is signed by \"%s\", not by \"%s\"", sp.sender_id, o->receiver_id);
-    size_t i;
-    json_t *k;
     unsigned char pub[32];
-    bool have = false;
-    json_array_foreach(json_object_get(o->jwks, "keys"), i, k) {
-        const char *kid = json_string_value(json_object_get(k, "kid"));
-        if (kid && strcmp(kid, sp.key_id) == 0 && b64_decode(json_string_value(json_object_get(k, "x")), pub, 32) == 32) have = true;
-    }
+    bool have = have_kid(o, sp.key_id, pub) || (ob_refresh_jwks(c, o, false) && have_kid(o, sp.key_id, pub));
     if (!have) return op_fail(e, OP_BAD_REQUEST, "update the partner's JWKS", "the answer is signed with unknown key \"%s\"", sp.key_id);
     if (dci_sig_verify(c->a, sig, json_object_get(env, "header"), json_object_get(env, "message"), pub, clock_now_us() / 1000000, e)) {
         const char *why = arena_strdup(c->a, e->detail);
@@ -501,6 +674,19 @@ op_code dci_ob_finish(ctx *c, const char *tid, const char *status, const json_t 
                         "UPDATE dci_outbound_txns SET status = ?, result = ?, error = ?, correlation_id = COALESCE(?, correlation_id),"
                         " updated_at = ? WHERE transaction_id = ?",
                         "ssssss", status, sealed, error, corr, ts, tid);
+    if (!rc && strcmp(status, "pending") != 0) { /* an async search answered: its callers (the NESP check) complete */
+        store_stmt *q = store_query(c->db, &e, "SELECT partner_id FROM dci_outbound_txns WHERE transaction_id = ? AND action = 'search'"
+                                               " AND mode = 'async'", "s", tid);
+        if (q) {
+            json_t *ev = json_pack("{s:s, s:s, s:s}", "transaction_id", tid, "partner", store_col_text(q, 0), "status", status);
+            store_reset(q);
+            op_err keep = c->err;
+            rc = event_emit(c, "partner.answered", arena_printf(c->a, "dci-out:%s", tid), ev);
+            if (rc) e = c->err;
+            c->err = keep;
+            json_decref(ev);
+        } else if (e.code) rc = e.code;
+    }
     if (!rc) rc = store_commit(c->db, &e);
     else store_rollback(c->db);
     if (rc) log_error("could not record the outcome of DCI query %s: %s", tid, e.detail);

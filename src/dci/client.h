@@ -23,6 +23,7 @@
 
 struct dci_outbound_new {
     const char *id, *name, *kind, *base_url, *token_url, *client_id, *secret, *receiver_id, *sig_mode, *callback_url;
+    const char *jwks_url;   /* where jwks was fetched from (dci_jwks_fetch), refreshed from there; NULL: a file */
     const json_t *jwks;     /* {"keys":[{kty:OKP, crv:Ed25519, kid, x}]} */
     const json_t *purposes; /* array of purpose codes */
     int64_t timeout_s;      /* 0: default 10 */
@@ -32,6 +33,20 @@ op_code dci_outbound_put(ctx *c, const struct dci_outbound_new *n);
 /* {"items":[{id, name, kind, base_url, token_url, client_id, receiver_id, sig_mode, purposes, callback_url,
  * timeout_s, keys:[kid]}]} (no secrets) */
 op_code dci_outbound_list(ctx *c, json_t **out);
+/* Fetch a JWKS from url (libcurl, TLS verified) and validate it like the file form (1-20 OKP/Ed25519
+ * keys).  *jwks a new reference.  OP_VALIDATION (not a JWKS), OP_UNAVAILABLE (unreachable, HTTP error). */
+op_code dci_jwks_fetch(ctx *c, const char *url, int64_t timeout_s, json_t **jwks, op_err *e);
+/* Periodic: the JWKS of every partner configured with a URL, fetched again once its copy is older
+ * than OPENPES_DCI_JWKS_REFRESH_S (default 3600 s).  Returns how many were refreshed. */
+int dci_jwks_refresh_due(ctx *c);
+/* Remove (the caller holds a transaction): the partner is disabled - its secret and cached token
+ * wiped, its subscriptions marked unsubscribed - and its history (transactions, notifications,
+ * audit) kept.  A removed partner cannot be queried, its callbacks are refused, its id cannot be
+ * re-added.  Removing twice is not an error. */
+op_code dci_outbound_remove(ctx *c, const char *id);
+/* The partner for a kind (DCI_KIND_SR / DCI_KIND_IBR): `id` when given (it must be of that kind
+ * and not removed), else the only active one.  None or several -> OP_VALIDATION (field partner). */
+op_code dci_outbound_pick(ctx *c, const char *kind, const char *id, char out[72]);
 
 /* ---- pure parts (unit-tested) ---- */
 struct dci_client_req {
@@ -93,5 +108,11 @@ op_code dci_client_receive(ctx *c, const char *action, const json_t *body, const
 op_code dci_client_nesp_facts(ctx *c, const char *partner_id, const char *national_id, json_t **facts);
 /* Duplicate-benefit check (IBR): *enrolled, and facts with the programmes. */
 op_code dci_client_ibr_enrolled(ctx *c, const char *partner_id, const char *national_id, bool *enrolled, json_t **facts);
+
+/* ---- the duplicate-benefit check of claims (client_dup.c; the EI hook is ei/ei_dup.h) ---- */
+/* The claim flow's question "which IBR?": 1 (the only active IBR, in partner), 0 none, -1 several. */
+int dci_dup_partner(ctx *c, char partner[72]);
+/* Worker: claim.dup_check {claim_id, person_id, partner} -> ask the IBR, record the outcome. */
+op_code dci_dup_on_claim(ctx *c, long long id, const char *type, const char *subject, json_t *payload);
 
 #endif

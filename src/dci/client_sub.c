@@ -509,7 +509,7 @@ static op_code seen(ctx *c, const struct dci_env *env, bool *fresh) {
     return rc;
 }
 
-static op_code check_sender(ctx *c, const struct dci_ob *o, const struct dci_env *env, const json_t *body, const char **dci_code) {
+static op_code check_sender(ctx *c, struct dci_ob *o, const struct dci_env *env, const json_t *body, const char **dci_code) {
     if (strcmp(env->sender_id, o->receiver_id) != 0) {
         *dci_code = "err.sender_id.invalid";
         return op_fail(&c->err, OP_FORBIDDEN, NULL, "the sender is not the registry this belongs to");
@@ -598,6 +598,90 @@ static op_code receive_item(ctx *c, const char *partner, const struct dci_env *e
     return rc;
 }
 
+int dci_pick_sender(int n, const json_t *const *jwks, const bool *holds_code, const char *kid) {
+    bool keep[DCI_PICK_MAX];
+    int left = 0;
+    if (n < 1 || n > DCI_PICK_MAX) return n < 1 ? 0 : -n;
+    for (int i = 0; i < n; i++) keep[i] = true;
+    left = n;
+    if (left > 1 && kid) { /* the signing key */
+        bool has[DCI_PICK_MAX];
+        int m = 0;
+        for (int i = 0; i < n; i++) {
+            has[i] = false;
+            size_t k;
+            json_t *key;
+            json_array_foreach(json_object_get(jwks[i], "keys"), k, key) {
+                const char *id = json_string_value(json_object_get(key, "kid"));
+                if (id && strcmp(id, kid) == 0) has[i] = true;
+            }
+            m += has[i];
+        }
+        if (m > 0) {
+            for (int i = 0; i < n; i++) keep[i] = has[i];
+            left = m;
+        }
+    }
+    if (left > 1 && holds_code) { /* the subscription codes */
+        int m = 0;
+        for (int i = 0; i < n; i++) m += keep[i] && holds_code[i];
+        if (m > 0) {
+            for (int i = 0; i < n; i++) keep[i] = keep[i] && holds_code[i];
+            left = m;
+        }
+    }
+    if (left != 1) return -left;
+    for (int i = 0; i < n; i++)
+        if (keep[i]) return i + 1;
+    return 0;
+}
+
+/* The registry a notify comes from (dci_pick_sender over the active registries with this sender
+ * id).  None, or no single one -> OP_FORBIDDEN. */
+static op_code notify_partner(ctx *c, const struct dci_env *env, const json_t *body, const char **out) {
+    *out = NULL;
+    store_stmt *st = store_prepare(c->db, "SELECT id, jwks FROM dci_outbound WHERE receiver_id = ? AND disabled_at IS NULL ORDER BY id", &c->err);
+    if (!st) return c->err.code;
+    store_bind_text(st, 1, env->sender_id);
+    const char *ids[DCI_PICK_MAX];
+    const json_t *jw[DCI_PICK_MAX];
+    bool holds[DCI_PICK_MAX];
+    int n = 0, r;
+    while ((r = store_step(st, &c->err)) == STORE_ROW && n < DCI_PICK_MAX) {
+        ids[n] = arena_strdup(c->a, store_col_text(st, 0));
+        jw[n++] = jx_arena(c->a, json_loads(store_col_text(st, 1), 0, NULL));
+    }
+    store_reset(st);
+    if (r == STORE_ERROR) return c->err.code;
+    if (n == 0) return op_fail(&c->err, OP_FORBIDDEN, NULL, "no registry we subscribe to has this sender_id");
+    for (int i = 0; n > 1 && i < n; i++) { /* which of them holds one of the items' subscription codes */
+        holds[i] = false;
+        size_t k;
+        json_t *it;
+        json_array_foreach(json_object_get(env->message, "notify_event"), k, it) {
+            const char *code = json_string_value(json_object_get(json_object_get(it, "data"), "subscription_code"));
+            if (!code || holds[i]) continue;
+            store_stmt *q = store_query(c->db, &c->err, "SELECT 1 FROM dci_outbound_subs WHERE partner_id = ? AND code = ?", "ss", ids[i], code);
+            if (q) {
+                store_reset(q);
+                holds[i] = true;
+            } else if (c->err.code)
+                return c->err.code;
+        }
+    }
+    const char *sig = json_string_value(json_object_get(body, "signature"));
+    struct dci_sig_parts sp;
+    op_err pe = {0};
+    bool signed_ok = sig && !dci_sig_parse(sig, &sp, &pe);
+    int pick = dci_pick_sender(n, jw, n > 1 ? holds : NULL, signed_ok ? sp.key_id : NULL);
+    if (pick <= 0)
+        return op_fail(&c->err, OP_FORBIDDEN, "sign with a key of one registry's JWKS, or name the subscription_code",
+                       "%d registries share sender_id \"%s\": neither the signing key nor the subscription codes tell which one sent this",
+                       -pick, env->sender_id);
+    *out = ids[pick - 1];
+    return OP_OK;
+}
+
 op_code dci_client_receive(ctx *c, const char *action, const json_t *body, const char **dci_code) {
     const char *const actions[] = {action, NULL};
     struct dci_env env;
@@ -610,15 +694,12 @@ op_code dci_client_receive(ctx *c, const char *action, const json_t *body, const
     const char *tid = json_string_value(json_object_get(m, "transaction_id"));
     const char *corr = json_string_value(json_object_get(m, "correlation_id"));
     struct orig t = {0};
-    const char *partner;
+    const char *partner = NULL;
     if (notify) { /* the partner whose sender id this is */
-        store_stmt *q = store_query(c->db, &c->err, "SELECT id FROM dci_outbound WHERE receiver_id = ? ORDER BY id", "s", env.sender_id);
-        if (!q) {
+        if ((rc = notify_partner(c, &env, body, &partner))) {
             *dci_code = "err.sender_id.invalid";
-            return c->err.code ? c->err.code : op_fail(&c->err, OP_FORBIDDEN, NULL, "no registry we subscribe to has this sender_id");
+            return rc;
         }
-        partner = arena_strdup(c->a, store_col_text(q, 0));
-        store_reset(q);
         if (!json_is_array(json_object_get(m, "notify_event")) || json_array_size(json_object_get(m, "notify_event")) == 0 ||
             json_array_size(json_object_get(m, "notify_event")) > 10000)
             return op_fail(&c->err, OP_BAD_REQUEST, NULL, "message.notify_event must hold 1-10000 items");

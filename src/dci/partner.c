@@ -7,6 +7,8 @@
 #include "base/clock.h"
 #include "base/id.h"
 #include "base/jsonx.h"
+#include "base/log.h"
+#include "dci/client.h"
 #include "dci/query.h"
 
 const char *const dci_member_fields[] = {
@@ -74,8 +76,51 @@ op_code dci_partner_put(ctx *c, const struct dci_partner_new *p) {
         rc = store_exec(c->db, &c->err, NULL,
                         "INSERT INTO dci_partners (client_id, name, sig_mode, notify_uri, created_at, updated_at) VALUES (?,?,?,?,?,?)",
                         "ssssss", p->client_id, name, mode, p->notify_uri, ts, ts);
+    if (!rc && p->jwks_url) { /* the fetched keys are the partner's keys */
+        if (strncmp(p->jwks_url, "http://", 7) != 0 && strncmp(p->jwks_url, "https://", 8) != 0)
+            return bad(c, "jwks_url", "jwks_url must be an http(s) URL");
+        rc = store_exec(c->db, &c->err, NULL, "DELETE FROM dci_partner_keys WHERE client_id = ?", "s", p->client_id);
+        if (!rc)
+            rc = store_exec(c->db, &c->err, NULL, "UPDATE dci_partners SET jwks_url = ?, jwks_fetched_at = ? WHERE client_id = ?", "sis",
+                            p->jwks_url, clock_now_us() / 1000000, p->client_id);
+    } else if (!rc && p->jwks) {
+        rc = store_exec(c->db, &c->err, NULL, "UPDATE dci_partners SET jwks_url = NULL, jwks_fetched_at = NULL WHERE client_id = ?", "s",
+                        p->client_id);
+    }
     if (!rc && p->jwks) rc = add_keys(c, p->client_id, p->jwks, ts);
     return rc;
+}
+
+bool dci_partner_refresh_keys(ctx *c, const char *client_id, bool force) {
+    if (store_in_tx(c->db)) return false;
+    store_stmt *q = store_query(c->db, &c->err, "SELECT jwks_url, jwks_fetched_at FROM dci_partners WHERE client_id = ? AND jwks_url IS NOT NULL",
+                                "s", client_id);
+    if (!q) {
+        op_clear(&c->err);
+        return false;
+    }
+    const char *url = arena_strdup(c->a, store_col_text(q, 0));
+    int64_t last = store_col_int(q, 1), now = clock_now_us() / 1000000;
+    store_reset(q);
+    if (!force && now - last < 60) return false;
+    json_t *jw = NULL;
+    op_err e = {0};
+    op_code rc = dci_jwks_fetch(c, url, 5, &jw, &e);
+    if (rc) log_warn("partner %s: %s", client_id, e.detail);
+    char ts[CLOCK_TS_LEN];
+    clock_now_ts(ts);
+    op_err saved = c->err;
+    op_clear(&c->err);
+    op_code wr = store_begin(c->db, &c->err);
+    if (!wr) wr = store_exec(c->db, &c->err, NULL, "UPDATE dci_partners SET jwks_fetched_at = ? WHERE client_id = ?", "is", now, client_id);
+    if (!wr && jw) wr = store_exec(c->db, &c->err, NULL, "DELETE FROM dci_partner_keys WHERE client_id = ?", "s", client_id);
+    if (!wr && jw) wr = add_keys(c, client_id, jw, ts);
+    if (!wr) wr = store_commit(c->db, &c->err);
+    else store_rollback(c->db);
+    if (wr) log_warn("partner %s: the fetched JWKS could not be stored: %s", client_id, c->err.detail);
+    c->err = saved;
+    json_decref(jw);
+    return !rc && !wr;
 }
 
 static op_code str_list(ctx *c, const json_t *a, const char *field, bool (*ok)(const char *), size_t min) {
@@ -123,7 +168,7 @@ static json_t *parse_list(const char *s) {
 
 op_code dci_partner_list(ctx *c, json_t **out) {
     json_t *items = json_array();
-    store_stmt *st = store_prepare(c->db, "SELECT client_id, name, sig_mode, notify_uri, created_at FROM dci_partners ORDER BY client_id", &c->err);
+    store_stmt *st = store_prepare(c->db, "SELECT client_id, name, sig_mode, notify_uri, created_at, jwks_url FROM dci_partners ORDER BY client_id", &c->err);
     if (!st) goto fail;
     int r;
     while ((r = store_step(st, &c->err)) == STORE_ROW) {
@@ -131,6 +176,7 @@ op_code dci_partner_list(ctx *c, json_t **out) {
                               "sig_mode", store_col_text(st, 2), "notify_uri",
                               store_col_text(st, 3) ? json_string(store_col_text(st, 3)) : json_null(), "created_at",
                               store_col_text(st, 4), "keys", "agreements");
+        if (!store_col_null(st, 5)) json_object_set_new(o, "jwks_url", json_string(store_col_text(st, 5)));
         json_array_append_new(items, o);
     }
     store_reset(st);
@@ -185,6 +231,8 @@ op_code dci_partner_get(ctx *c, const char *client_id, struct dci_partner *p) {
 op_code dci_partner_key(ctx *c, const char *client_id, const char *kid, unsigned char pub[32]) {
     store_stmt *q = store_query(c->db, &c->err, "SELECT public_key FROM dci_partner_keys WHERE client_id = ? AND kid = ?", "ss",
                                 client_id, kid);
+    if (!q && !c->err.code && dci_partner_refresh_keys(c, client_id, false)) /* an unknown kid: their JWKS again */
+        q = store_query(c->db, &c->err, "SELECT public_key FROM dci_partner_keys WHERE client_id = ? AND kid = ?", "ss", client_id, kid);
     if (!q) return c->err.code ? c->err.code : op_fail(&c->err, OP_NOT_FOUND, NULL, "no key \"%s\" registered", kid);
     long n = b64_decode(store_col_text(q, 0), pub, 32);
     store_reset(q);

@@ -11,6 +11,8 @@
 struct dci_partner_new {
     const char *client_id, *name, *sig_mode, *notify_uri;
     const json_t *jwks; /* {"keys":[{kty:OKP, crv:Ed25519, kid, x}]} or NULL */
+    const char *jwks_url; /* where jwks was fetched from (dci_jwks_fetch): its keys replace the partner's,
+                             and are fetched again from there; NULL: jwks (if any) came from a file */
 };
 /* Create or update a partner (the client must exist); keys from jwks are added/replaced. */
 op_code dci_partner_put(ctx *c, const struct dci_partner_new *p);
@@ -29,7 +31,8 @@ struct dci_partner {
 };
 /* OP_NOT_FOUND when the client is not registered as a DCI partner. */
 op_code dci_partner_get(ctx *c, const char *client_id, struct dci_partner *p);
-/* OP_NOT_FOUND when the partner has no key with this kid. */
+/* OP_NOT_FOUND when the partner has no key with this kid.  A partner configured with a JWKS URL
+ * has its JWKS fetched again first (at most once a minute; never inside a transaction). */
 op_code dci_partner_key(ctx *c, const char *client_id, const char *kid, unsigned char pub[32]);
 
 struct dci_agreement {
@@ -45,6 +48,9 @@ op_code dci_agreement_find(ctx *c, const char *client_id, const char *purpose, s
 bool dci_agreement_allows_field(const struct dci_agreement *ag, const char *path);
 bool dci_agreement_allows_attr(const struct dci_agreement *ag, const char *attr);
 
+/* Fetch the JWKS of a partner configured with a URL again (force: regardless of the once-a-minute
+ * limit; never inside a transaction).  true when its keys were replaced. */
+bool dci_partner_refresh_keys(ctx *c, const char *client_id, bool force);
 /* Record (sender, message_id); OP_DUPLICATE when seen within the last 24 h. */
 op_code dci_replay_check(ctx *c, const char *sender_id, const char *message_id);
 

@@ -6,6 +6,7 @@
 #include "base/clock.h"
 #include "base/jsonx.h"
 #include "domain/person.h"
+#include "ei/ei_dup.h"
 #include "ei/ei_int.h"
 #include "events/outbox.h"
 #include "policy/calc.h"
@@ -121,6 +122,79 @@ static op_code history_facts(ctx *c, const char *person_id, int64_t sep, int64_t
         for (int64_t d = spans[i].a; d <= spans[i].b; d++) all[d - earliest] = 1;
     for (int64_t i = 0; i < n; i++) days += all[i];
     f->months = days * 12 / 365;
+    return OP_OK;
+}
+
+/* ---- duplicate-benefit check (hook, ei_dup.h) ---- */
+
+static ei_dup_partner_fn dup_partner;
+void ei_claim_set_dup_partner(ei_dup_partner_fn fn) { dup_partner = fn; }
+
+/* At filing, in the claim's transaction: the check's first state, and the event that runs it. */
+static op_code dup_begin(ctx *c, const char *claim_id, const char *person_id, const char *ts) {
+    char partner[72] = "";
+    int has = dup_partner ? dup_partner(c, partner) : 0;
+    const char *status = has > 0 ? "pending" : has < 0 ? "failed" : "not_checked";
+    const char *error = has < 0 ? arena_strdup(c->a, c->err.detail) : NULL;
+    op_clear(&c->err);
+    op_code rc = store_exec(c->db, &c->err, NULL,
+                            "INSERT INTO ei_dup_checks (claim_id, person_id, partner_id, status, error, updated_at) VALUES (?,?,?,?,?,?)",
+                            "ssssss", claim_id, person_id, has > 0 ? partner : NULL, status, error, ts);
+    if (rc || has <= 0) return rc;
+    json_t *pl = json_pack("{s:s, s:s, s:s}", "claim_id", claim_id, "person_id", person_id, "partner", partner);
+    rc = event_emit(c, "claim.dup_check", arena_printf(c->a, "ei-dup:%s", claim_id), pl);
+    json_decref(pl);
+    return rc;
+}
+
+op_code ei_claim_dup_record(ctx *c, const char *claim_id, const char *status, const char *tid, const json_t *programmes,
+                            const char *error) {
+    char person[ID_LEN];
+    op_code rc = ei_claim_owner(c, claim_id, person, NULL);
+    if (rc || (rc = ei_access(c, PD_UPDATE, "ei_claim", claim_id, person))) return rc;
+    char ts[CLOCK_TS_LEN];
+    clock_now_ts(ts);
+    return store_exec(c->db, &c->err, NULL,
+                      "UPDATE ei_dup_checks SET status = ?, transaction_id = COALESCE(?, transaction_id), programmes = ?, error = ?,"
+                      " attempts = attempts + 1, updated_at = ? WHERE claim_id = ? AND status IN ('pending','failed')",
+                      "ssssss", status, tid, programmes ? jx_dump(c->a, programmes) : NULL, error, ts, claim_id);
+}
+
+/* duplicate_benefit {status, partner, transaction_id?, programmes?, error?, attempts, updated_at} and
+ * its reason; review_required when the IBR reports another benefit. */
+static op_code dup_render(ctx *c, const char *claim_id, json_t *o) {
+    store_stmt *st = store_query(c->db, &c->err,
+                                 "SELECT status, partner_id, transaction_id, programmes, error, attempts, updated_at FROM ei_dup_checks"
+                                 " WHERE claim_id = ?",
+                                 "s", claim_id);
+    if (!st) { /* a refused claim: nothing to check */
+        json_object_set_new(o, "duplicate_benefit", json_null());
+        json_object_set_new(o, "review_required", json_false());
+        return c->err.code;
+    }
+    const char *status = arena_strdup(c->a, store_col_text(st, 0));
+    json_t *d = json_pack("{s:s, s:o, s:o, s:I, s:o}", "status", status, "partner", ei_sn(st, 1), "transaction_id", ei_sn(st, 2),
+                          "attempts", (json_int_t)store_col_int(st, 5), "updated_at", ei_sn(st, 6));
+    json_t *progs = store_col_null(st, 3) ? NULL : json_loads(store_col_text(st, 3), 0, NULL);
+    if (progs) json_object_set_new(d, "programmes", progs);
+    if (!store_col_null(st, 4)) json_object_set_new(d, "error", json_string(store_col_text(st, 4)));
+    const char *error = store_col_null(st, 4) ? "" : arena_strdup(c->a, store_col_text(st, 4));
+    store_reset(st);
+    json_t *reasons = json_object_get(json_object_get(o, "decision"), "reasons");
+    bool enrolled = strcmp(status, "enrolled") == 0;
+    if (json_is_array(reasons)) {
+        if (strcmp(status, "not_checked") == 0)
+            pol_reason(reasons, "duplicate_benefit.not_checked", "no IBR is configured: enrolment in other benefit programmes was not checked");
+        else if (strcmp(status, "pending") == 0)
+            pol_reason(reasons, "duplicate_benefit.pending", "the IBR has not answered yet");
+        else if (strcmp(status, "failed") == 0)
+            pol_reason(reasons, "duplicate_benefit.failed", "the IBR could not be asked (%s); the check is retried", error);
+        else if (enrolled)
+            pol_reason(reasons, "duplicate_benefit.enrolled",
+                       "the IBR reports enrolment in another benefit programme: a counsellor reviews the claim before payment");
+    }
+    json_object_set_new(o, "duplicate_benefit", d);
+    json_object_set_new(o, "review_required", json_boolean(enrolled));
     return OP_OK;
 }
 
@@ -298,6 +372,7 @@ op_code ei_claim_file(ctx *c, const json_t *in, json_t **out) {
         if ((rc = ei_rounds_schedule(c, claim_id, report, bwe_d, EI_COUNTRY))) goto out;
         if ((rc = attach_registration(c, person_id, claim_id, rday, office))) goto out;
         if ((rc = ei_bank_store(c, claim_id, person_id, &bank))) goto out; /* a refused claim keeps none */
+        if ((rc = dup_begin(c, claim_id, person_id, ts))) goto out;     /* a refused claim needs no check */
     }
     json_t *pl = json_pack("{s:s, s:s, s:b}", "claim_id", claim_id, "person_id", person_id, "eligible", eligible);
     rc = event_emit(c, "claim.filed", person_id, pl);
@@ -394,6 +469,7 @@ op_code ei_claim_render(ctx *c, const char *claim_id, json_t **out) {
     json_t *early = NULL;
     if (!c->err.code && !ei_reemploy_of_claim(c, claim_id, &early)) json_object_set_new(o, "early_reemployment", early);
     if (!c->err.code) json_object_set_new(o, "bank_account", ei_bank_masked(c, claim_id)); /* masked */
+    if (!c->err.code) dup_render(c, claim_id, o);
     *out = o;
     return c->err.code;
 }

@@ -417,6 +417,26 @@ static const struct migration migrations[] = {
      "  UNIQUE (partner_id, subscription_code, reference_id));"
      "CREATE INDEX dci_notifications_in_person ON dci_notifications_in(person_id, received_at);"},
 
+    {55, "nesp: eligibility checks with a social registry's facts (income percentile, basic livelihood) and the calculator's answer",
+     "CREATE TABLE nesp_checks ("
+     "  id TEXT PRIMARY KEY, person_id TEXT NOT NULL REFERENCES persons(id), partner_id TEXT NOT NULL,"
+     "  transaction_id TEXT NOT NULL UNIQUE, mode TEXT NOT NULL CHECK (mode IN ('sync','async')),"
+     "  status TEXT NOT NULL CHECK (status IN ('pending','done','error')), inputs TEXT NOT NULL, data TEXT, error TEXT,"
+     "  requested_by TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
+     "CREATE INDEX nesp_checks_person ON nesp_checks(person_id, created_at);"},
+
+    {56, "employment insurance: the duplicate-benefit check of a claim against an IBR",
+     "CREATE TABLE ei_dup_checks ("
+     "  claim_id TEXT PRIMARY KEY REFERENCES ei_claims(id), person_id TEXT NOT NULL, partner_id TEXT,"
+     "  status TEXT NOT NULL CHECK (status IN ('not_checked','pending','clear','enrolled','failed')),"
+     "  transaction_id TEXT, programmes TEXT, error TEXT, attempts INTEGER NOT NULL DEFAULT 0, updated_at TEXT NOT NULL);"},
+
+    {57, "dci: outbound partners can be removed (disabled, history kept); partners both ways take their JWKS from a URL",
+     "ALTER TABLE dci_outbound ADD COLUMN disabled_at TEXT;"
+     "ALTER TABLE dci_outbound ADD COLUMN jwks_url TEXT;"
+     "ALTER TABLE dci_outbound ADD COLUMN jwks_fetched_at BIGINT;"
+     "ALTER TABLE dci_partners ADD COLUMN jwks_url TEXT;"
+     "ALTER TABLE dci_partners ADD COLUMN jwks_fetched_at BIGINT;"},
     {58, "referrals between offices (job centre <-> welfare office, or to a partner agency) and their history",
      /* status and type have no CHECK: the state table (src/referral/referral_sm.c) is the authority,
       * so that new states need no table rebuild on SQLite */

@@ -7,6 +7,8 @@
 // subscription's notify URI (sender_uri's on-subscribe -> notify).
 // Knobs: revokeTokens(), mode ('ok' | 'badsig' | 'slow'), subMode ('ack' | 'sync' | 'silent': no
 // on-subscribe callback), calls (what it saw), subs (its subscriptions), answers (our receivers' replies).
+// Its JWKS is served at GET /jwks.json (jwksRequests counts the fetches; jwksDoc replaces the document);
+// rotate(kid) signs with a new key from then on.
 import http from 'node:http';
 import { keypair, sign, verify, mid, nowTs } from './dci_helpers.mjs';
 import { checkRequest, checkResponse, record } from './dci_schema.mjs';
@@ -17,7 +19,7 @@ export async function startStub({ id = 'sr-stub', clientId = 'openpes', secret =
   const reply = (res, code, body) => { res.writeHead(code, { 'Content-Type': 'application/json' }); res.end(JSON.stringify(body)); };
   const signed = (action, message, receiver, total = 1) => {
     const header = { version: '1.0.0', message_id: mid(), message_ts: nowTs(), action, status: 'succ', total_count: total, completed_count: total, sender_id: id, receiver_id: receiver };
-    const body = { header, message, signature: sign(header, message, id, key.kid, key.privateKey) };
+    const body = { header, message, signature: sign(header, message, id, st.key.kid, st.key.privateKey) };
     if (st.mode === 'badsig') body.message = { ...message, tampered: true };
     return body;
   };
@@ -42,6 +44,10 @@ export async function startStub({ id = 'sr-stub', clientId = 'openpes', secret =
     let b = '';
     req.on('data', (d) => { b += d; });
     req.on('end', async () => {
+      if (req.method === 'GET' && req.url === '/jwks.json') {
+        st.jwksRequests++;
+        return reply(res, 200, st.jwksDoc || st.key.jwks);
+      }
       if (req.url === '/oauth2/client/token') {
         st.tokenRequests++;
         const f = new URLSearchParams(b);
@@ -130,6 +136,8 @@ export async function startStub({ id = 'sr-stub', clientId = 'openpes', secret =
   await new Promise((r) => st.server.listen(0, '127.0.0.1', r));
   st.url = `http://127.0.0.1:${st.server.address().port}`;
   st.revokeTokens = () => st.tokens.clear();
+  st.jwksRequests = 0;
+  st.rotate = (kid) => { st.key = keypair(kid); };
   // a signed notify for subscription code: one notify_event item per record; opts.ref (reference id
   // of the first item), opts.badsig (tamper after signing), opts.unsigned, opts.sender (header sender_id)
   st.notify = async (code, records, opts = {}) => {
@@ -140,7 +148,7 @@ export async function startStub({ id = 'sr-stub', clientId = 'openpes', secret =
     const message = { transaction_id: 'n-' + mid(), correlation_id: 'corr-' + mid(), notify_event };
     const header = { version: '1.0.0', message_id: opts.messageId || mid(), message_ts: nowTs(), action: 'notify', status: 'succ', total_count: records.length,
       completed_count: records.length, sender_id: opts.sender || id, receiver_id: 'openpes' };
-    const body = { header, message, signature: sign(header, message, id, key.kid, key.privateKey) };
+    const body = { header, message, signature: sign(header, message, id, st.key.kid, st.key.privateKey) };
     if (opts.badsig) body.message = { ...message, tampered: true };
     if (opts.unsigned) delete body.signature;
     const r = await fetch(sub.notifyUri, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
