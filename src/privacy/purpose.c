@@ -37,7 +37,8 @@ static const struct purpose_def *find(const char *code) {
 
 /* Allowed purposes per actor, the first one being the default. */
 static const char *const citizen_p[] = {"self_service", NULL};
-static const char *const counsellor_p[] = {"employment_service", "case_management", "benefit_administration", NULL};
+static const char *const counsellor_p[] = {"employment_service", "case_management", "benefit_administration",
+                                           "welfare_referral", NULL};
 static const char *const welfare_p[] = {"welfare_referral", "case_management", NULL};
 static const char *const supervisor_p[] = {"supervision", "employment_service", "benefit_administration", NULL};
 static const char *const analyst_p[] = {"statistics", NULL};

@@ -393,6 +393,15 @@ test('a DCI subscriber gets a signed referral_updated notify within a second of 
   assert.equal(notifies().length, 2);
 });
 
+test('a counsellor declares the welfare_referral purpose for a referral to the welfare office', async () => {
+  const r = await refer('counsellor', pid.minjun, { to_office: 'SEOUL-WELFARE', type: 'welfare_assessment', reason: 'income support assessment' },
+    { headers: { 'X-Purpose': 'welfare_referral' } });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.body.purpose, 'welfare_referral');
+  assert.match(r.body.legal_basis, /Social Security Benefits Act/);
+  await moved('counsellor', r.body.id, 'withdrawn');
+});
+
 test('the routes are in the OpenAPI document', async () => {
   const o = await s.get('/api/v1/openapi.json');
   for (const p of ['/api/v1/persons/{id}/referrals', '/api/v1/referrals', '/api/v1/referrals/{rid}', '/api/v1/referrals/{rid}/transitions', '/api/v1/me/referrals'])
