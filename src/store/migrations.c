@@ -416,6 +416,9 @@ static const struct migration migrations[] = {
      "  message_id TEXT NOT NULL, item TEXT NOT NULL, received_at TEXT NOT NULL,"
      "  UNIQUE (partner_id, subscription_code, reference_id));"
      "CREATE INDEX dci_notifications_in_person ON dci_notifications_in(person_id, received_at);"},
+
+    {61, "employment insurance: held payments name their kind (an early re-employment allowance is held like a round)",
+     "ALTER TABLE ei_payment_holds ADD COLUMN kind TEXT NOT NULL DEFAULT 'benefit';"},
 };
 
 #define NMIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
