@@ -28,7 +28,7 @@ static const struct command commands[] = {
     {"partner", cmd_partner, "partner add --client ID [--sig-mode M] [--jwks FILE] | partner agreement add ... | partner list", "manage DCI partners and data-sharing agreements"},
     {"dci", cmd_dci, "dci partner add ... | dci partner list | dci query --partner ID --national-id N [--kind social-registry|ibr] [--async [--wait S]] | dci txn --id T",
      "query other DCI registries (social registry, IBR) as a client"},
-    {"worker", cmd_worker, "worker [--once]", "run the background event worker without the HTTP server"},
+    {"worker", cmd_worker, "worker [--once] [--ei-batch-at HH:MM --ei-batch-dir DIR]", "run the background worker (events and periodic tasks, as in serve) without the HTTP server"},
 };
 #define NCOMMANDS (int)(sizeof commands / sizeof commands[0])
 

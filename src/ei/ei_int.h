@@ -43,6 +43,8 @@ void ei_batch_done(ctx *c, struct ei_chunk *k);
 op_code ei_reemploy_record(ctx *c, const char *claim_id, const char *person_id, const char *employment_id,
                            const char *start_date, const json_t *decision);
 struct ei_batch_result;
+/* Tests: called by the payment batch after each committed chunk (outside any transaction). */
+extern void (*ei_batch_test_pause)(void);
 /* abort_after > 0 (tests): SIGKILL once res->paid reaches it, after the payment's commit. */
 op_code ei_reemploy_pay_due(ctx *c, const char *batch, long abort_after, struct ei_batch_result *res);
 /* payment.c: a payment due but held because the claim has no payout account - the hold row

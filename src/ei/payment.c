@@ -22,6 +22,8 @@
 
 #define MAX_BREAKS 32
 
+void (*ei_batch_test_pause)(void);
+
 struct claim_pay {
     int64_t daily, payable, paid, fpd, wend;
     int nb;
@@ -315,6 +317,7 @@ op_code ei_pay_batch(ctx *c, int64_t day, const char *out_path, struct ei_batch_
             }
             rc = ei_batch_chunk_end(c, &k, rc);
             if (crash && !rc) raise(SIGKILL); /* tests: a crash once N payments are committed */
+            if (!rc && ei_batch_test_pause) ei_batch_test_pause();
         }
         free(due);
         /* held rounds stay listed (no ledger row): a pass that only held stops the loop */

@@ -6,7 +6,7 @@
 // (killed midway and re-run: no duplicate, no missing payment).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync, readFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Server, assertError, BIN } from './lib.mjs';
@@ -578,4 +578,47 @@ test('the daily batch runs in the server\'s worker at its time of day, once, whe
   const bad = s.cli('serve', '--port', '0', '--ei-batch-at', '25:00', '--ei-batch-dir', dir);
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /--ei-batch-at must be HH:MM/);
+});
+
+test('`openpes worker` runs the same periodic tasks as serve: the daily batch on its own process', async () => {
+  const id = await makePerson('870707-1234561', '정', '워커');
+  const emp = join(s.dir, 'worker.jsonl');
+  writeFileSync(emp, JSON.stringify({ national_id: '870707-1234561', employer_brn: BRN, start_date: '2021-01-04', end_date: T(-70), monthly_wage: 3000000, daily_contract_hours: 8 }));
+  s.cliOk('ei', 'import-employment', emp);
+  const c = await s.post('/api/v1/claims', { person_id: id, separation_reason: 'dismissal', report_date: T(-65), bank_account: BANK }, { token: tok.kim });
+  assert.equal(c.status, 201, c.text);
+  assert.equal((await s.post(`/api/v1/claims/${c.body.id}/activities`, { date: T(-45), type: 'counselling' }, { token: tok.kim })).status, 201);
+  const dir = join(s.dir, 'bank-files-worker');
+  mkdirSync(dir);
+  // Bad options are refused before anything runs.
+  const bad = s.cli('worker', '--ei-batch-at', '25:00', '--ei-batch-dir', dir);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--ei-batch-at must be HH:MM/);
+  assert.equal(s.cli('worker', '--ei-batch-at', '01:00', '--ei-btach-dir', dir).status, 2, 'a typo is not ignored');
+  // The server (without --ei-batch-at) does not pay; today's run was recorded by the previous test:
+  // forget it, as on the next day, for the worker to run the batch.
+  await s.stop(true);
+  await s.start();
+  sql(`DELETE FROM ei_batch_runs`);
+  const local = new Date().toLocaleDateString('sv');
+  const file = join(dir, `ei-bank-${local}.csv`);
+  const w = spawn(BIN, ['--db', s.db, '--keys', s.keys, '--log-level', 'warn', 'worker', '--ei-batch-at', '00:00', '--ei-batch-dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  w.stderr.on('data', (d) => { err += d; });
+  const exited = new Promise((r) => w.on('exit', (code, signal) => r({ code, signal })));
+  try {
+    for (let i = 0; i < 400 && !(existsSync(file) && sql(`SELECT status FROM ei_batch_runs WHERE batch_date = '${local}'`) === 'done'); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    assert.equal(sql(`SELECT status FROM ei_batch_runs WHERE batch_date = '${local}'`), 'done', err);
+    assert.equal(sql(`SELECT COUNT(*) FROM ei_payments WHERE claim_id = '${c.body.id}' AND status = 'paid'`), '2');
+    assert.equal(readFileSync(file, 'utf8').split('\n').filter((l) => l.includes(c.body.id)).length, 2);
+  } finally {
+    w.kill('SIGTERM');
+  }
+  const { code } = await exited;
+  assert.equal(code, 0, `the worker stops cleanly on SIGTERM: ${err}`);
+  // --once: every periodic task once and one pass over the events, then exit.
+  const once = s.cli('worker', '--once');
+  assert.equal(once.status, 0, once.stderr);
+  assert.match(once.stdout, /^\d+ periodic tasks run, \d+ events processed$/m);
 });

@@ -8,7 +8,12 @@
 #include "domain/person.h"
 #include "ei/ei.h"
 #include "ei/ei_int.h"
+#include "cli/cli.h"
+#include "events/outbox.h"
+#include <errno.h>
 #include <math.h>
+#include <pthread.h>
+#include <time.h>
 
 #include <sys/stat.h>
 
@@ -844,6 +849,100 @@ Test(ei, the_scheduled_batch_runs_once_a_day_after_its_time) {
     date_format(date_today() + 1, next);
     unlink(file);
     snprintf(file, sizeof file, "%s/ei-bank-%s.csv", dir, next);
+    unlink(file);
+    rmdir(dir);
+}
+
+/* ---- the daily batch on its own thread ---- */
+
+static pthread_mutex_t t_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t t_cv = PTHREAD_COND_INITIALIZER;
+static int t_paused, t_release, t_pings;
+
+/* Wait (bounded, for a broken build not to hang) until *flag is set by another thread. */
+static bool t_wait(int *flag, int secs) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_sec += secs;
+    pthread_mutex_lock(&t_mu);
+    int r = 0;
+    while (!*flag && r != ETIMEDOUT) r = pthread_cond_timedwait(&t_cv, &t_mu, &ts);
+    bool ok = *flag != 0;
+    pthread_mutex_unlock(&t_mu);
+    return ok;
+}
+
+static void t_set(int *flag) {
+    pthread_mutex_lock(&t_mu);
+    (*flag)++;
+    pthread_cond_broadcast(&t_cv);
+    pthread_mutex_unlock(&t_mu);
+}
+
+/* The batch, after its first committed chunk of payments: says so and waits to be let go. */
+static void t_batch_pause(void) {
+    if (t_paused) return;
+    t_set(&t_paused);
+    t_wait(&t_release, 120);
+}
+
+static op_code t_on_ping(ctx *c, long long id, const char *type, const char *subject, json_t *p) {
+    (void)c, (void)id, (void)type, (void)subject, (void)p;
+    t_set(&t_pings);
+    return OP_OK;
+}
+
+/* The daily batch registered as `serve` and `openpes worker` register it (cli_register_workers)
+ * runs on a thread of its own: held in the middle of its run (one of two payments committed), the
+ * worker still processes an event, and the day stays leased to the run in progress. */
+Test(ei, events_are_processed_while_the_daily_batch_runs_on_its_own_thread) {
+    ei_batch_chunk_size = 1;
+    ctx c;
+    sys_ctx(&c);
+    char claim[ID_LEN], d[11], dir[64];
+    file_claim(&c, claim);
+    day(-40, d);
+    cr_assert_eq(ei_activity_from_application(&c, person_id, d, "interview"), OP_OK);
+    snprintf(dir, sizeof dir, "/tmp/openpes-ut-thr-%d", (int)getpid());
+    cr_assert_eq(mkdir(dir, 0700), 0);
+    char *argv[] = {"worker", "--ei-batch-at", "00:00", "--ei-batch-dir", dir, NULL};
+    cr_assert_eq(cli_register_workers(5, argv), 0);
+    event_register("t.ping", t_on_ping);
+    ei_batch_test_pause = t_batch_pause;
+    worker_start_background();
+    cr_assert(t_wait(&t_paused, 60), "the daily batch started");
+    op_err e = {0};
+    cr_assert_eq(store_begin(db, &e), OP_OK);
+    cr_assert_eq(event_emit(&c, "t.ping", person_id, NULL), OP_OK, "%s", c.err.detail);
+    cr_assert_eq(store_commit(db, &e), OP_OK);
+    worker_wake();
+    bool pinged = t_wait(&t_pings, 60);
+    int64_t running = count("SELECT COUNT(*) FROM ei_batch_runs WHERE status = 'running'"),
+            paid = count("SELECT COUNT(*) FROM ei_payments WHERE status = 'paid'");
+    /* the day is the running batch's: a second runner does nothing */
+    store_stmt *st = store_query(db, &e, "SELECT batch_date FROM ei_batch_runs", "");
+    cr_assert(st, "%s", e.detail);
+    int64_t bday;
+    char bdate[11];
+    snprintf(bdate, sizeof bdate, "%s", store_col_text(st, 0));
+    store_reset(st);
+    cr_assert(date_parse(bdate, &bday));
+    bool ran = true;
+    cr_assert_eq(ei_scheduled_batch(&c, bday, 23 * 60, &ran), OP_OK, "%s", c.err.detail);
+    t_set(&t_release);
+    worker_stop_background(); /* waits for the batch to end */
+    ei_batch_test_pause = NULL;
+    cr_assert(pinged, "an event was processed while the batch ran");
+    cr_assert_eq(running, 1, "the batch was still running then");
+    cr_assert_eq(paid, 1, "between its two payments");
+    cr_assert(!ran, "the day is leased to the run in progress");
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_batch_runs WHERE status = 'done'"), 1);
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_payments WHERE status = 'paid'"), 2, "and it finished");
+    cr_assert_eq(count("SELECT COUNT(*) FROM events WHERE type = 't.ping' AND status = 'done'"), 1);
+    ctx_release(&c);
+    char file[128];
+    snprintf(file, sizeof file, "%s/ei-bank-%s.csv", dir, bdate);
+    cr_assert_eq(file_lines_with(file, claim), 2, "the bank file of the day");
     unlink(file);
     rmdir(dir);
 }
