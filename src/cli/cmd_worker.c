@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "audit/audit.h"
 #include "cli/cli.h"
 #include "events/outbox.h"
 
@@ -18,6 +19,7 @@ int cmd_worker(int argc, char **argv) {
     if (!cli_open_db(true)) return 1;
     int rc = cli_register_workers(argc, argv);
     if (rc) return rc;
+    audit_flush(); /* as serve does at start: records of writes a crash left unchained */
     if (cli_flag(argc, argv, "once")) { /* every periodic task once, then one pass over the events */
         int tasks = worker_run_periodic_once();
         char owner[64];
@@ -26,6 +28,7 @@ int cmd_worker(int argc, char **argv) {
         int n = worker_run_once(owner, 500, &e);
         if (n < 0) return cli_fail(&e);
         printf("%d periodic tasks run, %d events processed\n", tasks, n);
+        audit_stop();
         return 0;
     }
     /* The signals are taken here, by sigwait: blocked before the worker's threads exist, so
@@ -41,5 +44,6 @@ int cmd_worker(int argc, char **argv) {
     fprintf(stderr, "openpes worker: %s, stopping (a long task in progress is finished first)\n",
             sig == SIGINT ? "SIGINT" : "SIGTERM");
     worker_stop_background();
+    audit_stop(); /* every audit record of the work done is in the chain before the process ends */
     return 0;
 }

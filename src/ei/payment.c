@@ -385,7 +385,8 @@ op_code ei_payments_of_claim(ctx *c, const char *claim_id, json_t **out) {
         store_bind_text(st, 1, claim_id);
         while ((r = store_step(st, &c->err)) == STORE_ROW)
             json_array_append_new(held, json_pack("{s:I, s:o, s:o, s:I, s:I, s:o, s:o, s:s, s:s}", "round",
-                                                  (json_int_t)store_col_int(st, 0), "kind", ei_sn(st, 6), "reason", ei_sn(st, 1), "days",
+                                                  (json_int_t)store_col_int(st, 0), "kind", ei_sn(st, 6), "reason",
+                                                  ei_sn(st, 1), "days",
                                                   (json_int_t)store_col_int(st, 2), "amount", (json_int_t)store_col_int(st, 3),
                                                   "held_since", ei_sn(st, 4), "last_batch", ei_sn(st, 5), "currency", "KRW",
                                                   "status", "held"));

@@ -140,7 +140,8 @@ op_code ei_reemploy_pay_due(ctx *c, const char *batch, long abort_after, struct 
     for (;;) {
         store_stmt *st = store_prepare(c->db,
                                        "SELECT due_date, claim_id FROM ei_reemploy WHERE status = 'pending' AND due_date <= ?"
-                                       " AND (due_date > ? OR (due_date = ? AND claim_id > ?)) ORDER BY due_date, claim_id LIMIT 500",
+                                       " AND (due_date > ? OR (due_date = ? AND claim_id > ?))"
+                                       " ORDER BY due_date, claim_id LIMIT 500",
                                        &c->err);
         if (!st) return c->err.code;
         store_bind_text(st, 1, batch);
