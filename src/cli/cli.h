@@ -32,8 +32,10 @@ int cmd_match(int argc, char **argv);
 int cmd_dci(int argc, char **argv);
 int cmd_nesp(int argc, char **argv);
 
-/* Event handlers and periodic tasks that connect the modules (wiring.c); serve and worker. */
-void cli_register_workers(void);
+/* Event handlers and periodic tasks that connect the modules (wiring.c); serve and worker, with
+ * their options (--ei-batch-at HH:MM --ei-batch-dir DIR: the daily EI batch).  0, or the exit
+ * status after a message on stderr for a bad option. */
+int cli_register_workers(int argc, char **argv);
 
 /* Open the global store connection for this thread and migrate it; prints the error. */
 bool cli_open_db(bool migrate);

@@ -4,7 +4,6 @@
 
 #include "auth/auth.h"
 #include "cli/cli.h"
-#include "ei/ei.h"
 #include "events/outbox.h"
 #include "http/server.h"
 #include "jobs/jobs.h"
@@ -22,20 +21,12 @@ int cmd_serve(int argc, char **argv) {
         return r;
     }
     ctx_release(&c);
-    cli_register_workers();
-    /* The daily EI evaluation + payment batch: only when asked for (--ei-batch-at HH:MM). */
-    const char *at = cli_opt(argc, argv, "ei-batch-at");
-    if (ei_schedule_configure(at, cli_opt(argc, argv, "ei-batch-dir"), &e)) {
-        fprintf(stderr, "openpes: %s (%s)\n", e.detail, e.hint);
+    if (cli_opt(argc, argv, "ei-batch-at") && cli_flag(argc, argv, "no-worker")) {
+        fprintf(stderr, "openpes: --ei-batch-at needs the worker (drop --no-worker, or run `openpes worker` with it)\n");
         return 2;
     }
-    if (at) {
-        if (cli_flag(argc, argv, "no-worker")) {
-            fprintf(stderr, "openpes: --ei-batch-at needs the worker (drop --no-worker)\n");
-            return 2;
-        }
-        worker_register_periodic("ei.daily_batch", 60, ei_periodic_pay_batch);
-    }
+    int wrc = cli_register_workers(argc, argv); /* the same tasks as `openpes worker` */
+    if (wrc) return wrc;
     struct server_opts o = {0};
     const char *v;
     o.bind = cli_opt(argc, argv, "bind");

@@ -30,7 +30,7 @@ static const struct command commands[] = {
      "query other DCI registries (social registry, IBR) as a client"},
     {"nesp", cmd_nesp, "nesp check --person ID --assets N [--partner ID] [--async [--wait S]] | nesp show --id C",
      "NESP eligibility check with the social registry's facts"},
-    {"worker", cmd_worker, "worker [--once]", "run the background event worker without the HTTP server"},
+    {"worker", cmd_worker, "worker [--once] [--ei-batch-at HH:MM --ei-batch-dir DIR]", "run the background worker (events and periodic tasks, as in serve) without the HTTP server"},
 };
 #define NCOMMANDS (int)(sizeof commands / sizeof commands[0])
 

@@ -86,7 +86,7 @@ op_code ei_round_override(ctx *c, const char *claim_id, int round, const json_t 
  * ei_batch_chunk_size rounds per transaction; returns the count or -1 (c->err).  The context waits,
  * when released, until the batch's audit records are in the chain. */
 long ei_rounds_evaluate_due(ctx *c, int64_t day);
-/* For worker_register_periodic (events/outbox.h): evaluate the rounds due today; count or -1. */
+/* For worker_register_periodic_long (events/outbox.h): evaluate the rounds due today; count or -1. */
 int ei_periodic_evaluate(ctx *c);
 
 /* ---- sanctions and appeals (sanction.c) ---- */
@@ -103,8 +103,10 @@ op_code ei_sanction_step(ctx *c, const char *claim_id, const char *sanction_id, 
 extern int ei_batch_chunk_size;
 struct ei_batch_result {
     long evaluated, paid, withheld, rows_in_file;
-    long held;       /* rounds due but held: the claim has no payout account (paid once it has one) */
-    long no_account; /* paid ledger rows of the day left out of the bank file: no payout account */
+    long held;       /* rounds and early re-employment allowances due but held: the claim has no payout
+                        account (paid once it has one) */
+    long no_account; /* paid ledger rows of the day left out of the bank file: no payout account (rows
+                        paid before payments were held) */
     long fully_offset; /* paid ledger rows left out of the bank file: all of it went to recovery orders */
     long reemployment, lapsed; /* early re-employment allowances paid (counted in paid too) / lapsed */
     int64_t amount;
@@ -118,11 +120,12 @@ struct ei_batch_result {
 op_code ei_pay_batch(ctx *c, int64_t day, const char *out_path, struct ei_batch_result *r);
 op_code ei_payments_of_claim(ctx *c, const char *claim_id, json_t **out);
 
-/* schedule.c: the daily evaluation + payment batch in the server's worker.  at "HH:MM" (local time)
+/* schedule.c: the daily evaluation + payment batch in the background worker (serve or `openpes worker`).  at "HH:MM" (local time)
  * and dir (bank files DIR/ei-bank-YYYY-MM-DD.csv); at NULL: nothing scheduled (the default). */
 op_code ei_schedule_configure(const char *at, const char *dir, op_err *e);
-/* For worker_register_periodic (every minute): runs the day's batch once the time is reached and
- * no run of the day is recorded (ei_batch_runs); 1 ran, 0 nothing to do, -1 failed (c->err). */
+/* For worker_register_periodic_long (every minute, on its own thread): runs the day's batch once
+ * the time is reached and no run of the day is recorded (ei_batch_runs); 1 ran, 0 nothing to do,
+ * -1 failed (c->err). */
 int ei_periodic_pay_batch(ctx *c);
 /* The same for a given local day and minute of the day (tests); *ran whether it ran. */
 op_code ei_scheduled_batch(ctx *c, int64_t day, int minute_now, bool *ran);

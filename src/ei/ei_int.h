@@ -43,7 +43,15 @@ void ei_batch_done(ctx *c, struct ei_chunk *k);
 op_code ei_reemploy_record(ctx *c, const char *claim_id, const char *person_id, const char *employment_id,
                            const char *start_date, const json_t *decision);
 struct ei_batch_result;
-op_code ei_reemploy_pay_due(ctx *c, const char *batch, struct ei_batch_result *res);
+/* Tests: called by the payment batch after each committed chunk (outside any transaction). */
+extern void (*ei_batch_test_pause)(void);
+/* abort_after > 0 (tests): SIGKILL once res->paid reaches it, after the payment's commit. */
+op_code ei_reemploy_pay_due(ctx *c, const char *batch, long abort_after, struct ei_batch_result *res);
+/* payment.c: a payment due but held because the claim has no payout account - the hold row
+ * (reason no_bank_account; round 0 with kind early_reemployment for the allowance) and
+ * payment.held the first time (!was_held).  No ledger row: the next batch tries again. */
+op_code ei_payment_hold(ctx *c, const char *claim_id, int round, const char *kind, const char *person, const char *batch,
+                        int64_t days, int64_t amount, bool was_held);
 op_code ei_reemploy_of_claim(ctx *c, const char *claim_id, json_t **out); /* null when none */
 
 /* recovery.c: recovery orders for days paid that were not payable (in the caller's transaction). */

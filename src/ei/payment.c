@@ -22,6 +22,8 @@
 
 #define MAX_BREAKS 32
 
+void (*ei_batch_test_pause)(void);
+
 struct claim_pay {
     int64_t daily, payable, paid, fpd, wend;
     int nb;
@@ -51,21 +53,20 @@ static bool in_break(const struct claim_pay *k, int64_t d) {
     return false;
 }
 
-/* A round that is due but cannot be paid because the claim has no payout account: no ledger row
- * (so the round stays listed and a later batch pays it once the account is given), a hold row
- * with the reason, and payment.held the first time. */
-static op_code hold_round(ctx *c, const char *claim_id, int round, const char *person, const char *batch, int64_t days,
-                          int64_t amount, bool was_held, int *paid) {
+/* A payment that is due but cannot be made because the claim has no payout account: no ledger
+ * row (so it stays due and a later batch pays it once the account is given), a hold row with the
+ * reason, and payment.held the first time.  Rounds and early re-employment allowances (round 0,
+ * kind early_reemployment, reemploy.c) alike. */
+op_code ei_payment_hold(ctx *c, const char *claim_id, int round, const char *kind, const char *person, const char *batch,
+                        int64_t days, int64_t amount, bool was_held) {
     op_code rc = store_exec(c->db, &c->err, NULL,
                             "INSERT INTO ei_payment_holds (claim_id, round, person_id, reason, days, amount, held_since,"
-                            " last_batch) VALUES (?,?,?,'no_bank_account',?,?,?,?) ON CONFLICT (claim_id, round) DO UPDATE"
-                            " SET days = excluded.days, amount = excluded.amount, last_batch = excluded.last_batch",
-                            "sisiiss", claim_id, (int64_t)round, person, days, amount, batch, batch);
-    if (rc) return rc;
-    *paid = 2;
-    if (was_held) return OP_OK;
-    json_t *pl = json_pack("{s:s, s:i, s:I, s:I, s:s}", "claim_id", claim_id, "round", round, "days", (json_int_t)days,
-                           "amount", (json_int_t)amount, "reason", "no_bank_account");
+                            " last_batch, kind) VALUES (?,?,?,'no_bank_account',?,?,?,?,?) ON CONFLICT (claim_id, round)"
+                            " DO UPDATE SET days = excluded.days, amount = excluded.amount, last_batch = excluded.last_batch",
+                            "sisiisss", claim_id, (int64_t)round, person, days, amount, batch, batch, kind);
+    if (rc || was_held) return rc;
+    json_t *pl = json_pack("{s:s, s:i, s:s, s:I, s:I, s:s}", "claim_id", claim_id, "round", round, "kind", kind, "days",
+                           (json_int_t)days, "amount", (json_int_t)amount, "reason", "no_bank_account");
     rc = event_emit(c, "payment.held", person, pl);
     json_decref(pl);
     return rc;
@@ -122,7 +123,10 @@ static op_code pay_round(ctx *c, const char *claim_id, int round, const char *ba
     char id[ID_LEN], ts[CLOCK_TS_LEN];
     id_uuid7(id);
     clock_now_ts(ts);
-    if (amount > 0 && !has_account) return hold_round(c, claim_id, round, person, batch, days, amount, was_held, paid);
+    if (amount > 0 && !has_account) {
+        *paid = 2;
+        return ei_payment_hold(c, claim_id, round, "benefit", person, batch, days, amount, was_held);
+    }
     const char *key = arena_printf(c->a, "%s:%d", claim_id, round);
     if ((rc = store_exec(c->db, &c->err, &n,
                          "INSERT INTO ei_payments (id, idem_key, claim_id, person_id, round, period_from, period_to, days,"
@@ -202,7 +206,7 @@ static op_code export_chunk(ctx *c, FILE *f, const char *batch, char last[ID_LEN
             res->fully_offset++;
             continue;
         }
-        if (store_col_null(st, o + 9)) { /* paid before accounts were required (or an allowance): not sent */
+        if (store_col_null(st, o + 9)) { /* paid before accounts were required (payments are held now): not sent */
             res->no_account++;
             continue;
         }
@@ -313,6 +317,7 @@ op_code ei_pay_batch(ctx *c, int64_t day, const char *out_path, struct ei_batch_
             }
             rc = ei_batch_chunk_end(c, &k, rc);
             if (crash && !rc) raise(SIGKILL); /* tests: a crash once N payments are committed */
+            if (!rc && ei_batch_test_pause) ei_batch_test_pause();
         }
         free(due);
         /* held rounds stay listed (no ledger row): a pass that only held stops the loop */
@@ -321,7 +326,7 @@ op_code ei_pay_batch(ctx *c, int64_t day, const char *out_path, struct ei_batch_
     ei_batch_done(c, &k);
     if (rc) return rc;
     int64_t t2 = clock_mono_us(), t3;
-    rc = ei_reemploy_pay_due(c, batch, res);
+    rc = ei_reemploy_pay_due(c, batch, abort_after, res);
     if (rc) return rc;
     t3 = clock_mono_us();
     log_info("pay-batch %s: evaluation: %ld rounds in %.2f s; payments: %ld paid, %ld withheld, %ld held in %.2f s;"
@@ -372,15 +377,16 @@ op_code ei_payments_of_claim(ctx *c, const char *claim_id, json_t **out) {
     }
     json_t *held = json_array();
     st = store_prepare(c->db,
-                       "SELECT round, reason, days, amount, held_since, last_batch FROM ei_payment_holds WHERE claim_id = ?"
-                       " ORDER BY round",
+                       "SELECT round, reason, days, amount, held_since, last_batch, kind FROM ei_payment_holds WHERE claim_id = ?"
+                       " ORDER BY round = 0, round",
                        &c->err);
     if (!st) r = STORE_ERROR;
     else {
         store_bind_text(st, 1, claim_id);
         while ((r = store_step(st, &c->err)) == STORE_ROW)
-            json_array_append_new(held, json_pack("{s:I, s:o, s:I, s:I, s:o, s:o, s:s, s:s}", "round",
-                                                  (json_int_t)store_col_int(st, 0), "reason", ei_sn(st, 1), "days",
+            json_array_append_new(held, json_pack("{s:I, s:o, s:o, s:I, s:I, s:o, s:o, s:s, s:s}", "round",
+                                                  (json_int_t)store_col_int(st, 0), "kind", ei_sn(st, 6), "reason",
+                                                  ei_sn(st, 1), "days",
                                                   (json_int_t)store_col_int(st, 2), "amount", (json_int_t)store_col_int(st, 3),
                                                   "held_since", ei_sn(st, 4), "last_batch", ei_sn(st, 5), "currency", "KRW",
                                                   "status", "held"));

@@ -5,7 +5,10 @@
  * law pays it only once the new job has lasted the pack's tenure (kr.ei.reemploy.tenure_months),
  * so the decision is recorded as pending with its due date, and the payment batch pays it on or
  * after that date - if the job is still running - as one ledger row (kind early_reemployment,
- * idempotency key reemploy:<claim>), or lapses it when the job ended before the tenure. */
+ * idempotency key reemploy:<claim>), or lapses it when the job ended before the tenure.  The
+ * payment is made like a round's: held while the claim has no payout account, offset by the
+ * person's open recovery orders, in the bank file. */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -54,14 +57,21 @@ op_code ei_reemploy_record(ctx *c, const char *claim_id, const char *person_id, 
                       (int64_t)json_integer_value(json_object_get(decision, "amount")), ts, ts);
 }
 
-/* One pending allowance in its own transaction: paid, lapsed, or left (not yet due). */
-static op_code settle(ctx *c, const char *claim_id, const char *batch, int *paid, int64_t *amount_out) {
+/* One pending allowance in its own transaction: paid, held (the claim has no payout account),
+ * lapsed, or left (not yet due).  *paid: 1 paid, 2 held, 0 lapsed, -1 nothing done.  Paid like a
+ * round (payment.c): ledger row under a unique key, the person's open recovery orders offset from
+ * it in the same transaction (only with a new ledger row, so a re-run deducts nothing twice), and
+ * held - not paid, not dropped - while the claim has no account. */
+static op_code settle(ctx *c, const char *claim_id, const char *batch, int *paid, int64_t *amount_out, int64_t *offset_out) {
     bool outer;
     op_code rc = ei_tx_begin(c, &outer);
     if (rc) return rc;
     *paid = -1;
     store_stmt *st = store_query(c->db, &c->err,
-                                 "SELECT r.person_id, r.reemployment_date, r.due_date, r.remaining_days, r.amount, e.end_date"
+                                 "SELECT r.person_id, r.reemployment_date, r.due_date, r.remaining_days, r.amount, e.end_date,"
+                                 " EXISTS (SELECT 1 FROM ei_bank_accounts ba WHERE ba.claim_id = r.claim_id),"
+                                 " EXISTS (SELECT 1 FROM ei_payment_holds h WHERE h.claim_id = r.claim_id AND h.round = 0),"
+                                 " EXISTS (SELECT 1 FROM ei_recoveries o WHERE o.person_id = r.person_id AND o.status = 'open')"
                                  " FROM ei_reemploy r LEFT JOIN ei_employment e ON e.id = r.employment_id"
                                  " WHERE r.claim_id = ? AND r.status = 'pending'",
                                  "s", claim_id);
@@ -75,62 +85,92 @@ static op_code settle(ctx *c, const char *claim_id, const char *batch, int *paid
     snprintf(due, sizeof due, "%s", store_col_text(st, 2));
     int64_t days = store_col_int(st, 3), amount = store_col_int(st, 4);
     if (!store_col_null(st, 5)) snprintf(end, sizeof end, "%s", store_col_text(st, 5));
+    bool has_account = store_col_int(st, 6) != 0, was_held = store_col_int(st, 7) != 0, owes = store_col_int(st, 8) != 0;
     store_reset(st);
     if ((rc = ei_access(c, PD_UPDATE, "ei_payment", claim_id, person))) goto out;
     char ts[CLOCK_TS_LEN];
     clock_now_ts(ts);
     if (end[0] && strcmp(end, due) < 0) { /* the new job did not last the tenure */
-        rc = store_exec(c->db, &c->err, NULL,
-                        "UPDATE ei_reemploy SET status = 'lapsed', reason = ?, updated_at = ? WHERE claim_id = ?", "sss",
-                        arena_printf(c->a, "the job ended on %s, before %s", end, due), ts, claim_id);
+        if ((rc = store_exec(c->db, &c->err, NULL,
+                             "UPDATE ei_reemploy SET status = 'lapsed', reason = ?, updated_at = ? WHERE claim_id = ?", "sss",
+                             arena_printf(c->a, "the job ended on %s, before %s", end, due), ts, claim_id)))
+            goto out;
         *paid = 0;
+        if (was_held)
+            rc = store_exec(c->db, &c->err, NULL, "DELETE FROM ei_payment_holds WHERE claim_id = ? AND round = 0", "s",
+                            claim_id);
+        goto out;
+    }
+    if (amount > 0 && !has_account) { /* stays pending: the first batch after the account is given pays it */
+        *paid = 2;
+        rc = ei_payment_hold(c, claim_id, 0, "early_reemployment", person, batch, days, amount, was_held);
         goto out;
     }
     char id[ID_LEN];
     id_uuid7(id);
-    int64_t n = 0;
+    int64_t n = 0, offset = 0;
+    const char *key = arena_printf(c->a, "reemploy:%s", claim_id);
     if ((rc = store_exec(c->db, &c->err, &n,
                          "INSERT INTO ei_payments (id, idem_key, claim_id, person_id, round, period_from, period_to, days,"
                          " withheld_days, amount, status, batch_date, created_at, kind)"
                          " VALUES (?,?,?,?,0,?,?,?,0,?,'paid',?,?,'early_reemployment') ON CONFLICT (idem_key) DO NOTHING",
-                         "ssssssiiss", id, arena_printf(c->a, "reemploy:%s", claim_id), claim_id, person, from, due, days,
-                         amount, batch, ts)) ||
+                         "ssssssiiss", id, key, claim_id, person, from, due, days, amount, batch, ts)) ||
         (rc = store_exec(c->db, &c->err, NULL,
                          "UPDATE ei_reemploy SET status = 'paid', payment_id = ?, updated_at = ? WHERE claim_id = ?", "sss",
                          n ? id : NULL, ts, claim_id)))
         goto out;
     if (n == 0) goto out; /* in the ledger already */
-    json_t *pl = json_pack("{s:s, s:s, s:s, s:I}", "payment_id", id, "claim_id", claim_id, "kind", "early_reemployment",
-                           "amount", (json_int_t)amount);
+    if (was_held && (rc = store_exec(c->db, &c->err, NULL, "DELETE FROM ei_payment_holds WHERE claim_id = ? AND round = 0",
+                                     "s", claim_id)))
+        goto out;
+    if (owes && amount > 0 && (rc = ei_recovery_offset(c, id, key, person, amount, batch, &offset))) goto out;
+    json_t *pl = json_pack("{s:s, s:s, s:s, s:I, s:I}", "payment_id", id, "claim_id", claim_id, "kind", "early_reemployment",
+                           "amount", (json_int_t)amount, "recovery_offset", (json_int_t)offset);
     rc = event_emit(c, "payment.recorded", person, pl);
     json_decref(pl);
     *paid = 1;
     *amount_out = amount;
+    *offset_out = offset;
 out:
     return ei_tx_end(c, outer, rc);
 }
 
-op_code ei_reemploy_pay_due(ctx *c, const char *batch, struct ei_batch_result *res) {
+op_code ei_reemploy_pay_due(ctx *c, const char *batch, long abort_after, struct ei_batch_result *res) {
+    char last_due[11] = "", last_claim[ID_LEN] = ""; /* keyset: a held allowance stays pending and must not be listed again */
     for (;;) {
         store_stmt *st = store_prepare(c->db,
-                                       "SELECT claim_id FROM ei_reemploy WHERE status = 'pending' AND due_date <= ?"
+                                       "SELECT due_date, claim_id FROM ei_reemploy WHERE status = 'pending' AND due_date <= ?"
+                                       " AND (due_date > ? OR (due_date = ? AND claim_id > ?))"
                                        " ORDER BY due_date, claim_id LIMIT 500",
                                        &c->err);
         if (!st) return c->err.code;
         store_bind_text(st, 1, batch);
+        store_bind_text(st, 2, last_due);
+        store_bind_text(st, 3, last_due);
+        store_bind_text(st, 4, last_claim);
         char(*ids)[ID_LEN] = arena_alloc(c->a, 500 * ID_LEN);
         int n = 0, r;
-        while ((r = store_step(st, &c->err)) == STORE_ROW && n < 500) snprintf(ids[n++], ID_LEN, "%s", store_col_text(st, 0));
+        while ((r = store_step(st, &c->err)) == STORE_ROW && n < 500) {
+            snprintf(last_due, sizeof last_due, "%s", store_col_text(st, 0));
+            snprintf(ids[n++], ID_LEN, "%s", store_col_text(st, 1));
+        }
         store_reset(st);
         if (r == STORE_ERROR) return c->err.code;
         if (n == 0) return OP_OK;
+        snprintf(last_claim, sizeof last_claim, "%s", ids[n - 1]);
         for (int i = 0; i < n; i++) {
             int paid;
-            int64_t amount = 0;
-            op_code rc = settle(c, ids[i], batch, &paid, &amount);
+            int64_t amount = 0, offset = 0;
+            op_code rc = settle(c, ids[i], batch, &paid, &amount, &offset);
             if (rc) return rc;
-            if (paid == 1) res->paid++, res->amount += amount, res->reemployment++;
-            else if (paid == 0) res->lapsed++;
+            if (paid == 1) {
+                res->paid++, res->amount += amount, res->offset += offset, res->reemployment++;
+                if (abort_after > 0 && res->paid >= abort_after) raise(SIGKILL); /* tests: a crash after the commit */
+            } else if (paid == 2) {
+                res->held++;
+            } else if (paid == 0) {
+                res->lapsed++;
+            }
         }
     }
 }

@@ -198,11 +198,14 @@ static op_code decide_round(ctx *c, const char *claim_id, const char *person, in
     bool ok = json_is_true(json_object_get(res, "recognized"));
     char ts[CLOCK_TS_LEN];
     clock_now_ts(ts);
-    rc = store_exec(c->db, &c->err, NULL,
-                    "UPDATE ei_rounds SET status = ?, evaluation = ?, decided_at = ? WHERE claim_id = ? AND round = ?",
+    int64_t changed = 0; /* only a round still scheduled: another evaluator (the hourly task on its thread, the
+                            daily batch on its own, another process) may have decided it since it was read */
+    rc = store_exec(c->db, &c->err, &changed,
+                    "UPDATE ei_rounds SET status = ?, evaluation = ?, decided_at = ? WHERE claim_id = ? AND round = ?"
+                    " AND status = 'scheduled'",
                     "ssssi", ok ? "recognized" : "not_recognized", jx_dump(c->a, res), ts, claim_id, (int64_t)n);
     json_decref(res);
-    if (rc) return rc;
+    if (rc || changed == 0) return rc;
     json_t *pl = json_pack("{s:s, s:i, s:b}", "claim_id", claim_id, "round", n, "recognized", ok);
     rc = event_emit(c, "claim.round_decided", person, pl);
     json_decref(pl);

@@ -1,9 +1,10 @@
-/* schedule.c - the daily evaluation + payment batch run by the server's worker.
+/* schedule.c - the daily evaluation + payment batch run by the background worker.
  *
- * `openpes serve --ei-batch-at HH:MM --ei-batch-dir DIR` (cmd_serve.c) configures it and registers
- * ei_periodic_pay_batch with worker_register_periodic; without --ei-batch-at nothing is
- * scheduled (tests and development servers never pay by surprise).  The worker calls it every
- * minute; once the server's local time of day has reached HH:MM, the day's batch runs - the same
+ * `openpes serve` or `openpes worker` with `--ei-batch-at HH:MM --ei-batch-dir DIR` configures it
+ * and registers ei_periodic_pay_batch with worker_register_periodic_long (cli_register_workers,
+ * src/cli/wiring.c: a thread of its own, so events are processed while it runs); without
+ * --ei-batch-at nothing is scheduled (tests and development servers never pay by surprise).  The
+ * worker calls it every minute; once the server's local time of day has reached HH:MM, the day's batch runs - the same
  * ei_pay_batch as `openpes ei pay-batch`, file DIR/ei-bank-YYYY-MM-DD.csv - unless it already ran.
  *
  * ei_batch_runs holds one row per batch date and is the lease: a run claims the day by inserting

@@ -2,9 +2,11 @@
 #include "events/outbox.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/clock.h"
@@ -137,49 +139,82 @@ static struct {
     int interval_s;
     int (*fn)(ctx *c);
     int64_t next_us;
+    bool own_thread; /* a long task: run by its own thread, never by the event thread */
+    pthread_t th;
+    bool started;
 } periodic[MAX_PERIODIC];
 static int nperiodic;
 
-void worker_register_periodic(const char *name, int interval_s, int (*fn)(ctx *c)) {
+static void add_periodic(const char *name, int interval_s, int (*fn)(ctx *c), bool own_thread) {
     if (nperiodic < MAX_PERIODIC) {
         periodic[nperiodic].name = name;
         periodic[nperiodic].interval_s = interval_s > 0 ? interval_s : 60;
         periodic[nperiodic].fn = fn;
         periodic[nperiodic].next_us = 0; /* first run right away */
+        periodic[nperiodic].own_thread = own_thread;
         nperiodic++;
     }
 }
 
+void worker_register_periodic(const char *name, int interval_s, int (*fn)(ctx *c)) {
+    add_periodic(name, interval_s, fn, false);
+}
+
+void worker_register_periodic_long(const char *name, int interval_s, int (*fn)(ctx *c)) {
+    add_periodic(name, interval_s, fn, true);
+}
+
+static void run_task(int i) {
+    op_err e = {0};
+    ctx c;
+    if (!ctx_init_system(&c, periodic[i].name, "system_operation", &e)) {
+        log_warn("periodic %s: %s", periodic[i].name, e.detail);
+        return;
+    }
+    int n = periodic[i].fn(&c);
+    if (n < 0) log_warn("periodic %s failed: %s", periodic[i].name, c.err.detail);
+    else if (n > 0) log_info("periodic %s: %d done", periodic[i].name, n);
+    ctx_release(&c);
+}
+
+/* The short tasks that are due, on the event thread. */
 static void run_periodic(void) {
     int64_t now = clock_mono_us();
     for (int i = 0; i < nperiodic; i++) {
-        if (now < periodic[i].next_us) continue;
+        if (periodic[i].own_thread || now < periodic[i].next_us) continue;
         periodic[i].next_us = now + (int64_t)periodic[i].interval_s * 1000000;
-        op_err e = {0};
-        ctx c;
-        if (!ctx_init_system(&c, periodic[i].name, "system_operation", &e)) {
-            log_warn("periodic %s: %s", periodic[i].name, e.detail);
-            continue;
-        }
-        int n = periodic[i].fn(&c);
-        if (n < 0) log_warn("periodic %s failed: %s", periodic[i].name, c.err.detail);
-        else if (n > 0) log_info("periodic %s: %d done", periodic[i].name, n);
-        ctx_release(&c);
+        run_task(i);
     }
 }
 
-/* ---- background thread ---- */
+int worker_run_periodic_once(void) {
+    for (int i = 0; i < nperiodic; i++) run_task(i);
+    return nperiodic;
+}
+
+/* ---- background threads ---- */
 
 static pthread_t bg;
 static bool bg_running;
 static volatile bool bg_stop;
 static pthread_mutex_t bg_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t bg_cv = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t long_cv = PTHREAD_COND_INITIALIZER; /* long tasks' threads: broadcast on stop */
 
 void worker_wake(void) {
     pthread_mutex_lock(&bg_mu);
     pthread_cond_signal(&bg_cv);
     pthread_mutex_unlock(&bg_mu);
+}
+
+static void deadline_in(struct timespec *ts, int64_t us) {
+    clock_gettime(CLOCK_REALTIME, ts);
+    ts->tv_sec += (time_t)(us / 1000000);
+    ts->tv_nsec += (long)(us % 1000000) * 1000;
+    if (ts->tv_nsec >= 1000000000) {
+        ts->tv_sec++;
+        ts->tv_nsec -= 1000000000;
+    }
 }
 
 static void *bg_main(void *arg) {
@@ -195,15 +230,34 @@ static void *bg_main(void *arg) {
         if (n > 0) continue;
         pthread_mutex_lock(&bg_mu);
         struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_nsec += 200 * 1000000;
-        if (ts.tv_nsec >= 1000000000) {
-            ts.tv_sec++;
-            ts.tv_nsec -= 1000000000;
-        }
+        deadline_in(&ts, 200 * 1000);
         if (!bg_stop) pthread_cond_timedwait(&bg_cv, &bg_mu, &ts);
         pthread_mutex_unlock(&bg_mu);
     }
+    store_thread_close();
+    return NULL;
+}
+
+/* One long task's thread: runs it every interval_s (first right away) with its own store
+ * connection, so a batch of minutes keeps neither events nor the other tasks waiting.  The task
+ * is never run twice at once in this process; across processes it keeps its own lease. */
+static void *long_main(void *arg) {
+    int i = (int)(intptr_t)arg;
+    pthread_mutex_lock(&bg_mu);
+    while (!bg_stop) {
+        int64_t left = periodic[i].next_us - clock_mono_us();
+        if (left > 0) {
+            struct timespec ts;
+            deadline_in(&ts, left);
+            pthread_cond_timedwait(&long_cv, &bg_mu, &ts);
+            continue;
+        }
+        periodic[i].next_us = clock_mono_us() + (int64_t)periodic[i].interval_s * 1000000;
+        pthread_mutex_unlock(&bg_mu);
+        run_task(i);
+        pthread_mutex_lock(&bg_mu);
+    }
+    pthread_mutex_unlock(&bg_mu);
     store_thread_close();
     return NULL;
 }
@@ -212,12 +266,26 @@ void worker_start_background(void) {
     if (bg_running) return;
     bg_stop = false;
     bg_running = pthread_create(&bg, NULL, bg_main, NULL) == 0;
+    if (!bg_running) return;
+    for (int i = 0; i < nperiodic; i++) {
+        if (!periodic[i].own_thread) continue;
+        periodic[i].started = pthread_create(&periodic[i].th, NULL, long_main, (void *)(intptr_t)i) == 0;
+        if (!periodic[i].started) log_warn("periodic %s: cannot start its thread", periodic[i].name);
+    }
 }
 
 void worker_stop_background(void) {
     if (!bg_running) return;
+    pthread_mutex_lock(&bg_mu);
     bg_stop = true;
-    worker_wake();
+    pthread_cond_broadcast(&bg_cv);
+    pthread_cond_broadcast(&long_cv);
+    pthread_mutex_unlock(&bg_mu);
     pthread_join(bg, NULL);
+    for (int i = 0; i < nperiodic; i++) /* a long task that is running is waited for */
+        if (periodic[i].started) {
+            pthread_join(periodic[i].th, NULL);
+            periodic[i].started = false;
+        }
     bg_running = false;
 }

@@ -28,6 +28,13 @@ void event_register(const char *prefix, event_handler fn);
  * Register before worker_start_background; modules register their own from the CLI layer so
  * this layer depends on none of them. */
 void worker_register_periodic(const char *name, int interval_s, int (*fn)(ctx *c));
+/* The same for a task that may run long (a batch over every claim): the background worker gives it
+ * a thread of its own, so events and the other periodic tasks are processed while it runs.  It is
+ * never run twice at once in this process (another process needs the task's own lease);
+ * worker_stop_background waits for a run in progress to end. */
+void worker_register_periodic_long(const char *name, int interval_s, int (*fn)(ctx *c));
+/* Run every registered periodic task once now, on the caller's thread (`openpes worker --once`). */
+int worker_run_periodic_once(void);
 
 /* Claim and process up to max events; returns how many were processed, -1 on store error. */
 int worker_run_once(const char *owner, int max, op_err *e);

@@ -455,6 +455,8 @@ static const struct migration migrations[] = {
      "  referral_id TEXT NOT NULL REFERENCES referrals(id), seq INTEGER NOT NULL,"
      "  from_status TEXT, to_status TEXT NOT NULL, actor_id TEXT NOT NULL, actor_office_id TEXT, note TEXT,"
      "  at TEXT NOT NULL, PRIMARY KEY (referral_id, seq));"},
+    {61, "employment insurance: held payments name their kind (an early re-employment allowance is held like a round)",
+     "ALTER TABLE ei_payment_holds ADD COLUMN kind TEXT NOT NULL DEFAULT 'benefit';"},
 };
 
 #define NMIGRATIONS (int)(sizeof migrations / sizeof migrations[0])

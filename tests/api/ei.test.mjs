@@ -6,7 +6,7 @@
 // (killed midway and re-run: no duplicate, no missing payment).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync, readFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Server, assertError, BIN } from './lib.mjs';
@@ -391,6 +391,15 @@ test('payment batch killed midway and re-run: no duplicate and no missing paymen
       VALUES ('01900000-0000-7000-8000-0000000c0d0${i}', 'crash:${i}', '${c.id}', '${c.person_id}', 'overpayment', '${T(-300)}', 1, ${amount}, 0, 'open',
       '2026-01-01T00:00:00.000000Z', '2026-01-01T00:00:00.000000Z')`);
   }
+  // Early re-employment allowances of claims 1 and 2 due before the batch date (their jobs have
+  // lasted the tenure): paid after the rounds, claim 2's offset by its open order.
+  const allowances = [[1, 300000], [2, 200001]];
+  for (const [i, amount] of allowances) {
+    const c = claims[i];
+    sql(`INSERT INTO ei_reemploy (claim_id, person_id, employment_id, reemployment_date, due_date, remaining_days, amount, status, created_at, updated_at)
+      VALUES ('${c.id}', '${c.person_id}', '01900000-0000-7000-8000-0000000e0e0${i}', '${T(-400)}', '${T(-35)}', 100, ${amount}, 'pending',
+      '2026-01-01T00:00:00.000000Z', '2026-01-01T00:00:00.000000Z')`);
+  }
   const out = join(s.dir, 'bank2.csv');
   const args = ['--db', s.db, '--keys', s.keys, '--log-level', 'warn', 'ei', 'pay-batch', '--date', T(0), '--out', out];
   const paidBefore = Number(sql(`SELECT COUNT(*) FROM ei_payments WHERE status = 'paid'`));
@@ -398,29 +407,53 @@ test('payment batch killed midway and re-run: no duplicate and no missing paymen
   assert.equal(killed.signal, 'SIGKILL', killed.stderr);
   assert.equal(existsSync(out), false);
   assert.equal(Number(sql(`SELECT COUNT(*) FROM ei_payments WHERE status = 'paid'`)), paidBefore + 5);
+  // Killed again in the middle of the allowances: the rest of the rounds and the first allowance paid.
+  const rounds = 2 * claims.length;
+  const killed2 = spawnSync(BIN, args, { encoding: 'utf8', env: { ...process.env, OPENPES_EI_PAY_ABORT_AFTER: String(rounds - 5 + 1) } });
+  assert.equal(killed2.signal, 'SIGKILL', killed2.stderr);
+  assert.equal(existsSync(out), false);
+  assert.equal(Number(sql(`SELECT COUNT(*) FROM ei_payments WHERE status = 'paid'`)), paidBefore + rounds + 1);
+  assert.equal(sql(`SELECT COUNT(*) FROM ei_reemploy WHERE status = 'pending' AND claim_id IN ('${claims[1].id}', '${claims[2].id}')`), '1');
   const rerun = spawnSync(BIN, args, { encoding: 'utf8' });
   assert.equal(rerun.status, 0, rerun.stderr);
-  assert.equal(JSON.parse(rerun.stdout).paid, 2 * claims.length - 5);
+  const res = JSON.parse(rerun.stdout);
+  assert.equal(res.paid, 1, rerun.stdout);
+  assert.equal(res.early_reemployment, 1);
+  assert.equal(res.not_in_file_no_account, 0);
+  const again = spawnSync(BIN, args, { encoding: 'utf8' });
+  assert.equal(again.status, 0, again.stderr);
+  assert.equal(JSON.parse(again.stdout).paid, 0, 'a fourth run pays nothing');
+  assert.equal(JSON.parse(again.stdout).recovery_offset, 0);
   const rows = readFileSync(out, 'utf8').trim().split('\n').slice(1);
   const keys = rows.map((l) => l.split(',')[1]);
   assert.equal(new Set(keys).size, keys.length, 'no duplicate key in the file');
+  assert.equal(rows.filter((l) => claims.some((c) => l.split(',')[2] === c.id)).length, rounds + allowances.length);
+  for (const [i, amount] of allowances) {
+    const row = rows.find((l) => l.split(',')[1] === `reemploy:${claims[i].id}`);
+    assert.ok(row, `the allowance of claim ${i} is in the bank file`);
+    assert.equal(Number(row.split(',')[7]), amount);
+    assert.equal(sql(`SELECT COUNT(*) FROM ei_payments WHERE idem_key = 'reemploy:${claims[i].id}'`), '1');
+    assert.equal(sql(`SELECT status FROM ei_reemploy WHERE claim_id = '${claims[i].id}'`), 'paid');
+  }
   for (const c of claims) {
     assert.ok(keys.includes(`${c.id}:1`) && keys.includes(`${c.id}:2`), `claim ${c.id} paid for both rounds`);
-    assert.equal(sql(`SELECT COUNT(*) FROM ei_payments WHERE claim_id = '${c.id}'`), '2');
+    assert.equal(sql(`SELECT COUNT(*) FROM ei_payments WHERE claim_id = '${c.id}' AND kind = 'benefit'`), '2');
     const g = await s.get(`/api/v1/claims/${c.id}`, { token: tok.kim });
     assert.equal(g.body.days_paid, 35);
   }
   assert.equal(sql(`SELECT COUNT(*) FROM ei_payments GROUP BY idem_key HAVING COUNT(*) > 1`), '');
   // The orders: each deduction once, linked to its order and payment, the balance never below zero.
   const half = (c, days) => Math.floor(days * c.daily_amount / 2);
-  const want = { 0: [1000, 'settled'], 2: [half(claims[2], 7) + half(claims[2], 28), 'open'], 4: [5 * claims[4].daily_amount, 'settled'] };
+  const want = { 0: [1000, 'settled'], 2: [half(claims[2], 7) + half(claims[2], 28) + 100000, 'open'], 4: [5 * claims[4].daily_amount, 'settled'] };
   for (const [i] of orders) {
     const [rec, st] = sql(`SELECT recovered || '|' || status FROM ei_recoveries WHERE idem_key = 'crash:${i}'`).split('|');
     assert.equal(Number(rec), want[i][0], `order of claim ${i}`);
     assert.equal(st, want[i][1]);
     assert.equal(Number(sql(`SELECT SUM(o.amount) FROM ei_recovery_offsets o JOIN ei_recoveries r ON r.id = o.recovery_id WHERE r.idem_key = 'crash:${i}'`)), want[i][0]);
   }
-  assert.equal(sql(`SELECT COUNT(*) FROM ei_recovery_offsets`), '5', 'claim 0: round 1; claims 2 and 4: both rounds');
+  assert.equal(sql(`SELECT COUNT(*) FROM ei_recovery_offsets`), '6', 'claim 0: round 1; claims 2 and 4: both rounds; claim 2: its allowance');
+  assert.equal(sql(`SELECT o.amount FROM ei_recovery_offsets o JOIN ei_payments p ON p.id = o.payment_id WHERE p.idem_key = 'reemploy:${claims[2].id}'`), '100000',
+    'half of the allowance (rounded down) to the order');
   assert.equal(sql(`SELECT COUNT(*) FROM ei_recoveries WHERE recovered > amount + levy OR recovered < 0`), '0');
   assert.equal(sql(`SELECT COUNT(*) FROM ei_payments p WHERE 2 * (SELECT COALESCE(SUM(amount), 0) FROM ei_recovery_offsets o WHERE o.payment_id = p.id) > p.amount`), '0');
   // The bank is sent each payment less its deductions.
@@ -545,4 +578,47 @@ test('the daily batch runs in the server\'s worker at its time of day, once, whe
   const bad = s.cli('serve', '--port', '0', '--ei-batch-at', '25:00', '--ei-batch-dir', dir);
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /--ei-batch-at must be HH:MM/);
+});
+
+test('`openpes worker` runs the same periodic tasks as serve: the daily batch on its own process', async () => {
+  const id = await makePerson('870707-1234561', '정', '워커');
+  const emp = join(s.dir, 'worker.jsonl');
+  writeFileSync(emp, JSON.stringify({ national_id: '870707-1234561', employer_brn: BRN, start_date: '2021-01-04', end_date: T(-70), monthly_wage: 3000000, daily_contract_hours: 8 }));
+  s.cliOk('ei', 'import-employment', emp);
+  const c = await s.post('/api/v1/claims', { person_id: id, separation_reason: 'dismissal', report_date: T(-65), bank_account: BANK }, { token: tok.kim });
+  assert.equal(c.status, 201, c.text);
+  assert.equal((await s.post(`/api/v1/claims/${c.body.id}/activities`, { date: T(-45), type: 'counselling' }, { token: tok.kim })).status, 201);
+  const dir = join(s.dir, 'bank-files-worker');
+  mkdirSync(dir);
+  // Bad options are refused before anything runs.
+  const bad = s.cli('worker', '--ei-batch-at', '25:00', '--ei-batch-dir', dir);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--ei-batch-at must be HH:MM/);
+  assert.equal(s.cli('worker', '--ei-batch-at', '01:00', '--ei-btach-dir', dir).status, 2, 'a typo is not ignored');
+  // The server (without --ei-batch-at) does not pay; today's run was recorded by the previous test:
+  // forget it, as on the next day, for the worker to run the batch.
+  await s.stop(true);
+  await s.start();
+  sql(`DELETE FROM ei_batch_runs`);
+  const local = new Date().toLocaleDateString('sv');
+  const file = join(dir, `ei-bank-${local}.csv`);
+  const w = spawn(BIN, ['--db', s.db, '--keys', s.keys, '--log-level', 'warn', 'worker', '--ei-batch-at', '00:00', '--ei-batch-dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  w.stderr.on('data', (d) => { err += d; });
+  const exited = new Promise((r) => w.on('exit', (code, signal) => r({ code, signal })));
+  try {
+    for (let i = 0; i < 400 && !(existsSync(file) && sql(`SELECT status FROM ei_batch_runs WHERE batch_date = '${local}'`) === 'done'); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    assert.equal(sql(`SELECT status FROM ei_batch_runs WHERE batch_date = '${local}'`), 'done', err);
+    assert.equal(sql(`SELECT COUNT(*) FROM ei_payments WHERE claim_id = '${c.body.id}' AND status = 'paid'`), '2');
+    assert.equal(readFileSync(file, 'utf8').split('\n').filter((l) => l.includes(c.body.id)).length, 2);
+  } finally {
+    w.kill('SIGTERM');
+  }
+  const { code } = await exited;
+  assert.equal(code, 0, `the worker stops cleanly on SIGTERM: ${err}`);
+  // --once: every periodic task once and one pass over the events, then exit.
+  const once = s.cli('worker', '--once');
+  assert.equal(once.status, 0, once.stderr);
+  assert.match(once.stdout, /^\d+ periodic tasks run, \d+ events processed$/m);
 });

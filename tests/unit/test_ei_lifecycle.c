@@ -8,7 +8,12 @@
 #include "domain/person.h"
 #include "ei/ei.h"
 #include "ei/ei_int.h"
+#include "cli/cli.h"
+#include "events/outbox.h"
+#include <errno.h>
 #include <math.h>
+#include <pthread.h>
+#include <time.h>
 
 #include <sys/stat.h>
 
@@ -423,6 +428,83 @@ Test(ei, early_reemployment_allowance_lapses_when_the_job_ends_early) {
     ctx_release(&c);
 }
 
+static void open_order(const char *claim, const char *key, int64_t amount, int64_t levy, const char *created);
+static int file_lines_with(const char *path, const char *needle);
+
+/* The allowance is paid like a round: held while the claim has no payout account (announced once,
+ * listed with its reason), paid by the first batch after the account is given, offset by the
+ * person's open recovery order within the pack's share, in the bank file with its net amount, and
+ * never paid or deducted twice. */
+Test(ei, early_reemployment_allowance_is_held_without_an_account_offset_and_in_the_bank_file) {
+    ctx c;
+    sys_ctx(&c);
+    char claim[ID_LEN], start[11], path[128];
+    file_claim(&c, claim);
+    day(-30, start);
+    json_t *in = json_pack("{s:s, s:s, s:s}", "national_id", NID, "employer_brn", "222-33-44444", "start_date", start), *out;
+    bool replay;
+    cr_assert_eq(ei_registration(&c, in, &out, &replay), OP_OK, "%s", c.err.detail);
+    int64_t amount = json_integer_value(json_object_get(json_object_get(out, "early_reemployment"), "amount"));
+    cr_assert_gt(amount, 1);
+    json_decref(out);
+    json_decref(in);
+    op_err e = {0};
+    cr_assert_eq(store_exec(db, &e, NULL, "DELETE FROM ei_bank_accounts", ""), OP_OK);
+    open_order(claim, "t:re", 100000000, 0, "2026-01-01T00:00:00.000000Z");
+    snprintf(path, sizeof path, "/tmp/openpes-ut-bank-re-%d.csv", (int)getpid());
+    int64_t due = date_today() - 30 + 366;
+    struct ei_batch_result r;
+    for (int run = 0; run < 2; run++) {
+        cr_assert_eq(ei_pay_batch(&c, due + run, path, &r), OP_OK, "%s", c.err.detail);
+        cr_assert_eq(r.reemployment, 0, "held, not paid, without an account");
+        cr_assert_geq(r.held, 1);
+        cr_assert_eq(r.no_account, 0, "nothing paid that the file would leave out");
+    }
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_payments WHERE kind = 'early_reemployment'"), 0);
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_reemploy WHERE status = 'pending'"), 1, "still due");
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_payment_holds WHERE round = 0 AND kind = 'early_reemployment'"
+                       " AND reason = 'no_bank_account'"),
+                 1);
+    cr_assert_eq(count("SELECT COUNT(*) FROM events WHERE type = 'payment.held' AND payload LIKE '%early_reemployment%'"), 1,
+                 "announced once");
+    json_t *pays;
+    cr_assert_eq(ei_payments_of_claim(&c, claim, &pays), OP_OK, "%s", c.err.detail);
+    json_t *held = json_object_get(pays, "held"), *h = json_array_get(held, json_array_size(held) - 1);
+    cr_assert_str_eq(json_string_value(json_object_get(h, "kind")), "early_reemployment", "%s", jx_dump(c.a, pays));
+    cr_assert_str_eq(json_string_value(json_object_get(h, "reason")), "no_bank_account");
+    cr_assert_eq(json_integer_value(json_object_get(h, "amount")), amount);
+    json_decref(pays);
+    json_t *acct = json_pack("{s:s, s:s, s:s}", "bank_code", "004", "account_number", "123456-01-234567", "holder_name", "김가나");
+    cr_assert_eq(ei_bank_put(&c, claim, acct, &out), OP_OK, "%s", c.err.detail);
+    json_decref(out);
+    json_decref(acct);
+    for (int run = 0; run < 2; run++) { /* the first batch after the account pays it; a re-run nothing */
+        cr_assert_eq(ei_pay_batch(&c, due + 2, path, &r), OP_OK, "%s", c.err.detail);
+        cr_assert_eq(r.reemployment, run == 0, "run %d", run);
+        if (run) cr_assert_eq(r.offset, 0, "a re-run deducts nothing");
+    }
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_payments WHERE kind = 'early_reemployment' AND status = 'paid'"), 1);
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_payment_holds WHERE round = 0"), 0);
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_reemploy WHERE status = 'paid' AND payment_id IS NOT NULL"), 1);
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_recovery_offsets o JOIN ei_payments p ON p.id = o.payment_id"
+                       " WHERE p.kind = 'early_reemployment' AND o.idem_key LIKE 'offset:reemploy:%'"),
+                 1);
+    cr_assert_eq(count("SELECT o.amount FROM ei_recovery_offsets o JOIN ei_payments p ON p.id = o.payment_id"
+                       " WHERE p.kind = 'early_reemployment'"),
+                 amount / 2, "half of it (the pack's share) to the open order");
+    cr_assert_eq(count("SELECT recovered FROM ei_recoveries WHERE idem_key = 't:re'"),
+                 count("SELECT SUM(amount) FROM ei_recovery_offsets"));
+    char line[160];
+    snprintf(line, sizeof line, ",reemploy:%s,%s,0,", claim, claim);
+    cr_assert_eq(file_lines_with(path, line), 1, "in the bank file like a payment row");
+    snprintf(line, sizeof line, ",%lld,%lld,%lld,KRW,", (long long)amount, (long long)(amount / 2),
+             (long long)(amount - amount / 2));
+    cr_assert_eq(file_lines_with(path, line), 1, "with its deduction and net amount");
+    cr_assert_eq(file_lines_with(path, ",004,12345601234567,"), 2, "the allowance and the round held with it");
+    unlink(path);
+    ctx_release(&c);
+}
+
 static void pay_two_rounds(ctx *c, char claim[ID_LEN]) {
     char d[11];
     file_claim(c, claim);
@@ -767,6 +849,100 @@ Test(ei, the_scheduled_batch_runs_once_a_day_after_its_time) {
     date_format(date_today() + 1, next);
     unlink(file);
     snprintf(file, sizeof file, "%s/ei-bank-%s.csv", dir, next);
+    unlink(file);
+    rmdir(dir);
+}
+
+/* ---- the daily batch on its own thread ---- */
+
+static pthread_mutex_t t_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t t_cv = PTHREAD_COND_INITIALIZER;
+static int t_paused, t_release, t_pings;
+
+/* Wait (bounded, for a broken build not to hang) until *flag is set by another thread. */
+static bool t_wait(int *flag, int secs) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_sec += secs;
+    pthread_mutex_lock(&t_mu);
+    int r = 0;
+    while (!*flag && r != ETIMEDOUT) r = pthread_cond_timedwait(&t_cv, &t_mu, &ts);
+    bool ok = *flag != 0;
+    pthread_mutex_unlock(&t_mu);
+    return ok;
+}
+
+static void t_set(int *flag) {
+    pthread_mutex_lock(&t_mu);
+    (*flag)++;
+    pthread_cond_broadcast(&t_cv);
+    pthread_mutex_unlock(&t_mu);
+}
+
+/* The batch, after its first committed chunk of payments: says so and waits to be let go. */
+static void t_batch_pause(void) {
+    if (t_paused) return;
+    t_set(&t_paused);
+    t_wait(&t_release, 120);
+}
+
+static op_code t_on_ping(ctx *c, long long id, const char *type, const char *subject, json_t *p) {
+    (void)c, (void)id, (void)type, (void)subject, (void)p;
+    t_set(&t_pings);
+    return OP_OK;
+}
+
+/* The daily batch registered as `serve` and `openpes worker` register it (cli_register_workers)
+ * runs on a thread of its own: held in the middle of its run (one of two payments committed), the
+ * worker still processes an event, and the day stays leased to the run in progress. */
+Test(ei, events_are_processed_while_the_daily_batch_runs_on_its_own_thread) {
+    ei_batch_chunk_size = 1;
+    ctx c;
+    sys_ctx(&c);
+    char claim[ID_LEN], d[11], dir[64];
+    file_claim(&c, claim);
+    day(-40, d);
+    cr_assert_eq(ei_activity_from_application(&c, person_id, d, "interview"), OP_OK);
+    snprintf(dir, sizeof dir, "/tmp/openpes-ut-thr-%d", (int)getpid());
+    cr_assert_eq(mkdir(dir, 0700), 0);
+    char *argv[] = {"worker", "--ei-batch-at", "00:00", "--ei-batch-dir", dir, NULL};
+    cr_assert_eq(cli_register_workers(5, argv), 0);
+    event_register("t.ping", t_on_ping);
+    ei_batch_test_pause = t_batch_pause;
+    worker_start_background();
+    cr_assert(t_wait(&t_paused, 60), "the daily batch started");
+    op_err e = {0};
+    cr_assert_eq(store_begin(db, &e), OP_OK);
+    cr_assert_eq(event_emit(&c, "t.ping", person_id, NULL), OP_OK, "%s", c.err.detail);
+    cr_assert_eq(store_commit(db, &e), OP_OK);
+    worker_wake();
+    bool pinged = t_wait(&t_pings, 60);
+    int64_t running = count("SELECT COUNT(*) FROM ei_batch_runs WHERE status = 'running'"),
+            paid = count("SELECT COUNT(*) FROM ei_payments WHERE status = 'paid'");
+    /* the day is the running batch's: a second runner does nothing */
+    store_stmt *st = store_query(db, &e, "SELECT batch_date FROM ei_batch_runs", "");
+    cr_assert(st, "%s", e.detail);
+    int64_t bday;
+    char bdate[11];
+    snprintf(bdate, sizeof bdate, "%s", store_col_text(st, 0));
+    store_reset(st);
+    cr_assert(date_parse(bdate, &bday));
+    bool ran = true;
+    cr_assert_eq(ei_scheduled_batch(&c, bday, 23 * 60, &ran), OP_OK, "%s", c.err.detail);
+    t_set(&t_release);
+    worker_stop_background(); /* waits for the batch to end */
+    ei_batch_test_pause = NULL;
+    cr_assert(pinged, "an event was processed while the batch ran");
+    cr_assert_eq(running, 1, "the batch was still running then");
+    cr_assert_eq(paid, 1, "between its two payments");
+    cr_assert(!ran, "the day is leased to the run in progress");
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_batch_runs WHERE status = 'done'"), 1);
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_payments WHERE status = 'paid'"), 2, "and it finished");
+    cr_assert_eq(count("SELECT COUNT(*) FROM events WHERE type = 't.ping' AND status = 'done'"), 1);
+    ctx_release(&c);
+    char file[128];
+    snprintf(file, sizeof file, "%s/ei-bank-%s.csv", dir, bdate);
+    cr_assert_eq(file_lines_with(file, claim), 2, "the bank file of the day");
     unlink(file);
     rmdir(dir);
 }
