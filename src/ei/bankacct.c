@@ -145,7 +145,7 @@ op_code ei_bank_put(ctx *c, const char *claim_id, const json_t *in, json_t **out
     op_code rc = ei_claim_owner(c, claim_id, person, status);
     if (rc) return rc;
     bool outer;
-    if ((rc = ei_tx_begin(c, &outer))) return rc;
+    if ((rc = store_tx_begin(c->db, &c->err, &outer))) return rc;
     if ((rc = ei_access(c, PD_UPDATE, "ei_bank_account", claim_id, person))) goto out;
     if ((rc = ei_bank_parse(c, in, "", &b))) goto out;
     if (strcmp(status, "rejected") == 0) {
@@ -159,5 +159,5 @@ op_code ei_bank_put(ctx *c, const char *claim_id, const json_t *in, json_t **out
     if (!rc) *out = json_pack("{s:s, s:o}", "claim_id", claim_id, "bank_account", ei_bank_masked(c, claim_id));
 out:
     memset(&b, 0, sizeof b);
-    return ei_tx_end(c, outer, rc);
+    return store_tx_end(c->db, &c->err, outer, rc);
 }

@@ -295,7 +295,7 @@ op_code ei_claim_file(ctx *c, const json_t *in, json_t **out) {
     id_uuid7(claim_id);
     date_format(report, rday);
     bool outer;
-    if ((rc = ei_tx_begin(c, &outer))) return rc;
+    if ((rc = store_tx_begin(c->db, &c->err, &outer))) return rc;
     const char *birth = NULL;
     bool disabled = false;
     struct facts f;
@@ -386,7 +386,7 @@ out:
     memset(&bank, 0, sizeof bank);
     json_decref(req);
     json_decref(res);
-    return ei_tx_end(c, outer, rc);
+    return store_tx_end(c->db, &c->err, outer, rc);
 }
 
 /* ---- reading ---- */

@@ -303,8 +303,8 @@ op_code ei_registration(ctx *c, const json_t *in, json_t **out, bool *replay) {
     if (!st) return c->err.code ? c->err.code : ei_nid_unknown(c);
     snprintf(s.person_id, ID_LEN, "%s", store_col_text(st, 0));
     store_reset(st);
-    if ((rc = ei_tx_begin(c, &outer))) return rc;
+    if ((rc = store_tx_begin(c->db, &c->err, &outer))) return rc;
     if (!(rc = ei_access(c, PD_UPDATE, "ei_employment", NULL, s.person_id)))
         rc = end ? ei_job_end(c, &s, out, replay) : ei_job_start(c, &s, vacancy, occupation, out, replay);
-    return ei_tx_end(c, outer, rc);
+    return store_tx_end(c->db, &c->err, outer, rc);
 }

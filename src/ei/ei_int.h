@@ -6,8 +6,6 @@
 
 #define EI_COUNTRY "KR"
 
-op_code ei_tx_begin(ctx *c, bool *outer);
-op_code ei_tx_end(ctx *c, bool outer, op_code rc);
 json_t *ei_sn(store_stmt *st, int i); /* text column or null */
 
 /* Batches (rounds.c): the work is listed once (one query, in order), then done

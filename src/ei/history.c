@@ -15,27 +15,6 @@ static const char *const SPELL_KEYS[] = {"national_id", "employer_brn", "employe
                                          "start_date", "end_date", "daily_contract_hours", "monthly_wage",
                                          "insurance_type", NULL};
 
-op_code ei_tx_begin(ctx *c, bool *outer) {
-    *outer = !store_in_tx(c->db);
-    return store_begin(c->db, &c->err);
-}
-
-op_code ei_tx_end(ctx *c, bool outer, op_code rc) {
-    if (rc == OP_OK) {
-        rc = store_commit(c->db, &c->err);
-        if (rc && outer) store_rollback(c->db);
-        return rc;
-    }
-    if (outer) {
-        store_rollback(c->db);
-    } else {
-        op_err keep = c->err;
-        store_commit(c->db, &c->err); /* pop our level; the owner rolls back */
-        c->err = keep;
-    }
-    return rc;
-}
-
 json_t *ei_sn(store_stmt *st, int i) { return store_col_null(st, i) ? json_null() : json_string(store_col_text(st, i)); }
 
 op_code ei_access(ctx *c, enum pd_action act, const char *rtype, const char *rid, const char *person_id) {
@@ -208,10 +187,10 @@ op_code ei_spell_put(ctx *c, const json_t *in, char spell_id[ID_LEN], bool *crea
     bool outer;
     op_code rc = ei_spell_parse(c, in, NULL, false, &s);
     if (rc) return rc;
-    if ((rc = ei_tx_begin(c, &outer))) return rc;
+    if ((rc = store_tx_begin(c->db, &c->err, &outer))) return rc;
     if (!(rc = ei_access(c, PD_UPDATE, "ei_employment", NULL, s.person_id)))
         rc = ei_spell_store(c, &s, "import", spell_id, created);
-    return ei_tx_end(c, outer, rc);
+    return store_tx_end(c->db, &c->err, outer, rc);
 }
 
 json_t *ei_spell_row_json(store_stmt *st) {

@@ -64,7 +64,7 @@ op_code ei_reemploy_record(ctx *c, const char *claim_id, const char *person_id, 
  * held - not paid, not dropped - while the claim has no account. */
 static op_code settle(ctx *c, const char *claim_id, const char *batch, int *paid, int64_t *amount_out, int64_t *offset_out) {
     bool outer;
-    op_code rc = ei_tx_begin(c, &outer);
+    op_code rc = store_tx_begin(c->db, &c->err, &outer);
     if (rc) return rc;
     *paid = -1;
     store_stmt *st = store_query(c->db, &c->err,
@@ -132,7 +132,7 @@ static op_code settle(ctx *c, const char *claim_id, const char *batch, int *paid
     *amount_out = amount;
     *offset_out = offset;
 out:
-    return ei_tx_end(c, outer, rc);
+    return store_tx_end(c->db, &c->err, outer, rc);
 }
 
 op_code ei_reemploy_pay_due(ctx *c, const char *batch, long abort_after, struct ei_batch_result *res) {

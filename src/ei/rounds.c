@@ -95,7 +95,7 @@ op_code ei_activity_add(ctx *c, const char *claim_id, const json_t *in, json_t *
         (rc = jx_enum(in, "type", true, ACTIVITY_TYPES, &type, &c->err)) ||
         (rc = jx_str(in, "note", false, 500, &note, &c->err)))
         return rc;
-    if ((rc = ei_tx_begin(c, &outer))) return rc;
+    if ((rc = store_tx_begin(c->db, &c->err, &outer))) return rc;
     if ((rc = ei_access(c, PD_UPDATE, "ei_activity", claim_id, person))) goto out;
     if ((rc = claim_dates(c, claim_id, &report, &wend))) goto out;
     date_parse(day, &d);
@@ -110,7 +110,7 @@ op_code ei_activity_add(ctx *c, const char *claim_id, const json_t *in, json_t *
                          "source", "diary", "note", note ? json_string(note) : json_null());
     }
 out:
-    return ei_tx_end(c, outer, rc);
+    return store_tx_end(c->db, &c->err, outer, rc);
 }
 
 op_code ei_activity_from_application(ctx *c, const char *person_id, const char *date, const char *type) {
@@ -122,11 +122,11 @@ op_code ei_activity_from_application(ctx *c, const char *person_id, const char *
         return op_fail_field(&c->err, OP_VALIDATION, "type", NULL, "type must be application or interview");
     if (!date || !date_parse(date, &d)) return op_fail_field(&c->err, OP_VALIDATION, "date", "use YYYY-MM-DD", "bad date");
     if (!ei_open_claim(c, person_id, claim, NULL)) return c->err.code;
-    op_code rc = ei_tx_begin(c, &outer);
+    op_code rc = store_tx_begin(c->db, &c->err, &outer);
     if (rc) return rc;
     if (!(rc = ei_access(c, PD_UPDATE, "ei_activity", claim, person_id)))
         rc = activity_insert(c, claim, date, type, "platform", NULL, id, &created);
-    return ei_tx_end(c, outer, rc);
+    return store_tx_end(c->db, &c->err, outer, rc);
 }
 
 /* ---- evaluation ---- */
@@ -226,7 +226,7 @@ op_code ei_round_evaluate(ctx *c, const char *claim_id, int n, json_t **out) {
     bool outer;
     *out = NULL;
     op_code rc = ei_claim_owner(c, claim_id, person, NULL);
-    if (rc || (rc = ei_tx_begin(c, &outer))) return rc;
+    if (rc || (rc = store_tx_begin(c->db, &c->err, &outer))) return rc;
     struct round r;
     if ((rc = ei_access(c, PD_UPDATE, "ei_round", claim_id, person)) || (rc = load_round(c, claim_id, n, &r))) goto out;
     int64_t rd;
@@ -238,7 +238,7 @@ op_code ei_round_evaluate(ctx *c, const char *claim_id, int n, json_t **out) {
     if ((rc = evaluate(c, claim_id, person, n))) goto out;
     if (!(*out = round_json(c, claim_id, n))) rc = c->err.code ? c->err.code : OP_INTERNAL;
 out:
-    return ei_tx_end(c, outer, rc);
+    return store_tx_end(c->db, &c->err, outer, rc);
 }
 
 op_code ei_round_override(ctx *c, const char *claim_id, int n, const json_t *in, json_t **out) {
@@ -253,7 +253,7 @@ op_code ei_round_override(ctx *c, const char *claim_id, int n, const json_t *in,
         (rc = jx_str(in, "reason", true, 1000, &reason, &c->err)))
         return rc;
     if (!*reason) return op_fail_field(&c->err, OP_VALIDATION, "reason", NULL, "reason is empty");
-    if ((rc = ei_tx_begin(c, &outer))) return rc;
+    if ((rc = store_tx_begin(c->db, &c->err, &outer))) return rc;
     struct round r;
     if ((rc = ei_access(c, PD_UPDATE, "ei_round", claim_id, person)) || (rc = load_round(c, claim_id, n, &r))) goto out;
     store_stmt *st = store_query(c->db, &c->err, "SELECT 1 FROM ei_payments WHERE claim_id = ? AND round = ?", "si",
@@ -275,7 +275,7 @@ op_code ei_round_override(ctx *c, const char *claim_id, int n, const json_t *in,
     json_decref(pl);
     if (!rc && !(*out = round_json(c, claim_id, n))) rc = c->err.code ? c->err.code : OP_INTERNAL;
 out:
-    return ei_tx_end(c, outer, rc);
+    return store_tx_end(c->db, &c->err, outer, rc);
 }
 
 /* ---- batches ---- */
@@ -327,11 +327,11 @@ op_code ei_batch_chunk_begin(ctx *c, struct ei_chunk *k) {
         }
         if (c->err.code) return c->err.code;
     }
-    op_code rc = ei_tx_begin(c, &k->outer);
+    op_code rc = store_tx_begin(c->db, &c->err, &k->outer);
     if (rc) return rc;
     /* What the worker's audit.drop_chained_pending task does every 10 s: keeps the table the
      * audit committer reads small while a batch fills it. */
-    if (audit_drop_chained_pending(c) < 0) return ei_tx_end(c, k->outer, c->err.code ? c->err.code : OP_STORE);
+    if (audit_drop_chained_pending(c) < 0) return store_tx_end(c->db, &c->err, k->outer, c->err.code ? c->err.code : OP_STORE);
     k->keep = c->a;
     c->a = k->scratch;
     return OP_OK;
@@ -339,7 +339,7 @@ op_code ei_batch_chunk_begin(ctx *c, struct ei_chunk *k) {
 
 op_code ei_batch_chunk_end(ctx *c, struct ei_chunk *k, op_code rc) {
     c->a = k->keep;
-    rc = ei_tx_end(c, k->outer, rc);
+    rc = store_tx_end(c->db, &c->err, k->outer, rc);
     if (k->outer || c->audit_wait) { /* committed (or rolled back): the committer chains the chunk's
                                        * records now; refusals' records leave the scratch arena */
         audit_ticket *t = audit_submit(c);

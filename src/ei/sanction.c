@@ -57,7 +57,7 @@ op_code ei_sanction_propose(ctx *c, const char *claim_id, const json_t *in, json
     int64_t d;
     date_parse(day, &d);
     if (d > date_today()) return op_fail_field(&c->err, OP_VALIDATION, "date", NULL, "date is in the future");
-    if ((rc = ei_tx_begin(c, &outer))) return rc;
+    if ((rc = store_tx_begin(c->db, &c->err, &outer))) return rc;
     json_t *req = NULL, *res = NULL, *events = json_array();
     if ((rc = ei_access(c, PD_UPDATE, "ei_sanction", claim_id, person))) goto out;
     if (strcmp(status, "active") != 0 && strcmp(status, "suspended") != 0) {
@@ -119,7 +119,7 @@ out:
     json_decref(events);
     json_decref(req);
     json_decref(res);
-    return ei_tx_end(c, outer, rc);
+    return store_tx_end(c->db, &c->err, outer, rc);
 }
 
 struct sanction {
@@ -264,7 +264,7 @@ op_code ei_sanction_step(ctx *c, const char *claim_id, const char *sid, const ch
         (rc = jx_str(in, "reason", true, 1000, &reason, &c->err)))
         return rc;
     if (!*reason) return op_fail_field(&c->err, OP_VALIDATION, "reason", NULL, "reason is empty");
-    if ((rc = ei_tx_begin(c, &outer))) return rc;
+    if ((rc = store_tx_begin(c->db, &c->err, &outer))) return rc;
     if ((rc = ei_access(c, PD_UPDATE, "ei_sanction", sid, person)) || (rc = load(c, claim_id, sid, &s))) goto out;
     const char *need = decision ? "proposed" : appeal ? "approved" : "appealed";
     if (strcmp(s.status, need) != 0) {
@@ -324,5 +324,5 @@ op_code ei_sanction_step(ctx *c, const char *claim_id, const char *sid, const ch
     json_decref(pl);
     if (!rc) rc = render(c, sid, out);
 out:
-    return ei_tx_end(c, outer, rc);
+    return store_tx_end(c->db, &c->err, outer, rc);
 }
