@@ -270,6 +270,14 @@ static op_code claim_bank_account(http_req *rq, http_res *rs) {
     return http_json(rs, 200, out);
 }
 
+static op_code claim_dup_review(http_req *rq, http_res *rs) {
+    const char *id;
+    json_t *out;
+    op_code rc = claim_path(rq, &id);
+    if (rc || (rc = ei_claim_dup_review(rq->c, id, rq->body, &out))) return rc;
+    return http_json(rs, 200, out);
+}
+
 static op_code sanction_propose(http_req *rq, http_res *rs) {
     const char *id;
     json_t *out;
@@ -318,6 +326,10 @@ struct route ei_routes[] = {
      "claims", NULL},
     {"PUT", "/api/v1/claims/{id}/bank-account", claim_bank_account, R_CITIZEN | R_STAFF | R_WRITE | R_BODY_JSON, EI_STAFF,
      NULL, SMALL, "change the claim's payout account {bank_code, account_number, holder_name} (answered masked)",
+     "claims", NULL},
+    {"POST", "/api/v1/claims/{id}/duplicate-benefit-review", claim_dup_review,
+     R_STAFF | R_WRITE | R_IDEMPOTENT | R_BODY_JSON, EI_STAFF, NULL, SMALL,
+     "review an IBR's report of another benefit {outcome: no_conflict|conflict, reason}: no_conflict releases held payments",
      "claims", NULL},
     {"POST", "/api/v1/claims/{id}/sanctions", sanction_propose, R_STAFF | R_WRITE | R_IDEMPOTENT | R_BODY_JSON, EI_STAFF,
      NULL, SMALL, "propose a sanction (refusal, missed appointment ...): blocked days from the pack", "claims", NULL},

@@ -160,12 +160,49 @@ op_code ei_claim_dup_record(ctx *c, const char *claim_id, const char *status, co
                       "ssssss", status, tid, programmes ? jx_dump(c->a, programmes) : NULL, error, ts, claim_id);
 }
 
-/* duplicate_benefit {status, partner, transaction_id?, programmes?, error?, attempts, updated_at} and
- * its reason; review_required when the IBR reports another benefit. */
+op_code ei_claim_dup_review(ctx *c, const char *claim_id, const json_t *in, json_t **out) {
+    static const char *const fields[] = {"outcome", "reason", NULL};
+    static const char *const outcomes[] = {"no_conflict", "conflict", NULL};
+    const char *outcome, *reason;
+    char person[ID_LEN];
+    bool outer;
+    op_clear(&c->err);
+    *out = NULL;
+    op_code rc;
+    if ((rc = jx_only(in, fields, NULL, &c->err)) || (rc = jx_enum(in, "outcome", true, outcomes, &outcome, &c->err)) ||
+        (rc = jx_str(in, "reason", true, 500, &reason, &c->err)))
+        return rc;
+    if (!*reason) return op_fail_field(&c->err, OP_VALIDATION, "reason", "say what the review found", "reason is empty");
+    if ((rc = ei_claim_owner(c, claim_id, person, NULL)) || (rc = store_tx_begin(c->db, &c->err, &outer))) return rc;
+    if ((rc = ei_access(c, PD_UPDATE, "ei_claim", claim_id, person))) goto out;
+    char ts[CLOCK_TS_LEN];
+    clock_now_ts(ts);
+    int64_t n = 0;
+    if ((rc = store_exec(c->db, &c->err, &n,
+                         "UPDATE ei_dup_checks SET review_outcome = ?, review_reason = ?, reviewed_by = ?, reviewed_at = ?,"
+                         " updated_at = ? WHERE claim_id = ? AND status = 'enrolled' AND review_outcome IS NULL",
+                         "ssssss", outcome, reason, c->who.id, ts, ts, claim_id)))
+        goto out;
+    if (n == 0) {
+        rc = op_fail(&c->err, OP_CONFLICT, "GET the claim: duplicate_benefit shows the check and any review",
+                     "the claim has no duplicate-benefit finding waiting for review");
+        goto out;
+    }
+    json_t *pl = json_pack("{s:s, s:s}", "claim_id", claim_id, "outcome", outcome);
+    rc = event_emit(c, "claim.duplicate_reviewed", person, pl);
+    json_decref(pl);
+    if (!rc) rc = ei_claim_render(c, claim_id, out);
+out:
+    return store_tx_end(c->db, &c->err, outer, rc);
+}
+
+/* duplicate_benefit {status, partner, transaction_id?, programmes?, error?, attempts, updated_at,
+ * review?} and its reason; review_required while the IBR's report of another benefit has not
+ * been reviewed (its payments are held meanwhile: payment.c). */
 static op_code dup_render(ctx *c, const char *claim_id, json_t *o) {
     store_stmt *st = store_query(c->db, &c->err,
-                                 "SELECT status, partner_id, transaction_id, programmes, error, attempts, updated_at FROM ei_dup_checks"
-                                 " WHERE claim_id = ?",
+                                 "SELECT status, partner_id, transaction_id, programmes, error, attempts, updated_at,"
+                                 " review_outcome, review_reason, reviewed_at FROM ei_dup_checks WHERE claim_id = ?",
                                  "s", claim_id);
     if (!st) { /* a refused claim: nothing to check */
         json_object_set_new(o, "duplicate_benefit", json_null());
@@ -179,6 +216,10 @@ static op_code dup_render(ctx *c, const char *claim_id, json_t *o) {
     if (progs) json_object_set_new(d, "programmes", progs);
     if (!store_col_null(st, 4)) json_object_set_new(d, "error", json_string(store_col_text(st, 4)));
     const char *error = store_col_null(st, 4) ? "" : arena_strdup(c->a, store_col_text(st, 4));
+    const char *review = store_col_null(st, 7) ? NULL : arena_strdup(c->a, store_col_text(st, 7));
+    if (review) /* the reviewer's account is in the audit log; the claimant sees the outcome */
+        json_object_set_new(d, "review", json_pack("{s:s, s:o, s:o}", "outcome", review, "reason", ei_sn(st, 8),
+                                                   "reviewed_at", ei_sn(st, 9)));
     store_reset(st);
     json_t *reasons = json_object_get(json_object_get(o, "decision"), "reasons");
     bool enrolled = strcmp(status, "enrolled") == 0;
@@ -189,12 +230,18 @@ static op_code dup_render(ctx *c, const char *claim_id, json_t *o) {
             pol_reason(reasons, "duplicate_benefit.pending", "the IBR has not answered yet");
         else if (strcmp(status, "failed") == 0)
             pol_reason(reasons, "duplicate_benefit.failed", "the IBR could not be asked (%s); the check is retried", error);
-        else if (enrolled)
+        else if (enrolled && !review)
             pol_reason(reasons, "duplicate_benefit.enrolled",
                        "the IBR reports enrolment in another benefit programme: a counsellor reviews the claim before payment");
+        else if (enrolled && strcmp(review, "no_conflict") == 0)
+            pol_reason(reasons, "duplicate_benefit.cleared",
+                       "the IBR reported another benefit programme; a counsellor's review found no conflict");
+        else if (enrolled)
+            pol_reason(reasons, "duplicate_benefit.conflict",
+                       "the IBR reported another benefit programme and a counsellor's review confirmed the conflict: payments stay held");
     }
     json_object_set_new(o, "duplicate_benefit", d);
-    json_object_set_new(o, "review_required", json_boolean(enrolled));
+    json_object_set_new(o, "review_required", json_boolean(enrolled && !review));
     return OP_OK;
 }
 

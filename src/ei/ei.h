@@ -60,6 +60,11 @@ op_code ei_registration_batch(ctx *c, json_t *const *in, size_t n, struct ei_reg
 op_code ei_claim_file(ctx *c, const json_t *in, json_t **out);
 op_code ei_claim_get(ctx *c, const char *claim_id, json_t **out);
 op_code ei_claims_of(ctx *c, const char *person_id, json_t **out);
+/* A counsellor's review of a duplicate-benefit finding (the IBR reported another benefit):
+ * {"outcome": "no_conflict" | "conflict", "reason"}.  no_conflict releases the held payments (the
+ * next batch pays them); conflict keeps them held while the claim is dealt with (sanction, closing).
+ * Once per finding (OP_CONFLICT otherwise); audited; event claim.duplicate_reviewed. */
+op_code ei_claim_dup_review(ctx *c, const char *claim_id, const json_t *in, json_t **out);
 
 /* Change the claim's payout account {bank_code, account_number, holder_name} (claimant or staff);
  * the answer shows it masked.  Payments held for want of an account are paid by the next batch. */

@@ -45,11 +45,18 @@ struct ei_batch_result;
 extern void (*ei_batch_test_pause)(void);
 /* abort_after > 0 (tests): SIGKILL once res->paid reaches it, after the payment's commit. */
 op_code ei_reemploy_pay_due(ctx *c, const char *batch, long abort_after, struct ei_batch_result *res);
-/* payment.c: a payment due but held because the claim has no payout account - the hold row
- * (reason no_bank_account; round 0 with kind early_reemployment for the allowance) and
- * payment.held the first time (!was_held).  No ledger row: the next batch tries again. */
-op_code ei_payment_hold(ctx *c, const char *claim_id, int round, const char *kind, const char *person, const char *batch,
-                        int64_t days, int64_t amount, bool was_held);
+/* payment.c: a payment due but held - the hold row with its reason (EI_HOLD_*; round 0 with kind
+ * early_reemployment for the allowance) and payment.held the first time (!was_held).  No ledger
+ * row: the next batch tries again. */
+#define EI_HOLD_NO_ACCOUNT "no_bank_account"
+#define EI_HOLD_DUP_REVIEW "duplicate_benefit_review"
+op_code ei_payment_hold(ctx *c, const char *claim_id, int round, const char *kind, const char *reason, const char *person,
+                        const char *batch, int64_t days, int64_t amount, bool was_held);
+/* SQL: whether the claim (an expression) waits for a counsellor's review of a duplicate-benefit
+ * finding - the IBR reported another benefit and no review found it compatible (claim.c). */
+#define EI_DUP_HOLD(claim_expr)                                                                    \
+    "EXISTS (SELECT 1 FROM ei_dup_checks dc WHERE dc.claim_id = " claim_expr                       \
+    " AND dc.status = 'enrolled' AND COALESCE(dc.review_outcome, '') <> 'no_conflict')"
 op_code ei_reemploy_of_claim(ctx *c, const char *claim_id, json_t **out); /* null when none */
 
 /* recovery.c: recovery orders for days paid that were not payable (in the caller's transaction). */

@@ -53,20 +53,22 @@ static bool in_break(const struct claim_pay *k, int64_t d) {
     return false;
 }
 
-/* A payment that is due but cannot be made because the claim has no payout account: no ledger
- * row (so it stays due and a later batch pays it once the account is given), a hold row with the
- * reason, and payment.held the first time.  Rounds and early re-employment allowances (round 0,
- * kind early_reemployment, reemploy.c) alike. */
-op_code ei_payment_hold(ctx *c, const char *claim_id, int round, const char *kind, const char *person, const char *batch,
-                        int64_t days, int64_t amount, bool was_held) {
+/* A payment that is due but cannot be made - the claim has no payout account, or waits for the
+ * review of a duplicate-benefit finding: no ledger row (so it stays due and a later batch pays it
+ * once the account is given or the review clears it), a hold row with the reason, and
+ * payment.held the first time.  Rounds and early re-employment allowances (round 0, kind
+ * early_reemployment, reemploy.c) alike. */
+op_code ei_payment_hold(ctx *c, const char *claim_id, int round, const char *kind, const char *reason, const char *person,
+                        const char *batch, int64_t days, int64_t amount, bool was_held) {
     op_code rc = store_exec(c->db, &c->err, NULL,
                             "INSERT INTO ei_payment_holds (claim_id, round, person_id, reason, days, amount, held_since,"
-                            " last_batch, kind) VALUES (?,?,?,'no_bank_account',?,?,?,?,?) ON CONFLICT (claim_id, round)"
-                            " DO UPDATE SET days = excluded.days, amount = excluded.amount, last_batch = excluded.last_batch",
-                            "sisiisss", claim_id, (int64_t)round, person, days, amount, batch, batch, kind);
+                            " last_batch, kind) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT (claim_id, round)"
+                            " DO UPDATE SET reason = excluded.reason, days = excluded.days, amount = excluded.amount,"
+                            " last_batch = excluded.last_batch",
+                            "sissiisss", claim_id, (int64_t)round, person, reason, days, amount, batch, batch, kind);
     if (rc || was_held) return rc;
     json_t *pl = json_pack("{s:s, s:i, s:s, s:I, s:I, s:s}", "claim_id", claim_id, "round", round, "kind", kind, "days",
-                           (json_int_t)days, "amount", (json_int_t)amount, "reason", "no_bank_account");
+                           (json_int_t)days, "amount", (json_int_t)amount, "reason", reason);
     rc = event_emit(c, "payment.held", person, pl);
     json_decref(pl);
     return rc;
@@ -83,8 +85,8 @@ static op_code pay_round(ctx *c, const char *claim_id, int round, const char *ba
                                  " ec.days_paid, ec.first_payable_date, ec.benefit_window_end, " ACCESS_FACTS_COLS ","
                                  " EXISTS (SELECT 1 FROM ei_bank_accounts ba WHERE ba.claim_id = ec.id),"
                                  " EXISTS (SELECT 1 FROM ei_payment_holds h WHERE h.claim_id = er.claim_id AND h.round = er.round),"
-                                 " EXISTS (SELECT 1 FROM ei_recoveries o WHERE o.person_id = ec.person_id AND o.status = 'open')"
-                                 " FROM ei_rounds er JOIN ei_claims ec ON ec.id = er.claim_id, " ACCESS_FACTS_FROM
+                                 " EXISTS (SELECT 1 FROM ei_recoveries o WHERE o.person_id = ec.person_id AND o.status = 'open'),"
+                                 " " EI_DUP_HOLD("ec.id") " FROM ei_rounds er JOIN ei_claims ec ON ec.id = er.claim_id, " ACCESS_FACTS_FROM
                                  " WHERE p.id = ec.person_id AND er.claim_id = ? AND er.round = ?"
                                  " AND er.status = 'recognized' AND ec.status <> 'rejected'",
                                  "ssi", c->who.id, claim_id, (int64_t)round);
@@ -106,6 +108,7 @@ static op_code pay_round(ctx *c, const char *claim_id, int round, const char *ba
     bool has_account = store_col_int(st, 8 + ACCESS_FACTS_NCOLS) != 0;
     bool was_held = store_col_int(st, 9 + ACCESS_FACTS_NCOLS) != 0;
     bool owes = store_col_int(st, 10 + ACCESS_FACTS_NCOLS) != 0;
+    bool dup_hold = store_col_int(st, 11 + ACCESS_FACTS_NCOLS) != 0;
     store_reset(st);
     access_decision dec;
     op_code rc = access_person_facts(c, PD_UPDATE, "ei_payment", claim_id, person, &fa, &dec);
@@ -123,9 +126,10 @@ static op_code pay_round(ctx *c, const char *claim_id, int round, const char *ba
     char id[ID_LEN], ts[CLOCK_TS_LEN];
     id_uuid7(id);
     clock_now_ts(ts);
-    if (amount > 0 && !has_account) {
+    if (amount > 0 && (dup_hold || !has_account)) {
         *paid = 2;
-        return ei_payment_hold(c, claim_id, round, "benefit", person, batch, days, amount, was_held);
+        return ei_payment_hold(c, claim_id, round, "benefit", dup_hold ? EI_HOLD_DUP_REVIEW : EI_HOLD_NO_ACCOUNT, person,
+                               batch, days, amount, was_held);
     }
     const char *key = arena_printf(c->a, "%s:%d", claim_id, round);
     if ((rc = store_exec(c->db, &c->err, &n,

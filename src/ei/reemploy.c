@@ -71,8 +71,8 @@ static op_code settle(ctx *c, const char *claim_id, const char *batch, int *paid
                                  "SELECT r.person_id, r.reemployment_date, r.due_date, r.remaining_days, r.amount, e.end_date,"
                                  " EXISTS (SELECT 1 FROM ei_bank_accounts ba WHERE ba.claim_id = r.claim_id),"
                                  " EXISTS (SELECT 1 FROM ei_payment_holds h WHERE h.claim_id = r.claim_id AND h.round = 0),"
-                                 " EXISTS (SELECT 1 FROM ei_recoveries o WHERE o.person_id = r.person_id AND o.status = 'open')"
-                                 " FROM ei_reemploy r LEFT JOIN ei_employment e ON e.id = r.employment_id"
+                                 " EXISTS (SELECT 1 FROM ei_recoveries o WHERE o.person_id = r.person_id AND o.status = 'open'),"
+                                 " " EI_DUP_HOLD("r.claim_id") " FROM ei_reemploy r LEFT JOIN ei_employment e ON e.id = r.employment_id"
                                  " WHERE r.claim_id = ? AND r.status = 'pending'",
                                  "s", claim_id);
     if (!st) {
@@ -86,6 +86,7 @@ static op_code settle(ctx *c, const char *claim_id, const char *batch, int *paid
     int64_t days = store_col_int(st, 3), amount = store_col_int(st, 4);
     if (!store_col_null(st, 5)) snprintf(end, sizeof end, "%s", store_col_text(st, 5));
     bool has_account = store_col_int(st, 6) != 0, was_held = store_col_int(st, 7) != 0, owes = store_col_int(st, 8) != 0;
+    bool dup_hold = store_col_int(st, 9) != 0;
     store_reset(st);
     if ((rc = ei_access(c, PD_UPDATE, "ei_payment", claim_id, person))) goto out;
     char ts[CLOCK_TS_LEN];
@@ -101,9 +102,10 @@ static op_code settle(ctx *c, const char *claim_id, const char *batch, int *paid
                             claim_id);
         goto out;
     }
-    if (amount > 0 && !has_account) { /* stays pending: the first batch after the account is given pays it */
+    if (amount > 0 && (dup_hold || !has_account)) { /* stays pending: a later batch pays it */
         *paid = 2;
-        rc = ei_payment_hold(c, claim_id, 0, "early_reemployment", person, batch, days, amount, was_held);
+        rc = ei_payment_hold(c, claim_id, 0, "early_reemployment", dup_hold ? EI_HOLD_DUP_REVIEW : EI_HOLD_NO_ACCOUNT,
+                             person, batch, days, amount, was_held);
         goto out;
     }
     char id[ID_LEN];

@@ -457,6 +457,12 @@ static const struct migration migrations[] = {
      "  at TEXT NOT NULL, PRIMARY KEY (referral_id, seq));"},
     {61, "employment insurance: held payments name their kind (an early re-employment allowance is held like a round)",
      "ALTER TABLE ei_payment_holds ADD COLUMN kind TEXT NOT NULL DEFAULT 'benefit';"},
+
+    {62, "employment insurance: a counsellor's review of a duplicate-benefit finding (payments are held until it clears)",
+     "ALTER TABLE ei_dup_checks ADD COLUMN review_outcome TEXT CHECK (review_outcome IN ('no_conflict','conflict'));"
+     "ALTER TABLE ei_dup_checks ADD COLUMN review_reason TEXT;"
+     "ALTER TABLE ei_dup_checks ADD COLUMN reviewed_by TEXT;"
+     "ALTER TABLE ei_dup_checks ADD COLUMN reviewed_at TEXT;"},
 };
 
 #define NMIGRATIONS (int)(sizeof migrations / sizeof migrations[0])

@@ -12,7 +12,7 @@ import { watchServer, assertNoViolations } from './dci_schema.mjs';
 
 const KIM = '950314-1042150', LEE = '980722-2031184', CHOI = '680530-2044165', SEO = '871103-1053276';
 const day = (offset) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
-let s, ibr, staff, staff2;
+let s, ibr, staff, staff2, flagged;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 async function fileClaim(nid, token = staff, office = 'SEOUL-GANGNAM') {
@@ -67,6 +67,7 @@ test('an IBR that reports another benefit: the claim is flagged for counsellor r
   s.cliOk('dci', 'partner', 'add', '--id', 'ibr1', '--kind', 'ibr', '--base-url', ibr.url, '--token-url', ibr.url + '/oauth2/client/token',
     '--client-id', 'openpes', '--secret', 'stub-secret', '--receiver-id', ibr.id, '--jwks', jf, '--purposes', 'benefit_administration', '--timeout', '2');
   const filed = await fileClaim(LEE);
+  flagged = filed.id;
   assert.equal(filed.status, 'active');
   assert.ok(['pending', 'enrolled'].includes(filed.duplicate_benefit.status), JSON.stringify(filed.duplicate_benefit));
   assert.equal(filed.duplicate_benefit.partner, 'ibr1');
@@ -87,6 +88,43 @@ test('an IBR that reports another benefit: the claim is flagged for counsellor r
   // the claimant's list shows the same
   const list = await s.get(`/api/v1/persons/${c.person_id}/claims`, { token: staff });
   assert.equal(list.body.items[0].review_required, true);
+});
+
+test('a flagged claim\'s payments are held until a counsellor\'s review finds no conflict', async () => {
+  const url = `/api/v1/claims/${flagged}`;
+  const r1 = await s.post(`${url}/rounds/1/override`, { recognized: true, reason: 'attended in person' }, { token: staff });
+  assert.equal(r1.status, 200, r1.text);
+  const out = join(s.dir, 'bank-dup.csv');
+  let b = s.cli('ei', 'pay-batch', '--date', day(0), '--out', out);
+  assert.equal(b.status, 0, b.stderr + b.stdout);
+  let pays = (await s.get(`${url}/payments`, { token: staff })).body;
+  assert.equal(pays.items.length, 0, 'nothing paid while the finding waits for review');
+  assert.deepEqual(pays.held.map((h) => [h.round, h.reason]), [[1, 'duplicate_benefit_review']]);
+  assert.equal(s.sql(`SELECT COUNT(*) FROM events WHERE type = 'payment.held' AND payload LIKE '%${flagged}%'`).trim(), '1');
+  // bad reviews change nothing
+  for (const [body, code] of [[{ outcome: 'maybe', reason: 'x' }, 422], [{ outcome: 'no_conflict' }, 422],
+    [{ outcome: 'no_conflict', reason: '' }, 422], [{ outcome: 'no_conflict', reason: 'x', extra: 1 }, 422]]) {
+    const r = await s.post(`${url}/duplicate-benefit-review`, body, { token: staff });
+    assert.equal(r.status, code, r.text);
+  }
+  assert.equal((await s.get(url, { token: staff })).body.review_required, true);
+  // a claim without a finding has nothing to review
+  const clear = s.sql("SELECT claim_id FROM ei_dup_checks WHERE status = 'not_checked' LIMIT 1").trim();
+  assert.equal((await s.post(`/api/v1/claims/${clear}/duplicate-benefit-review`, { outcome: 'no_conflict', reason: 'x' }, { token: staff })).status, 409);
+  // the review: no conflict (the other benefit ended before this claim's first payable day)
+  const rv = await s.post(`${url}/duplicate-benefit-review`, { outcome: 'no_conflict', reason: 'livelihood benefit ended last month' }, { token: staff });
+  assert.equal(rv.status, 200, rv.text);
+  assert.equal(rv.body.review_required, false);
+  assert.equal(rv.body.duplicate_benefit.review.outcome, 'no_conflict');
+  assert.ok(codes(rv.body).includes('duplicate_benefit.cleared'));
+  assert.equal((await s.post(`${url}/duplicate-benefit-review`, { outcome: 'conflict', reason: 'again' }, { token: staff })).status, 409,
+    'one review per finding');
+  assert.ok(Number(s.sql(`SELECT COUNT(*) FROM audit_log WHERE resource_type = 'ei_claim' AND resource_id = '${flagged}' AND action = 'UPDATE' AND actor_type = 'staff'`)) >= 1);
+  b = s.cli('ei', 'pay-batch', '--date', day(0), '--out', out);
+  assert.equal(b.status, 0, b.stderr + b.stdout);
+  pays = (await s.get(`${url}/payments`, { token: staff })).body;
+  assert.deepEqual(pays.items.map((p) => [p.round, p.status]), [[1, 'paid']]);
+  assert.equal(pays.held.length, 0);
 });
 
 test('not enrolled elsewhere (or only exited): clear, no reason added', async () => {
