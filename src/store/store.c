@@ -344,7 +344,8 @@ op_code store_insert_rows(store *s, op_err *e, int64_t *changes, const char *hea
             break;
         }
         const char *const *v = vals + done * (size_t)ncols;
-        for (size_t i = 0; i < k * (size_t)ncols; i++) store_bind_text(st, (int)i + 1, v[i]);
+        /* the values outlive this statement's one step and reset: bound without a copy */
+        for (size_t i = 0; i < k * (size_t)ncols; i++) HDR(st)->owner->ops->bind_text_static(st, (int)i + 1, v[i]);
         int r = store_step(st, e);
         if (r == STORE_DONE && changes) *changes += store_changes(st);
         store_reset(st);

@@ -11,6 +11,8 @@ struct store_ops {
     store_stmt *(*prepare)(store *s, const char *sql, op_err *e);
     void (*finalize)(store_stmt *st);
     void (*bind_text)(store_stmt *st, int idx, const char *v);
+    /* v stays valid and unchanged until the statement is reset (no copy where the backend allows) */
+    void (*bind_text_static)(store_stmt *st, int idx, const char *v);
     void (*bind_int)(store_stmt *st, int idx, int64_t v);
     void (*bind_null)(store_stmt *st, int idx);
     int (*step)(store_stmt *st, op_err *e);

@@ -222,6 +222,7 @@ const struct store_ops store_pg_ops = {
     .prepare = pg_prepare,
     .finalize = pg_finalize,
     .bind_text = pg_bind_text,
+    .bind_text_static = pg_bind_text, /* libpq takes the values at execution: copied */
     .bind_int = pg_bind_int,
     .bind_null = pg_bind_null,
     .step = pg_step,

@@ -109,6 +109,10 @@ static void sq_bind_text(store_stmt *st, int i, const char *v) {
     if (v) sqlite3_bind_text(SQ(st)->st, i, v, -1, SQLITE_TRANSIENT);
     else sqlite3_bind_null(SQ(st)->st, i);
 }
+static void sq_bind_text_static(store_stmt *st, int i, const char *v) {
+    if (v) sqlite3_bind_text(SQ(st)->st, i, v, -1, SQLITE_STATIC);
+    else sqlite3_bind_null(SQ(st)->st, i);
+}
 static void sq_bind_int(store_stmt *st, int i, int64_t v) { sqlite3_bind_int64(SQ(st)->st, i, v); }
 static void sq_bind_null(store_stmt *st, int i) { sqlite3_bind_null(SQ(st)->st, i); }
 
@@ -150,6 +154,7 @@ const struct store_ops store_sqlite_ops = {
     .prepare = sq_prepare,
     .finalize = sq_finalize,
     .bind_text = sq_bind_text,
+    .bind_text_static = sq_bind_text_static,
     .bind_int = sq_bind_int,
     .bind_null = sq_bind_null,
     .step = sq_step,
