@@ -452,6 +452,20 @@ static size_t collect(void *d, size_t sz, size_t n, void *u) {
     return k;
 }
 
+/* The options every call to another registry shares: http(s) only, TLS verified (libcurl's
+ * defaults, stated), a total and a connect timeout, no signals, the answer collected into *b. */
+static void curl_common(CURL *h, const char *url, long timeout_s, struct buf *b) {
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT, timeout_s);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 3L);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, b);
+}
+
 /* POST; *status the HTTP status, *body the parsed JSON answer (arena-owned, may be NULL). */
 op_code dci_ob_post(ctx *c, const struct dci_ob *o, const char *url, const char *ctype, const char *bearer, const char *payload,
                     long *status, json_t **body) {
@@ -463,17 +477,9 @@ op_code dci_ob_post(ctx *c, const struct dci_ob *o, const char *url, const char 
     hd = curl_slist_append(hd, "Accept: application/json");
     if (bearer) hd = curl_slist_append(hd, arena_printf(c->a, "Authorization: Bearer %s", bearer));
     struct buf b = {0};
-    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_common(h, url, (long)o->timeout_s, &b);
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, hd);
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, payload);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)o->timeout_s);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 3L);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
     CURLcode cc = curl_easy_perform(h);
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
     curl_slist_free_all(hd);
@@ -540,16 +546,8 @@ op_code dci_jwks_fetch(ctx *c, const char *url, int64_t timeout_s, json_t **jwks
     CURL *h = curl_easy_init();
     if (!h) return op_fail(e, OP_UNAVAILABLE, NULL, "curl init failed");
     struct buf b = {0};
-    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_common(h, url, (long)(timeout_s > 0 ? timeout_s : 10), &b);
     curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)(timeout_s > 0 ? timeout_s : 10));
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 3L);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
     CURLcode cc = curl_easy_perform(h);
     long st = 0;
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &st);
