@@ -479,7 +479,7 @@ static json_t *round_row(store_stmt *st) {
     json_t *o = json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o}", "round", (json_int_t)store_col_int(st, 0), "period_from",
                           ei_sn(st, 1), "period_to", ei_sn(st, 2), "recognition_date", ei_sn(st, 3), "status",
                           ei_sn(st, 4), "override_reason", ei_sn(st, 6), "decided_at", ei_sn(st, 7));
-    json_t *ev = store_col_null(st, 5) ? NULL : json_loads(store_col_text(st, 5), 0, NULL);
+    json_t *ev = store_col_null(st, 5) ? NULL : ei_round_evaluation_json(store_col_text(st, 5));
     json_object_set_new(o, "evaluation", ev ? ev : json_null());
     return o;
 }

@@ -28,6 +28,7 @@
 #include "base/clock.h"
 #include "base/jsonx.h"
 #include "ei/ei_int.h"
+#include "events/outbox.h"
 
 #define LOOKUP_BLOCK 64 /* hashes or persons per lookup statement */
 
@@ -232,7 +233,7 @@ op_code ei_registration_batch(ctx *c, json_t *const *in, size_t n, struct ei_reg
         di[nd++] = i;
     }
     op_clear(&c->err);
-    rc = access_person_facts_many(c, PD_UPDATE, "ei_employment", nd, dp, df, d, allowed);
+    rc = access_person_facts_many(c, PD_UPDATE, "ei_employment", nd, NULL, dp, df, d, allowed);
     for (size_t j = 0; j < nd && !rc; j++) {
         size_t i = di[j];
         if (!allowed[j]) {
@@ -293,7 +294,7 @@ op_code ei_registration_batch(ctx *c, json_t *const *in, size_t n, struct ei_reg
     op_clear(&c->err);
     /* 6. the common case: spell rows with their stored result, and events */
     if (nsimple) {
-        enum { SC = 16, EC = 5 };
+        enum { SC = 16, EC = 3 }; /* events: type, subject, payload (event_emit_many) */
         rows = malloc(nsimple * SC * sizeof *rows);
         ev = malloc(nsimple * EC * sizeof *ev);
         if (!rows || !ev) {
@@ -343,19 +344,15 @@ op_code ei_registration_batch(ctx *c, json_t *const *in, size_t n, struct ei_reg
             e[0] = b[i].l.end ? "employment.ended" : "employment.started";
             e[1] = s->person_id;
             e[2] = dump;
-            e[3] = ts;
-            e[4] = ts;
             k++;
         }
-        /* The rows ei_spell_store() and event_emit() write (events: src/events/outbox.c). */
+        /* The rows ei_spell_store() writes, and the events. */
         if ((rc = store_insert_rows(c->db, &c->err, NULL,
                                     "INSERT INTO ei_employment (id, person_id, employer_key, employer_id, employer_brn,"
                                     " employer_name, start_date, end_date, daily_minutes, monthly_wage, insurance_type,"
                                     " source, start_result, end_result, created_at, updated_at)",
                                     SC, k, rows, NULL)) ||
-            (rc = store_insert_rows(c->db, &c->err, NULL,
-                                    "INSERT INTO events (type, subject, payload, created_at, available_at)", EC, k, ev,
-                                    NULL)))
+            (rc = event_emit_many(c, k, ev)))
             goto out;
     }
 out:

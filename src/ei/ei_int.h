@@ -11,6 +11,10 @@ json_t *ei_sn(store_stmt *st, int i); /* text column or null */
 /* Batches (rounds.c): the work is listed once (one query, in order), then done
  * ei_batch_chunk_size (ei.h) items per transaction.  Each item re-checks its own state inside the
  * transaction, so a batch killed at any point and run again does every item exactly once. */
+/* A round's stored evaluation as answered: the calculator's full answer with its trace, re-derived
+ * from the stored request (docs/DECISIONS.md 14); NULL for NULL. */
+json_t *ei_round_evaluation_json(const char *text);
+
 struct ei_due {
     char claim[ID_LEN];
     int round;

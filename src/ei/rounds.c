@@ -160,7 +160,7 @@ static json_t *round_json(ctx *c, const char *claim_id, int n) {
                                  " override_reason, decided_at FROM ei_rounds WHERE claim_id = ? AND round = ?",
                                  "si", claim_id, (int64_t)n);
     if (!st) return NULL;
-    json_t *ev = store_col_null(st, 4) ? NULL : json_loads(store_col_text(st, 4), 0, NULL);
+    json_t *ev = store_col_null(st, 4) ? NULL : ei_round_evaluation_json(store_col_text(st, 4));
     json_t *o = json_pack("{s:s, s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "claim_id", claim_id, "round", n,
                           "period_from", ei_sn(st, 0), "period_to", ei_sn(st, 1), "recognition_date", ei_sn(st, 2),
                           "status", ei_sn(st, 3), "evaluation", ev ? ev : json_null(), "override_by", ei_sn(st, 5),
@@ -169,47 +169,127 @@ static json_t *round_json(ctx *c, const char *claim_id, int n) {
     return o;
 }
 
+/* A round's facts for the recognition rules: its diary entries inside the period. */
+struct round_facts {
+    const char *claim, *person, *category, *rdate;
+    int round;
+    size_t n, cap;
+    pol_activity *acts; /* c->a */
+};
+
+static void facts_add(ctx *c, struct round_facts *f, const char *day, const char *type) {
+    if (f->n == f->cap) {
+        size_t cap = f->cap ? f->cap * 2 : 8;
+        pol_activity *g = arena_alloc(c->a, cap * sizeof *g);
+        if (f->n) memcpy(g, f->acts, f->n * sizeof *g);
+        f->acts = g;
+        f->cap = cap;
+    }
+    date_parse(day, &f->acts[f->n].day);
+    f->acts[f->n++].type = arena_strdup(c->a, type);
+}
+
+/* A code of ours (claimant category, activity type: checked on the way in) as a JSON string
+ * body: only [a-z0-9_] needs no escaping, anything else is refused rather than written raw. */
+static bool plain_code(const char *s) {
+    if (!*s) return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_')) return false;
+    return true;
+}
+
+/* Decide the round with the pack's rules (pol_recognition_decide: no trace) and render what is
+ * stored - the decision and the calculator request it came from, from which the trace is
+ * re-derived when the round is read (ei_round_evaluation_json; docs/DECISIONS.md 14) - and the
+ * event's payload.  Both rendered by hand: no JSON tree per round in a batch of millions. */
+static op_code round_decide(ctx *c, struct round_facts *f, bool *ok, const char **evaluation, const char **payload) {
+    int64_t rd;
+    pol_recognition r;
+    if (!date_parse(f->rdate, &rd) || !plain_code(f->category))
+        return op_fail(&c->err, OP_INTERNAL, NULL, "round %d of claim %s has unreadable facts", f->round, f->claim);
+    op_code rc = pol_recognition_decide(c->a, EI_COUNTRY, f->round, f->category, f->acts, f->n, rd, &r, &c->err);
+    if (rc) return rc;
+    size_t cap = 400 + f->n * 56, len;
+    char *t = arena_alloc(c->a, cap);
+    len = (size_t)snprintf(t, cap,
+                           "{\"recognized\":%s,\"required_activities\":%lld,\"counted_activities\":%lld,"
+                           "\"required_job_search\":%lld,\"counted_job_search\":%lld,\"request\":{\"country\":\"" EI_COUNTRY
+                           "\",\"round\":%d,\"claimant_category\":\"%s\",\"date\":\"%s\",\"activities\":[",
+                           r.recognized ? "true" : "false", (long long)r.required, (long long)r.counted,
+                           (long long)r.required_js, (long long)r.counted_js, f->round, f->category, f->rdate);
+    for (size_t i = 0; i < f->n; i++) { /* sorted by day by the rules */
+        char d[11];
+        if (!plain_code(f->acts[i].type) || strlen(f->acts[i].type) > 24)
+            return op_fail(&c->err, OP_INTERNAL, NULL, "claim %s has an activity of an unknown type", f->claim);
+        date_format(f->acts[i].day, d);
+        len += (size_t)snprintf(t + len, cap - len, "%s{\"date\":\"%s\",\"type\":\"%s\"}", i ? "," : "", d, f->acts[i].type);
+    }
+    snprintf(t + len, cap - len, "]}}");
+    *ok = r.recognized;
+    *evaluation = t;
+    *payload = arena_printf(c->a, "{\"claim_id\":\"%s\",\"round\":%d,\"recognized\":%s}", f->claim, f->round,
+                            r.recognized ? "true" : "false");
+    return OP_OK;
+}
+
+/* Record the decision of a round still scheduled: *changed false when another evaluator (the
+ * hourly task on its thread, the daily batch on its own, another process) decided it since it was
+ * read. */
+static op_code round_store(ctx *c, const struct round_facts *f, bool ok, const char *evaluation, const char *ts,
+                           bool *changed) {
+    int64_t n = 0;
+    op_code rc = store_exec(c->db, &c->err, &n,
+                            "UPDATE ei_rounds SET status = ?, evaluation = ?, decided_at = ? WHERE claim_id = ? AND round = ?"
+                            " AND status = 'scheduled'",
+                            "ssssi", ok ? "recognized" : "not_recognized", evaluation, ts, f->claim, (int64_t)f->round);
+    *changed = n > 0;
+    return rc;
+}
+
 /* Decide a scheduled round inside the caller's transaction (access already checked). */
-static op_code decide_round(ctx *c, const char *claim_id, const char *person, int n, const struct round *rp) {
-    struct round r = *rp;
-    op_code rc;
+static op_code decide_round(ctx *c, const char *claim_id, const char *person, int n, const struct round *r) {
+    struct round_facts f = {.claim = claim_id, .person = person, .category = r->category, .rdate = r->rdate, .round = n};
     store_stmt *st = store_prepare(c->db,
                                    "SELECT day, type FROM ei_activities WHERE claim_id = ? AND day >= ? AND day <= ?"
                                    " ORDER BY day, id",
                                    &c->err);
     if (!st) return c->err.code;
     store_bind_text(st, 1, claim_id);
-    store_bind_text(st, 2, r.from);
-    store_bind_text(st, 3, r.to);
-    json_t *acts = json_array();
+    store_bind_text(st, 2, r->from);
+    store_bind_text(st, 3, r->to);
     int s;
-    while ((s = store_step(st, &c->err)) == STORE_ROW)
-        json_array_append_new(acts, json_pack("{s:s, s:s}", "date", store_col_text(st, 0), "type", store_col_text(st, 1)));
+    while ((s = store_step(st, &c->err)) == STORE_ROW) facts_add(c, &f, store_col_text(st, 0), store_col_text(st, 1));
     store_reset(st);
-    if (s == STORE_ERROR) {
-        json_decref(acts);
-        return c->err.code;
-    }
-    json_t *req = json_pack("{s:s, s:i, s:s, s:o, s:s}", "country", EI_COUNTRY, "round", n, "claimant_category",
-                            r.category, "activities", acts, "date", r.rdate), *res = NULL;
-    rc = pol_run("ei-recognition", c->a, req, &res, &c->err);
-    json_decref(req);
-    if (rc) return rc;
-    bool ok = json_is_true(json_object_get(res, "recognized"));
+    if (s == STORE_ERROR) return c->err.code;
+    bool ok = false, changed = false;
+    const char *evaluation = NULL, *payload = NULL;
     char ts[CLOCK_TS_LEN];
     clock_now_ts(ts);
-    int64_t changed = 0; /* only a round still scheduled: another evaluator (the hourly task on its thread, the
-                            daily batch on its own, another process) may have decided it since it was read */
-    rc = store_exec(c->db, &c->err, &changed,
-                    "UPDATE ei_rounds SET status = ?, evaluation = ?, decided_at = ? WHERE claim_id = ? AND round = ?"
-                    " AND status = 'scheduled'",
-                    "ssssi", ok ? "recognized" : "not_recognized", jx_dump(c->a, res), ts, claim_id, (int64_t)n);
-    json_decref(res);
-    if (rc || changed == 0) return rc;
-    json_t *pl = json_pack("{s:s, s:i, s:b}", "claim_id", claim_id, "round", n, "recognized", ok);
-    rc = event_emit(c, "claim.round_decided", person, pl);
-    json_decref(pl);
-    return rc;
+    op_code rc = round_decide(c, &f, &ok, &evaluation, &payload);
+    if (rc || (rc = round_store(c, &f, ok, evaluation, ts, &changed)) || !changed) return rc;
+    const char *ev[3] = {"claim.round_decided", person, payload};
+    return event_emit_many(c, 1, ev);
+}
+
+json_t *ei_round_evaluation_json(const char *text) {
+    json_t *stored = text ? json_loads(text, 0, NULL) : NULL, *req = json_object_get(stored, "request"), *full = NULL;
+    if (!req || json_object_get(stored, "trace")) return stored; /* decided before DECISIONS 14: stored whole */
+    arena *a = arena_new(1 << 14);
+    op_err e = {0};
+    if (pol_run("ei-recognition", a, req, &full, &e) == OP_OK &&
+        json_equal(json_object_get(full, "recognized"), json_object_get(stored, "recognized"))) {
+        json_object_set(full, "request", req);
+        json_decref(stored);
+        arena_free(a);
+        return full;
+    }
+    /* the pack in force now reads the request differently (or not at all): the decision as made */
+    json_object_set_new(stored, "trace_unavailable",
+                        json_string(full ? "the policy pack in force now gives another result for this request"
+                                         : e.detail[0] ? e.detail : "the request cannot be evaluated now"));
+    json_decref(full);
+    arena_free(a);
+    return stored;
 }
 
 /* Evaluate inside the caller's transaction (access already checked). */
@@ -366,29 +446,85 @@ void ei_batch_done(ctx *c, struct ei_chunk *k) {
     k->cache_pages = 0;
 }
 
-/* One listed round in the chunk's transaction: the round, its claim and the access facts in one
- * query; skipped when the claim was closed or the round decided since it was listed. */
-static op_code evaluate_listed(ctx *c, const char *claim_id, int n) {
-    store_stmt *st = store_query(c->db, &c->err,
-                                 "SELECT er.period_from, er.period_to, er.recognition_date, er.status, ec.claimant_category,"
-                                 " ec.status, ec.person_id, " ACCESS_FACTS_COLS " FROM ei_rounds er"
-                                 " JOIN ei_claims ec ON ec.id = er.claim_id, " ACCESS_FACTS_FROM
-                                 " WHERE p.id = ec.person_id AND er.claim_id = ? AND er.round = ?",
-                                 "ssi", c->who.id, claim_id, (int64_t)n);
-    if (!st) return c->err.code ? c->err.code : op_fail(&c->err, OP_NOT_FOUND, NULL, "the claim has no round %d", n);
-    struct round r;
-    access_facts f;
-    char person[ID_LEN];
-    round_read(st, 0, &r);
-    bool open = strcmp(store_col_text(st, 5), "active") == 0 || strcmp(store_col_text(st, 5), "suspended") == 0;
-    snprintf(person, sizeof person, "%s", store_col_text(st, 6));
-    access_facts_read(st, 7, &f);
+/* One chunk of the batch, set-based: the rounds of the claims first..last (the chunk's part of the
+ * due list) that are still scheduled and due, each with its claim, the access facts and the diary
+ * entries inside its period, in one query in claim order (a round's rows are adjacent); the
+ * access decisions' audit records and the events are written with multi-row statements, the
+ * rounds one UPDATE each.  The status and due date are tested through CASE so that the planner
+ * walks the claims' key range instead of the due-rounds index (every due round of the day). */
+static op_code evaluate_chunk(ctx *c, const char *first, const char *last, const char *day, long *done) {
+    store_stmt *st = store_prepare(c->db,
+                                   "SELECT er.claim_id, er.round, er.recognition_date, ec.claimant_category, ec.person_id,"
+                                   " a.day, a.type, " ACCESS_FACTS_COLS " FROM ei_rounds er JOIN ei_claims ec ON ec.id = er.claim_id"
+                                   " LEFT JOIN ei_activities a ON a.claim_id = er.claim_id AND a.day >= er.period_from"
+                                   " AND a.day <= er.period_to, " ACCESS_FACTS_FROM
+                                   " WHERE p.id = ec.person_id AND er.claim_id >= ? AND er.claim_id <= ?"
+                                   " AND CASE WHEN er.status = 'scheduled' THEN er.recognition_date END <= ?"
+                                   " AND ec.status IN ('active','suspended') ORDER BY er.claim_id, er.round, a.day, a.id",
+                                   &c->err);
+    if (!st) return c->err.code;
+    store_bind_text(st, 1, c->who.id);
+    store_bind_text(st, 2, first);
+    store_bind_text(st, 3, last);
+    store_bind_text(st, 4, day);
+    size_t n = 0, cap = 0;
+    struct round_facts *f = NULL;
+    access_facts *af = NULL;
+    const char **claims = NULL, **persons = NULL;
+    int s;
+    while ((s = store_step(st, &c->err)) == STORE_ROW) {
+        const char *claim = store_col_text(st, 0);
+        int round = (int)store_col_int(st, 1);
+        if (!n || f[n - 1].round != round || strcmp(f[n - 1].claim, claim) != 0) {
+            if (n == cap) { /* grown in the chunk's scratch arena */
+                cap = cap ? cap * 2 : 256;
+                struct round_facts *g = arena_alloc(c->a, cap * sizeof *g);
+                access_facts *h = arena_alloc(c->a, cap * sizeof *h);
+                const char **ci = arena_alloc(c->a, cap * sizeof *ci), **pi = arena_alloc(c->a, cap * sizeof *pi);
+                if (n) {
+                    memcpy(g, f, n * sizeof *g);
+                    memcpy(h, af, n * sizeof *h);
+                    memcpy(ci, claims, n * sizeof *ci);
+                    memcpy(pi, persons, n * sizeof *pi);
+                }
+                f = g, af = h, claims = ci, persons = pi;
+            }
+            f[n] = (struct round_facts){.claim = arena_strdup(c->a, claim), .person = arena_strdup(c->a, store_col_text(st, 4)),
+                                        .category = arena_strdup(c->a, store_col_text(st, 3)),
+                                        .rdate = arena_strdup(c->a, store_col_text(st, 2)), .round = round};
+            access_facts_read(st, 7, &af[n]);
+            claims[n] = f[n].claim;
+            persons[n] = f[n].person;
+            n++;
+        }
+        if (!store_col_null(st, 5)) facts_add(c, &f[n - 1], store_col_text(st, 5), store_col_text(st, 6));
+    }
     store_reset(st);
-    if (!open) return OP_OK;
-    access_decision d;
-    op_code rc = access_person_facts(c, PD_UPDATE, "ei_round", claim_id, person, &f, &d);
-    if (rc || strcmp(r.status, "scheduled") != 0) return rc;
-    return decide_round(c, claim_id, person, n, &r);
+    if (s == STORE_ERROR) return c->err.code;
+    if (!n) return OP_OK;
+    access_decision *d = arena_alloc(c->a, n * sizeof *d);
+    bool *allowed = arena_alloc(c->a, n * sizeof *allowed);
+    const char **ev = arena_alloc(c->a, n * 3 * sizeof *ev);
+    op_code rc = access_person_facts_many(c, PD_UPDATE, "ei_round", n, claims, persons, af, d, allowed);
+    char ts[CLOCK_TS_LEN];
+    clock_now_ts(ts);
+    size_t ne = 0;
+    for (size_t i = 0; i < n && !rc; i++) {
+        bool ok = false, changed = false;
+        const char *evaluation = NULL, *payload = NULL;
+        if (!allowed[i]) {
+            rc = op_fail(&c->err, OP_FORBIDDEN, "ask the person's office or your supervisor for access", "%s", d[i].reason);
+        } else if (!(rc = round_decide(c, &f[i], &ok, &evaluation, &payload)) &&
+                   !(rc = round_store(c, &f[i], ok, evaluation, ts, &changed)) && changed) {
+            ev[ne * 3] = "claim.round_decided";
+            ev[ne * 3 + 1] = f[i].person;
+            ev[ne * 3 + 2] = payload;
+            ne++;
+        }
+    }
+    if (!rc) rc = event_emit_many(c, ne, ev);
+    if (!rc) *done += (long)ne;
+    return rc;
 }
 
 long ei_rounds_evaluate_due(ctx *c, int64_t day) {
@@ -408,22 +544,23 @@ long ei_rounds_evaluate_due(ctx *c, int64_t day) {
             done = -1;
             break;
         }
-        for (size_t i = 0; i < n && done >= 0; i += chunk) {
+        long before = done;
+        for (size_t i = 0; i < n && done >= 0;) {
+            /* a chunk ends at a claim's last listed round: the chunk's query takes whole claims */
             size_t end = i + chunk < n ? i + chunk : n;
+            while (end < n && strcmp(due[end].claim, due[end - 1].claim) == 0) end++;
             op_code rc = ei_batch_chunk_begin(c, &k);
             if (rc) {
                 done = -1;
                 break;
             }
-            for (size_t j = i; !rc && j < end; j++) {
-                rc = evaluate_listed(c, due[j].claim, due[j].round);
-                ei_batch_item_done(c, &k);
-            }
+            rc = evaluate_chunk(c, due[i].claim, due[end - 1].claim, d, &done);
             if (ei_batch_chunk_end(c, &k, rc)) done = -1;
-            else done += (long)(end - i);
+            i = end;
         }
         free(due);
-        if (n == 0 || done < 0) break;
+        /* nothing decided in a pass (all listed rounds decided elsewhere meanwhile): stop */
+        if (n == 0 || done < 0 || done == before) break;
     }
     ei_batch_done(c, &k);
     return done;

@@ -42,6 +42,27 @@ op_code event_emit(ctx *c, const char *type, const char *subject, const json_t *
     return rc;
 }
 
+op_code event_emit_many(ctx *c, size_t n, const char *const *tsp) {
+    if (!n) return OP_OK;
+    if (!store_in_tx(c->db)) return op_fail(&c->err, OP_INTERNAL, NULL, "events emitted outside a transaction");
+    char ts[CLOCK_TS_LEN];
+    clock_now_ts(ts);
+    const char **rows = malloc(n * 5 * sizeof *rows);
+    if (!rows) return op_fail(&c->err, OP_INTERNAL, NULL, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        const char **r = rows + i * 5;
+        r[0] = tsp[i * 3];
+        r[1] = tsp[i * 3 + 1];
+        r[2] = tsp[i * 3 + 2];
+        r[3] = ts;
+        r[4] = ts;
+    }
+    op_code rc = store_insert_rows(c->db, &c->err, NULL, "INSERT INTO events (type, subject, payload, created_at, available_at)",
+                                   5, n, rows, NULL);
+    free(rows);
+    return rc;
+}
+
 static void ts_plus(char out[CLOCK_TS_LEN], int64_t secs) { clock_format_ts(clock_now_us() + secs * 1000000, out); }
 
 int worker_run_once(const char *owner, int max, op_err *e) {

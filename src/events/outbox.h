@@ -17,6 +17,9 @@
 
 /* type: "employment.started", subject: usually a person id.  payload is not stolen. */
 op_code event_emit(ctx *c, const char *type, const char *subject, const json_t *payload);
+/* n events at once, in order, with multi-row statements (set-based batches): tsp holds n triples
+ * {type, subject, payload JSON text}, which must live until the call returns. */
+op_code event_emit_many(ctx *c, size_t n, const char *const *tsp);
 
 typedef op_code (*event_handler)(ctx *c, long long id, const char *type, const char *subject,
                                  json_t *payload);

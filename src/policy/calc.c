@@ -105,6 +105,10 @@ const json_t *pol_get(pol_calc *k, const char *name, pol_value *pv) {
 }
 
 void pol_trace(pol_calc *k, const char *rule, const char *parameter, json_t *value, const char *source) {
+    if (!k->trace) { /* an untraced calculation (pol_calc_untraced) */
+        json_decref(value);
+        return;
+    }
     json_t *o = json_object();
     json_object_set_new(o, "rule", json_string(rule));
     json_object_set_new(o, "parameter", json_string(parameter));
@@ -114,6 +118,10 @@ void pol_trace(pol_calc *k, const char *rule, const char *parameter, json_t *val
 }
 
 void pol_tracef(pol_calc *k, const char *rule, const char *parameter, json_t *value, const char *fmt, ...) {
+    if (!k->trace) {
+        json_decref(value);
+        return;
+    }
     va_list ap;
     va_start(ap, fmt);
     char *s = arena_vprintf(k->a, fmt, ap);
@@ -122,6 +130,10 @@ void pol_tracef(pol_calc *k, const char *rule, const char *parameter, json_t *va
 }
 
 void pol_trace_pv(pol_calc *k, const char *rule, const pol_value *pv, json_t *shown) {
+    if (!k->trace) {
+        json_decref(shown);
+        return;
+    }
     json_t *o = json_object();
     json_object_set_new(o, "rule", json_string(rule));
     json_object_set_new(o, "parameter", json_string(pv->name ? pv->name : ""));
@@ -190,7 +202,9 @@ void pol_reason(json_t *reasons, const char *code, const char *fmt, ...) {
     json_array_append_new(reasons, json_pack("{s:s, s:s}", "code", code, "message", msg));
 }
 
+void pol_calc_untraced(pol_calc *k) { k->trace = NULL; }
+
 json_t *pol_finish(pol_calc *k, json_t *resp) {
-    json_object_set(resp, "trace", k->trace);
+    if (k->trace) json_object_set(resp, "trace", k->trace);
     return resp;
 }

@@ -33,6 +33,9 @@ typedef struct pol_calc {
  * trace) and, unless date is POL_NO_DATE, check that the programme covers the date. */
 op_code pol_calc_begin(pol_calc *k, arena *a, const char *country, const char *programme, int64_t date,
                        const json_t *options, op_err *e);
+/* Drop the trace: every pol_trace* call becomes a no-op (a batch that keeps the request instead,
+ * and re-derives the trace when it is read). */
+void pol_calc_untraced(pol_calc *k);
 /* Move to another date (checks the programme's validity). */
 op_code pol_calc_at(pol_calc *k, int64_t date);
 

@@ -8,6 +8,8 @@
 #ifndef OPENPES_POLICY_H
 #define OPENPES_POLICY_H
 #include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
 
 #include "base/arena.h"
 #include "base/err.h"
@@ -30,6 +32,21 @@ const pol_endpoint *pol_endpoint_by_path(const char *path);
 op_code pol_run(const char *name, arena *a, const json_t *req, json_t **out, op_err *e);
 /* Parse a request body and run: exactly what the API does after its own body checks. */
 op_code pol_run_text(const char *name, arena *a, const char *body, size_t len, json_t **out, op_err *e);
+
+/* The recognition rules (POST /api/v1/policy/ei/recognition) on parsed facts, without a trace:
+ * for the recognition batch, which stores the request and re-derives the trace when a round is
+ * read (docs/DECISIONS.md 14).  acts is sorted in place; types outside the pack's lists do not
+ * count.  date: the day the pack's parameters are taken on (the round's recognition day). */
+typedef struct pol_activity {
+    int64_t day;
+    const char *type;
+} pol_activity;
+typedef struct pol_recognition {
+    bool recognized;
+    int64_t required, counted, required_js, counted_js;
+} pol_recognition;
+op_code pol_recognition_decide(arena *a, const char *country, int64_t round, const char *category, pol_activity *acts,
+                               size_t n, int64_t date, pol_recognition *out, op_err *e);
 
 /* The error envelope, identical to the HTTP dispatcher's:
  * {"error":{"code","message","detail","hint"[,"field"]}}. */

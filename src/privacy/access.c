@@ -263,8 +263,9 @@ op_code access_person(ctx *c, enum pd_action act, const char *rtype, const char 
     return access_person_facts(c, act, rtype, resource_id, person_id, NULL, d);
 }
 
-op_code access_person_facts_many(ctx *c, enum pd_action act, const char *rtype, size_t n, const char *const *person_ids,
-                                 const access_facts *facts, access_decision *d, bool *allowed) {
+op_code access_person_facts_many(ctx *c, enum pd_action act, const char *rtype, size_t n, const char *const *resource_ids,
+                                 const char *const *person_ids, const access_facts *facts, access_decision *d,
+                                 bool *allowed) {
     if (!n) return OP_OK;
     struct audit_rec *r = malloc(n * sizeof *r);
     if (!r) return op_fail(&c->err, OP_INTERNAL, NULL, "out of memory");
@@ -275,7 +276,7 @@ op_code access_person_facts_many(ctx *c, enum pd_action act, const char *rtype, 
         r[i] = (struct audit_rec){
             .action = pd_action_name(act),
             .resource_type = rtype,
-            .resource_id = NULL,
+            .resource_id = resource_ids ? resource_ids[i] : NULL,
             .person_id = person_ids[i],
             .purpose = d[i].purpose,
             .legal_basis = d[i].legal_basis,

@@ -81,13 +81,14 @@ op_code access_person_facts(ctx *c, enum pd_action act, const char *resource_typ
                             const char *person_id, const access_facts *f, access_decision *d);
 
 /* access_person_facts() for n persons at once (a set-based batch that loaded the facts of all its
- * persons with one query; resource id NULL): each is decided as access_person_facts() would, the
+ * persons with one query; resource_ids NULL: no resource id, else one per person): each is decided as access_person_facts() would, the
  * allowed records go into the write transaction with one multi-row audit append
  * (audit_record_many), refusals are queued as usual.  allowed[i] tells the outcome (d[i].reason
  * why not).  Returns an error (c->err) only when a decision cannot be made at all (unknown purpose,
  * a person missing from the facts, a store error): then nothing was audited by this call. */
-op_code access_person_facts_many(ctx *c, enum pd_action act, const char *rtype, size_t n, const char *const *person_ids,
-                                 const access_facts *facts, access_decision *d, bool *allowed);
+op_code access_person_facts_many(ctx *c, enum pd_action act, const char *rtype, size_t n, const char *const *resource_ids,
+                                 const char *const *person_ids, const access_facts *facts, access_decision *d,
+                                 bool *allowed);
 
 /* Decide without auditing (to filter search candidates; audit what you return with
  * access_audit). */
