@@ -15,6 +15,15 @@ json_t *ei_sn(store_stmt *st, int i); /* text column or null */
  * from the stored request (docs/DECISIONS.md 14); NULL for NULL. */
 json_t *ei_round_evaluation_json(const char *text);
 
+/* The rounds of a chunk of a due list (claim order), from due[i] to due[end - 1] inclusive, as a
+ * condition on ei_rounds er: six parameters, bound by ei_chunk_bind().  The plain claim range
+ * lets the planner walk the primary key; the row values cut the first and last claim. */
+#define EI_CHUNK_RANGE                                                                              \
+    "er.claim_id >= ? AND er.claim_id <= ? AND (er.claim_id, er.round) >= (?, ?)"                  \
+    " AND (er.claim_id, er.round) <= (?, ?)"
+struct ei_due;
+void ei_chunk_bind(store_stmt *st, int col, const struct ei_due *first, const struct ei_due *last);
+
 struct ei_due {
     char claim[ID_LEN];
     int round;

@@ -169,6 +169,195 @@ static op_code pay_round(ctx *c, const char *claim_id, int round, const char *ba
     return rc;
 }
 
+/* One listed round, line by line (pay_round), with the batch's counters. */
+static op_code pay_one(ctx *c, const struct ei_due *due, const char *batch, struct ei_batch_result *res) {
+    int paid;
+    int64_t amount = 0, offset = 0;
+    op_code rc = pay_round(c, due->claim, due->round, batch, &paid, &amount, &offset);
+    if (rc) return rc;
+    if (paid == 2) {
+        res->held++;
+    } else if (paid == 1) {
+        res->paid++;
+        res->amount += amount;
+        res->offset += offset;
+    } else if (paid == 0) {
+        res->withheld++;
+    }
+    return OP_OK;
+}
+
+/* A round of the set-based chunk. */
+struct pay_row {
+    const char *claim, *person, *from, *to;
+    int round;
+    int64_t daily, payable, paid, fpd, wend;
+    bool special; /* held, owes, employment breaks, no account, duplicate-benefit review: line by line */
+};
+
+/* One chunk of the batch: the listed rounds first..last still recognised and unpaid.  The common case - a claim with its payout account, no employment
+ * break, no open recovery order, no hold and no duplicate-benefit review - is paid set-based: one
+ * query for the chunk, the access decisions' audit records, ledger rows and events as multi-row
+ * inserts, and the claims' days_paid one UPDATE each.  Any other claim goes line by line through
+ * pay_round(), exactly as before.  *raced: a ledger row of the chunk already existed (another run
+ * paid meanwhile): the caller rolls the chunk back and pays it line by line. */
+static op_code pay_chunk(ctx *c, const struct ei_due *first, const struct ei_due *last, size_t ndue,
+                         const char *batch, struct ei_batch_result *res, bool *raced) {
+    *raced = false;
+    store_stmt *st = store_prepare(c->db,
+                                   "SELECT er.claim_id, er.round, er.period_from, er.period_to, ec.person_id, ec.daily_amount,"
+                                   " ec.payable_days, ec.days_paid, ec.first_payable_date, ec.benefit_window_end,"
+                                   " EXISTS (SELECT 1 FROM ei_bank_accounts ba WHERE ba.claim_id = ec.id)"
+                                   " AND NOT EXISTS (SELECT 1 FROM ei_payment_holds h WHERE h.claim_id = er.claim_id)"
+                                   " AND NOT EXISTS (SELECT 1 FROM ei_recoveries o WHERE o.person_id = ec.person_id AND o.status = 'open')"
+                                   " AND NOT EXISTS (SELECT 1 FROM ei_breaks b WHERE b.claim_id = ec.id)"
+                                   " AND NOT " EI_DUP_HOLD("ec.id") ", " ACCESS_FACTS_COLS
+                                   " FROM ei_rounds er JOIN ei_claims ec ON ec.id = er.claim_id, " ACCESS_FACTS_FROM
+                                   " WHERE p.id = ec.person_id AND " EI_CHUNK_RANGE
+                                   " AND CASE WHEN er.status = 'recognized' THEN er.recognition_date END <= ? AND ec.status <> 'rejected'"
+                                   " AND NOT EXISTS (SELECT 1 FROM ei_payments x WHERE x.claim_id = er.claim_id AND x.round = er.round)"
+                                   " ORDER BY er.claim_id, er.round",
+                                   &c->err);
+    if (!st) return c->err.code;
+    store_bind_text(st, 1, c->who.id);
+    ei_chunk_bind(st, 2, first, last);
+    store_bind_text(st, 8, batch);
+    size_t n = 0, cap = ndue + 16;
+    struct pay_row *r = arena_alloc(c->a, cap * sizeof *r);
+    access_facts *af = arena_alloc(c->a, cap * sizeof *af);
+    int s;
+    while (n < cap && (s = store_step(st, &c->err)) == STORE_ROW) {
+        struct pay_row *w = &r[n];
+        w->claim = arena_strdup(c->a, store_col_text(st, 0));
+        w->round = (int)store_col_int(st, 1);
+        w->from = arena_strdup(c->a, store_col_text(st, 2));
+        w->to = arena_strdup(c->a, store_col_text(st, 3));
+        w->person = arena_strdup(c->a, store_col_text(st, 4));
+        w->daily = store_col_int(st, 5);
+        w->payable = store_col_int(st, 6);
+        w->paid = store_col_int(st, 7);
+        w->fpd = INT64_MAX;
+        w->wend = INT64_MIN;
+        if (!store_col_null(st, 8)) date_parse(store_col_text(st, 8), &w->fpd);
+        if (!store_col_null(st, 9)) date_parse(store_col_text(st, 9), &w->wend);
+        w->special = store_col_int(st, 10) == 0;
+        access_facts_read(st, 11, &af[n]);
+        n++;
+    }
+    if (n == cap) s = STORE_DONE; /* more rows than listed: the rest waits for the next pass */
+    store_reset(st);
+    if (s == STORE_ERROR) return c->err.code;
+    /* A claim is special when any of its rounds is (a hold row is per round). */
+    for (size_t i = 0, j; i < n; i = j) {
+        bool sp = false;
+        for (j = i; j < n && strcmp(r[j].claim, r[i].claim) == 0; j++) sp |= r[j].special;
+        for (size_t k = i; k < j; k++) r[k].special = sp;
+    }
+    op_code rc = OP_OK;
+    size_t nc = 0;
+    for (size_t i = 0; i < n; i++) nc += !r[i].special;
+    if (nc) {
+        const char **claims = arena_alloc(c->a, nc * sizeof *claims), **persons = arena_alloc(c->a, nc * sizeof *persons);
+        access_facts *cf = arena_alloc(c->a, nc * sizeof *cf);
+        access_decision *d = arena_alloc(c->a, nc * sizeof *d);
+        bool *allowed = arena_alloc(c->a, nc * sizeof *allowed);
+        for (size_t i = 0, k = 0; i < n; i++)
+            if (!r[i].special) {
+                claims[k] = r[i].claim;
+                persons[k] = r[i].person;
+                cf[k++] = af[i];
+            }
+        rc = access_person_facts_many(c, PD_UPDATE, "ei_payment", nc, claims, persons, cf, d, allowed);
+        for (size_t k = 0; k < nc && !rc; k++)
+            if (!allowed[k]) rc = op_fail(&c->err, OP_FORBIDDEN, "ask the person's office or your supervisor for access", "%s", d[k].reason);
+    }
+    enum { LC = 13 };
+    const char **led = nc ? arena_alloc(c->a, nc * LC * sizeof *led) : NULL, **ev = nc ? arena_alloc(c->a, nc * 3 * sizeof *ev) : NULL;
+    int64_t *days = nc ? arena_alloc(c->a, nc * sizeof *days) : NULL;
+    char ts[CLOCK_TS_LEN];
+    clock_now_ts(ts);
+    size_t k = 0;
+    long paid = 0, withheld = 0;
+    int64_t total = 0;
+    for (size_t i = 0; i < n && !rc; i++) {
+        if (r[i].special) continue;
+        /* an earlier round of the same claim in this chunk has added its days */
+        if (i && !r[i - 1].special && strcmp(r[i - 1].claim, r[i].claim) == 0) r[i].paid = r[i - 1].paid + days[k - 1];
+        int64_t f, t;
+        date_parse(r[i].from, &f);
+        date_parse(r[i].to, &t);
+        int64_t lo = f > r[i].fpd ? f : r[i].fpd, hi = t < r[i].wend ? t : r[i].wend;
+        int64_t dd = hi >= lo ? hi - lo + 1 : 0, left = r[i].payable - r[i].paid > 0 ? r[i].payable - r[i].paid : 0;
+        if (dd > left) dd = left;
+        int64_t amount = dd * r[i].daily;
+        char *id = arena_alloc(c->a, ID_LEN);
+        id_uuid7(id);
+        const char **l = led + k * LC;
+        l[0] = id;
+        l[1] = arena_printf(c->a, "%s:%d", r[i].claim, r[i].round);
+        l[2] = r[i].claim;
+        l[3] = r[i].person;
+        l[4] = arena_printf(c->a, "%d", r[i].round);
+        l[5] = r[i].from;
+        l[6] = r[i].to;
+        l[7] = arena_printf(c->a, "%lld", (long long)dd);
+        l[8] = "0";
+        l[9] = arena_printf(c->a, "%lld", (long long)amount);
+        l[10] = amount > 0 ? "paid" : "withheld";
+        l[11] = batch;
+        l[12] = ts;
+        ev[k * 3] = amount > 0 ? "payment.recorded" : "payment.withheld";
+        ev[k * 3 + 1] = r[i].person;
+        ev[k * 3 + 2] = arena_printf(c->a,
+                                     "{\"payment_id\":\"%s\",\"claim_id\":\"%s\",\"round\":%d,\"days\":%lld,\"withheld_days\":0,"
+                                     "\"amount\":%lld,\"recovery_offset\":0}",
+                                     id, r[i].claim, r[i].round, (long long)dd, (long long)amount);
+        days[k++] = dd;
+        if (amount > 0) paid++, total += amount;
+        else withheld++;
+        /* the claim's days and, when they run out, its status (ei_status_event) */
+        store_stmt *up = store_query(c->db, &c->err,
+                                     "UPDATE ei_claims SET days_paid = days_paid + ?, status = CASE WHEN days_paid + ? >= payable_days"
+                                     " AND status = 'active' THEN 'exhausted' ELSE status END, updated_at = ? WHERE id = ?"
+                                     " RETURNING status",
+                                     "iiss", dd, dd, ts, r[i].claim);
+        if (!up) {
+            rc = c->err.code ? c->err.code : op_fail(&c->err, OP_NOT_FOUND, NULL, "the claim does not exist");
+            break;
+        }
+        bool exhausted_now = strcmp(store_col_text(up, 0), "exhausted") == 0 && r[i].paid < r[i].payable;
+        store_reset(up);
+        if (exhausted_now) {
+            char next[11];
+            date_format(t + 1, next);
+            rc = ei_status_event(c, r[i].claim, r[i].person, "active", "exhausted", next, "all payable days paid");
+        }
+    }
+    int64_t inserted = 0;
+    if (!rc && k &&
+        !(rc = store_insert_rows(c->db, &c->err, &inserted,
+                                 "INSERT INTO ei_payments (id, idem_key, claim_id, person_id, round, period_from, period_to, days,"
+                                 " withheld_days, amount, status, batch_date, created_at)",
+                                 LC, k, led, " ON CONFLICT (idem_key) DO NOTHING")) &&
+        inserted != (int64_t)k) {
+        *raced = true;
+        return op_fail(&c->err, OP_CONFLICT, NULL, "%lld of %zu rounds of the chunk were paid meanwhile", (long long)(k - inserted), k);
+    }
+    if (!rc) rc = event_emit_many(c, k, ev);
+    if (rc) return rc;
+    res->paid += paid;
+    res->withheld += withheld;
+    res->amount += total;
+    /* the others, line by line */
+    for (size_t i = 0; i < n && !rc; i++)
+        if (r[i].special) {
+            struct ei_due u = {.round = r[i].round};
+            snprintf(u.claim, sizeof u.claim, "%s", r[i].claim);
+            rc = pay_one(c, &u, batch, res);
+        }
+    return rc;
+}
+
 /* A CSV field in double quotes (a holder's name may hold commas or quotes). */
 static void csv_quoted(FILE *f, const char *v) {
     fputc('"', f);
@@ -297,35 +486,33 @@ op_code ei_pay_batch(ctx *c, int64_t day, const char *out_path, struct ei_batch_
                               " ORDER BY r.claim_id, r.round",
                               batch, &due, &n)))
             break;
-        long held_before = res->held;
-        for (size_t i = 0; i < n && !rc; i += chunk) {
+        long held_before = res->held, decided_before = res->paid + res->withheld;
+        for (size_t i = 0; i < n && !rc;) {
             size_t end = i + chunk < n ? i + chunk : n;
+            if (abort_after > 0 && res->paid < abort_after && end - i > (size_t)(abort_after - res->paid))
+                end = i + (size_t)(abort_after - res->paid); /* tests: the crash below after exactly N payments */
+            struct ei_batch_result keep = *res;
+            bool raced;
             if ((rc = ei_batch_chunk_begin(c, &k))) break;
-            bool crash = false;
-            for (size_t j = i; !rc && j < end && !crash; j++) {
-                int paid;
-                int64_t amount = 0, offset = 0;
-                rc = pay_round(c, due[j].claim, due[j].round, batch, &paid, &amount, &offset);
-                ei_batch_item_done(c, &k);
-                if (rc) break;
-                if (paid == 2) {
-                    res->held++;
-                } else if (paid == 1) {
-                    res->paid++;
-                    res->amount += amount;
-                    res->offset += offset;
-                    crash = abort_after > 0 && res->paid >= abort_after;
-                } else if (paid == 0) {
-                    res->withheld++;
-                }
-            }
+            rc = pay_chunk(c, &due[i], &due[end - 1], end - i, batch, res, &raced);
             rc = ei_batch_chunk_end(c, &k, rc);
-            if (crash && !rc) raise(SIGKILL); /* tests: a crash once N payments are committed */
+            if (rc) *res = keep; /* rolled back */
+            if (rc && raced) { /* another run paid some of them meanwhile: this chunk line by line */
+                op_clear(&c->err);
+                if ((rc = ei_batch_chunk_begin(c, &k))) break;
+                for (size_t j = i; !rc && j < end; j++) {
+                    rc = pay_one(c, &due[j], batch, res);
+                    ei_batch_item_done(c, &k);
+                }
+                rc = ei_batch_chunk_end(c, &k, rc);
+            }
+            if (!rc && abort_after > 0 && res->paid >= abort_after) raise(SIGKILL); /* tests: a crash once N payments are committed */
             if (!rc && ei_batch_test_pause) ei_batch_test_pause();
+            i = end;
         }
         free(due);
         /* held rounds stay listed (no ledger row): a pass that only held stops the loop */
-        if (n == 0 || rc || (size_t)(res->held - held_before) == n) break;
+        if (n == 0 || rc || (size_t)(res->held - held_before) == n || res->paid + res->withheld == decided_before) break;
     }
     ei_batch_done(c, &k);
     if (rc) return rc;

@@ -391,6 +391,15 @@ op_code ei_due_list(ctx *c, const char *sql, const char *day, struct ei_due **ou
     return OP_OK;
 }
 
+void ei_chunk_bind(store_stmt *st, int col, const struct ei_due *first, const struct ei_due *last) {
+    store_bind_text(st, col, first->claim);
+    store_bind_text(st, col + 1, last->claim);
+    store_bind_text(st, col + 2, first->claim);
+    store_bind_int(st, col + 3, first->round);
+    store_bind_text(st, col + 4, last->claim);
+    store_bind_int(st, col + 5, last->round);
+}
+
 /* SQLite: a chunk's transaction dirties more pages than the connection's small default cache
  * holds (it would spill them to the WAL mid-transaction); the batch's connection gets a bigger
  * cache until the batch ends.  PostgreSQL: nothing to do. */
@@ -446,27 +455,25 @@ void ei_batch_done(ctx *c, struct ei_chunk *k) {
     k->cache_pages = 0;
 }
 
-/* One chunk of the batch, set-based: the rounds of the claims first..last (the chunk's part of the
- * due list) that are still scheduled and due, each with its claim, the access facts and the diary
+/* One chunk of the batch, set-based: the listed rounds first..last that are still scheduled and due, each with its claim, the access facts and the diary
  * entries inside its period, in one query in claim order (a round's rows are adjacent); the
  * access decisions' audit records and the events are written with multi-row statements, the
  * rounds one UPDATE each.  The status and due date are tested through CASE so that the planner
  * walks the claims' key range instead of the due-rounds index (every due round of the day). */
-static op_code evaluate_chunk(ctx *c, const char *first, const char *last, const char *day, long *done) {
+static op_code evaluate_chunk(ctx *c, const struct ei_due *first, const struct ei_due *last, const char *day, long *done) {
     store_stmt *st = store_prepare(c->db,
                                    "SELECT er.claim_id, er.round, er.recognition_date, ec.claimant_category, ec.person_id,"
                                    " a.day, a.type, " ACCESS_FACTS_COLS " FROM ei_rounds er JOIN ei_claims ec ON ec.id = er.claim_id"
                                    " LEFT JOIN ei_activities a ON a.claim_id = er.claim_id AND a.day >= er.period_from"
                                    " AND a.day <= er.period_to, " ACCESS_FACTS_FROM
-                                   " WHERE p.id = ec.person_id AND er.claim_id >= ? AND er.claim_id <= ?"
+                                   " WHERE p.id = ec.person_id AND " EI_CHUNK_RANGE
                                    " AND CASE WHEN er.status = 'scheduled' THEN er.recognition_date END <= ?"
                                    " AND ec.status IN ('active','suspended') ORDER BY er.claim_id, er.round, a.day, a.id",
                                    &c->err);
     if (!st) return c->err.code;
     store_bind_text(st, 1, c->who.id);
-    store_bind_text(st, 2, first);
-    store_bind_text(st, 3, last);
-    store_bind_text(st, 4, day);
+    ei_chunk_bind(st, 2, first, last);
+    store_bind_text(st, 8, day);
     size_t n = 0, cap = 0;
     struct round_facts *f = NULL;
     access_facts *af = NULL;
@@ -545,18 +552,15 @@ long ei_rounds_evaluate_due(ctx *c, int64_t day) {
             break;
         }
         long before = done;
-        for (size_t i = 0; i < n && done >= 0;) {
-            /* a chunk ends at a claim's last listed round: the chunk's query takes whole claims */
+        for (size_t i = 0; i < n && done >= 0; i += chunk) {
             size_t end = i + chunk < n ? i + chunk : n;
-            while (end < n && strcmp(due[end].claim, due[end - 1].claim) == 0) end++;
             op_code rc = ei_batch_chunk_begin(c, &k);
             if (rc) {
                 done = -1;
                 break;
             }
-            rc = evaluate_chunk(c, due[i].claim, due[end - 1].claim, d, &done);
+            rc = evaluate_chunk(c, &due[i], &due[end - 1], d, &done);
             if (ei_batch_chunk_end(c, &k, rc)) done = -1;
-            i = end;
         }
         free(due);
         /* nothing decided in a pass (all listed rounds decided elsewhere meanwhile): stop */
