@@ -151,13 +151,15 @@ int main(int argc, char **argv) {
     run("rounds",
         "WITH RECURSIVE k(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM k WHERE k < 60)"
         " INSERT INTO ei_rounds (claim_id, round, period_from, period_to, recognition_date, status, evaluation,"
-        " decided_at)"
+        " decided_at, settled_at)"
         " SELECT cid, k, date(CASE WHEN k = 1 THEN rj ELSE rj + 14 + 28 * (k - 2) END * 86400, 'unixepoch'),"
         " date((rj + 13 + 28 * (k - 1)) * 86400, 'unixepoch'), date((rj + 14 + 28 * (k - 1)) * 86400, 'unixepoch'),"
         " CASE WHEN k >= due THEN 'scheduled' WHEN k > 1 AND (i + k) % 11 = 0 THEN 'not_recognized' ELSE 'recognized' END,"
         " CASE WHEN k < due THEN (SELECT evaluation FROM bev WHERE bev.category = bc.cat AND bev.round = k"
         "   AND bev.ok = NOT (k > 1 AND (i + k) % 11 = 0)) END,"
-        " CASE WHEN k < due THEN date((rj + 14 + 28 * (k - 1)) * 86400, 'unixepoch') || 'T02:00:00Z' END"
+        " CASE WHEN k < due THEN date((rj + 14 + 28 * (k - 1)) * 86400, 'unixepoch') || 'T02:00:00Z' END,"
+        " CASE WHEN k < due AND NOT (k > 1 AND (i + k) % 11 = 0)"
+        "   THEN date((rj + 14 + 28 * (k - 1)) * 86400, 'unixepoch') || 'T03:00:00Z' END" /* paid: "past payments" */
         " FROM bc JOIN k ON k.k = 1 OR rj + 14 + 28 * (k.k - 2) - 1 < wend ORDER BY cid, k");
     run("past payments",
         "INSERT INTO ei_payments (id, idem_key, claim_id, person_id, round, period_from, period_to, days,"

@@ -74,6 +74,13 @@ op_code ei_payment_hold(ctx *c, const char *claim_id, int round, const char *kin
     return rc;
 }
 
+/* The round has its ledger row: it leaves the batch's list (the partial index ei_rounds_to_pay). */
+static op_code round_settle(ctx *c, const char *claim_id, int round, const char *ts) {
+    return store_exec(c->db, &c->err, NULL,
+                      "UPDATE ei_rounds SET settled_at = ? WHERE claim_id = ? AND round = ? AND settled_at IS NULL", "ssi", ts,
+                      claim_id, (int64_t)round);
+}
+
 /* One listed round in the chunk's transaction: the round, its claim and the access facts in one
  * query.  *paid: 1 paid, 0 withheld/nothing, 2 held (no payout account), -1 already in the ledger (or no longer payable: the
  * round was overridden or the claim rejected since it was listed). */
@@ -139,6 +146,7 @@ static op_code pay_round(ctx *c, const char *claim_id, int round, const char *ba
                          "ssssissiiisss", id, key, claim_id, person, (int64_t)round, from, to, days, withheld, amount,
                          amount > 0 ? "paid" : "withheld", batch, ts)))
         return rc;
+    if ((rc = round_settle(c, claim_id, round, ts))) return rc;
     if (n == 0) return OP_OK; /* paid by an earlier or concurrent run */
     if (was_held && (rc = store_exec(c->db, &c->err, NULL, "DELETE FROM ei_payment_holds WHERE claim_id = ? AND round = ?",
                                      "si", claim_id, (int64_t)round)))
@@ -313,6 +321,7 @@ static op_code pay_chunk(ctx *c, const struct ei_due *first, const struct ei_due
                                      "\"amount\":%lld,\"recovery_offset\":0}",
                                      id, r[i].claim, r[i].round, (long long)dd, (long long)amount);
         days[k++] = dd;
+        if ((rc = round_settle(c, r[i].claim, r[i].round, ts))) break;
         if (amount > 0) paid++, total += amount;
         else withheld++;
         /* the claim's days and, when they run out, its status (ei_status_event) */
@@ -481,9 +490,8 @@ op_code ei_pay_batch(ctx *c, int64_t day, const char *out_path, struct ei_batch_
         size_t n;
         if ((rc = ei_due_list(c,
                               "SELECT r.claim_id, r.round FROM ei_rounds r JOIN ei_claims c ON c.id = r.claim_id"
-                              " WHERE r.status = 'recognized' AND r.recognition_date <= ? AND c.status <> 'rejected'"
-                              " AND NOT EXISTS (SELECT 1 FROM ei_payments p WHERE p.claim_id = r.claim_id AND p.round = r.round)"
-                              " ORDER BY r.claim_id, r.round",
+                              " WHERE r.status = 'recognized' AND r.settled_at IS NULL AND r.recognition_date <= ?"
+                              " AND c.status <> 'rejected' ORDER BY r.claim_id, r.round", /* ei_rounds_to_pay */
                               batch, &due, &n)))
             break;
         long held_before = res->held, decided_before = res->paid + res->withheld;

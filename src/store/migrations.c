@@ -463,6 +463,17 @@ static const struct migration migrations[] = {
      "ALTER TABLE ei_dup_checks ADD COLUMN review_reason TEXT;"
      "ALTER TABLE ei_dup_checks ADD COLUMN reviewed_by TEXT;"
      "ALTER TABLE ei_dup_checks ADD COLUMN reviewed_at TEXT;"},
+
+    {65, "employment insurance: a recognised round is settled when the ledger has its row (paid or withheld); the payment"
+         " batch lists the unsettled ones from a partial index instead of every recognised round ever decided, and the"
+         " due-rounds index keeps only the scheduled ones",
+     "ALTER TABLE ei_rounds ADD COLUMN settled_at TEXT;"
+     "UPDATE ei_rounds SET settled_at = (SELECT MIN(p.created_at) FROM ei_payments p WHERE p.claim_id = ei_rounds.claim_id"
+     "  AND p.round = ei_rounds.round) WHERE status = 'recognized';"
+     "CREATE INDEX ei_rounds_to_pay ON ei_rounds(claim_id, round, recognition_date)"
+     "  WHERE status = 'recognized' AND settled_at IS NULL;"
+     "DROP INDEX ei_rounds_due;"
+     "CREATE INDEX ei_rounds_due ON ei_rounds(recognition_date) WHERE status = 'scheduled';"},
 };
 
 #define NMIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
