@@ -189,6 +189,12 @@ test('job diary and recognition rounds: evaluation and counsellor override', asy
   r = await s.post(`/api/v1/claims/${claimA.id}/rounds/1/evaluate`, undefined, { token: tok.kim });
   assert.equal(r.status, 200, r.text);
   assert.equal(r.body.status, 'recognized');
+  // the calculator's answer with its trace, re-derived from the stored request (DECISIONS 14)
+  assert.equal(r.body.evaluation.recognized, true);
+  assert.equal(r.body.evaluation.request.round, 1);
+  assert.ok(r.body.evaluation.trace.some((t) => t.parameter === 'kr.ei.recognition.table'), JSON.stringify(r.body.evaluation));
+  const claimView = await s.get(`/api/v1/claims/${claimA.id}`, { token: tok.a });
+  assert.deepEqual(claimView.body.rounds[0].evaluation, r.body.evaluation, 'the claim shows the same');
   assertError(assert, await s.post(`/api/v1/claims/${claimA.id}/rounds/3/evaluate`, undefined, { token: tok.kim }), 409);
   r = await s.post(`/api/v1/claims/${claimA.id}/rounds/1/override`, { recognized: false }, { token: tok.kim });
   assertError(assert, r, 422);

@@ -296,6 +296,23 @@ Test(ei, batches_in_chunks_audit_every_round_and_pay_once) {
     cr_assert_eq(count("SELECT COUNT(*) FROM audit_log WHERE resource_type = 'ei_round' AND action = 'UPDATE'"), 2);
     cr_assert_eq(count("SELECT COUNT(*) FROM events WHERE type = 'claim.round_decided'"), 2);
     cr_assert_eq(unchained_pending(), 0);
+    /* stored: the decision and the calculator's request, no trace; read: the full answer */
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_rounds WHERE evaluation LIKE '%\"request\":{\"country\":\"KR\",\"round\":%'"
+                       " AND evaluation NOT LIKE '%\"trace\"%'"),
+                 2);
+    op_err e = {0};
+    store_stmt *st = store_query(db, &e, "SELECT evaluation FROM ei_rounds WHERE round = 2", "");
+    cr_assert(st, "%s", e.detail);
+    json_t *ev = ei_round_evaluation_json(store_col_text(st, 0));
+    store_reset(st);
+    cr_assert(json_is_true(json_object_get(ev, "recognized")));
+    cr_assert_eq(json_integer_value(json_object_get(ev, "counted_activities")), 1);
+    cr_assert_gt(json_array_size(json_object_get(ev, "trace")), 3, "the trace, re-derived from the request");
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(json_object_get(ev, "request"), "activities"), 0),
+                                                       "date")),
+                     d);
+    json_decref(ev);
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_rounds WHERE status = 'recognized' AND settled_at IS NULL"), 2, "to be paid");
     sys_ctx(&c);
     struct ei_batch_result r;
     cr_assert_eq(ei_pay_batch(&c, date_today(), NULL, &r), OP_OK, "%s", c.err.detail);
@@ -311,6 +328,21 @@ Test(ei, batches_in_chunks_audit_every_round_and_pay_once) {
     ctx_release(&c);
     cr_assert_eq(count("SELECT COUNT(*) FROM ei_payments"), 2);
     cr_assert_eq(count("SELECT days_paid FROM ei_claims"), 35);
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_rounds WHERE status = 'recognized' AND settled_at IS NULL"), 0, "settled");
+}
+
+/* A stored evaluation that the pack in force no longer reproduces is shown as decided, and says so. */
+Test(ei, a_stored_evaluation_the_pack_reads_differently_is_shown_as_decided) {
+    json_t *ev = ei_round_evaluation_json("{\"recognized\":false,\"required_activities\":1,\"counted_activities\":0,"
+                                          "\"required_job_search\":0,\"counted_job_search\":0,\"request\":{\"country\":\"KR\","
+                                          "\"round\":1,\"claimant_category\":\"general\",\"date\":\"2026-01-05\",\"activities\":[]}}");
+    cr_assert(json_is_false(json_object_get(ev, "recognized")), "the decision as made (round 1 needs nothing today)");
+    cr_assert(json_is_string(json_object_get(ev, "trace_unavailable")));
+    cr_assert_null(json_object_get(ev, "trace"));
+    json_decref(ev);
+    ev = ei_round_evaluation_json("{\"recognized\":true,\"trace\":[]}"); /* stored whole before DECISIONS 14 */
+    cr_assert(json_is_array(json_object_get(ev, "trace")));
+    json_decref(ev);
 }
 
 static void staff(ctx *c, const char *id, unsigned role) {
@@ -693,6 +725,7 @@ Test(ei, payments_are_held_without_an_account_and_paid_once_it_is_given) {
     cr_assert_eq(count("SELECT COUNT(*) FROM ei_payment_holds WHERE reason = 'no_bank_account'"), 2);
     cr_assert_eq(count("SELECT days_paid FROM ei_claims"), 0);
     cr_assert_eq(count("SELECT COUNT(*) FROM events WHERE type = 'payment.held'"), 2, "announced once per round");
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_rounds WHERE status = 'recognized' AND settled_at IS NULL"), 2, "still to pay");
     json_t *pays;
     cr_assert_eq(ei_payments_of_claim(&c, claim, &pays), OP_OK);
     cr_assert_eq(json_array_size(json_object_get(pays, "held")), 2);

@@ -1,5 +1,6 @@
 /* test_policy_recognition.c - one unemployment-recognition round (ei/recognition, KR). */
 #include "test_policy_common.h"
+#include "base/clock.h"
 
 TestSuite(recognition, .init = pt_setup, .fini = pt_teardown);
 
@@ -123,4 +124,45 @@ Test(recognition, table_override) {
     cr_assert_eq(pt_i(r, "required_activities"), 3);
     cr_assert_not(pt_b(r, "recognized"));
     cr_assert(json_is_true(json_object_get(pt_trace(r, "quota", NULL), "override")));
+}
+
+/* The batch's entry (pol_recognition_decide, no trace) decides as the calculator does. */
+Test(recognition, the_untraced_rules_decide_as_the_calculator) {
+    static const struct {
+        int round;
+        const char *cat, *acts;
+    } cases[] = {
+        {1, "general", ""},
+        {2, "general", ""},
+        {3, "general", ACT("2025-08-04", "other")},
+        {3, "general", ACT("2025-08-04", "training")},
+        {5, "general", APP("2025-08-04") "," ACT("2025-08-04", "training")},
+        {5, "general", APP("2025-08-04") "," ACT("2025-08-11", "training")},
+        {6, "disabled", ACT("2025-08-04", "counselling") "," ACT("2025-08-05", "interview")},
+        {7, "aged60plus", ACT("2025-08-04", "lecture")},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        json_t *full = rec(cases[i].round, cases[i].cat, cases[i].acts);
+        char b[1024];
+        snprintf(b, sizeof b, "[%s]", cases[i].acts);
+        json_t *acts = pt_json(b);
+        arena *a = arena_new(4096);
+        pol_activity *list = arena_alloc(a, (json_array_size(acts) + 1) * sizeof *list);
+        for (size_t j = 0; j < json_array_size(acts); j++) {
+            cr_assert(date_parse(json_string_value(json_object_get(json_array_get(acts, j), "date")), &list[j].day));
+            list[j].type = json_string_value(json_object_get(json_array_get(acts, j), "type"));
+        }
+        int64_t day;
+        cr_assert(date_parse("2025-08-20", &day));
+        pol_recognition r;
+        op_err e = {0};
+        cr_assert_eq(pol_recognition_decide(a, "KR", cases[i].round, cases[i].cat, list, json_array_size(acts), day, &r, &e), OP_OK,
+                     "%s", e.detail);
+        cr_assert_eq(r.recognized, pt_b(full, "recognized"), "case %zu", i);
+        cr_assert_eq(r.required, pt_i(full, "required_activities"), "case %zu", i);
+        cr_assert_eq(r.counted, pt_i(full, "counted_activities"), "case %zu", i);
+        cr_assert_eq(r.required_js, pt_i(full, "required_job_search"), "case %zu", i);
+        cr_assert_eq(r.counted_js, pt_i(full, "counted_job_search"), "case %zu", i);
+        arena_free(a);
+    }
 }
