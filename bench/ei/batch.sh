@@ -13,6 +13,8 @@
 #    audit records are chained (the CLI waits for them).
 # 3. Checks: every due round decided, one ledger row per recognised round (no idempotency key
 #    twice), the file lists every payment of the day; a re-run of pay-batch pays nothing.
+# 4. The floor (unless EI_BATCH_NO_FLOOR): bench/ei/batch_floor.sql on another fresh copy - the
+#    rows the batch must write and nothing else, as set-based SQL in the sqlite3 shell.
 # Output: a table on stdout and in bench/out/eibatch-latest.txt.
 # Environment: BUILD (build), EI_BATCH_CLAIMS (1800000), EI_BATCH_DATE (2026-11-02),
 # EI_BATCH_RUNS (1), EI_BATCH_PERF (a directory: perf record --call-graph dwarf of both commands),
@@ -105,11 +107,28 @@ for run in $(seq "$RUNS"); do
   [ -z "$fail" ] || { echo "eibatch: CHECK FAILED:$fail" >&2; exit 1; }
 done
 
+# ---- 4. the floor: only the rows the batch must write, set-based (bench/ei/batch_floor.sql) ----
+FLOOR=""
+if [ -z "${EI_BATCH_NO_FLOOR:-}" ]; then
+  rm -f "$WORK".db*
+  dd if="$CACHE.db" of="$WORK.db" bs=64M iflag=nocache status=none
+  sync
+  t0=$(now)
+  sqlite3 "$WORK.db" <bench/ei/batch_floor.sql >"$WORK.floor.log" 2>&1 || { cat "$WORK.floor.log" >&2; exit 1; }
+  t1=$(now)
+  fleft=$(sqlite3 "$WORK.db" "SELECT COUNT(*) FROM ei_rounds WHERE status = 'scheduled' AND recognition_date <= '$DAY'")
+  [ "$fleft" = 0 ] || { echo "eibatch: the floor left $fleft due rounds" >&2; exit 1; }
+  FLOOR="floor (bench/ei/batch_floor.sql: the rows alone, set-based, one transaction per phase, no audit chain): $(secs "$t0" "$t1") s"
+  echo "$FLOOR"
+  rm -f "$WORK".db*
+fi
+
 {
   echo "eibatch $(date -u +%FT%TZ) commit $(git rev-parse --short HEAD) $N claims, batch date $DAY, $DUE rounds due, load $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "| run | evaluate s | pay-batch s | of it export s | total s | evaluated | paid | withheld | rows/s |"
   echo "|---|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${RESULTS[@]}"
+  [ -z "$FLOOR" ] || echo "$FLOOR"
   echo "checks: PASS (every due round decided, every recognised round in the ledger once, file = ledger, re-run pays nothing and writes the same file, audit records >= decisions + payments)"
 } | tee "$OUT/eibatch-latest.txt"
 [ -n "${EI_BATCH_KEEP:-}" ] || rm -f "$WORK".db* "$WORK".keys.json "$WORK".csv "$WORK".again.csv
