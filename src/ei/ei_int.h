@@ -28,8 +28,9 @@ struct ei_due {
     char claim[ID_LEN];
     int round;
 };
-/* Every (claim_id, round) row of `sql` (one text parameter: the day); *out is malloc'd. */
-op_code ei_due_list(ctx *c, const char *sql, const char *day, struct ei_due **out, size_t *n);
+/* Every (claim_id, round) row of `sql` (text parameters: the day, and `since` when not NULL); *out
+ * is malloc'd. */
+op_code ei_due_list(ctx *c, const char *sql, const char *day, const char *since, struct ei_due **out, size_t *n);
 /* Chunk boundaries: ei_batch_chunk_begin opens the chunk's transaction, deletes audit_pending
  * rows already chained and gives c a scratch arena; ei_batch_chunk_end commits (or rolls back
  * on rc), hands the chunk's audit records to the audit committer (chained on its own thread

@@ -485,14 +485,21 @@ op_code ei_pay_batch(ctx *c, int64_t day, const char *out_path, struct ei_batch_
     struct ei_chunk k = {0};
     size_t chunk = ei_batch_chunk_size > 0 ? (size_t)ei_batch_chunk_size : 1;
     op_code rc = OP_OK;
-    for (;;) { /* listed once; again for rounds recognised meanwhile */
+    /* Listed once; then again for rounds recognised meanwhile (decided since the first listing began:
+     * the rounds held in an earlier pass are not listed, nor counted, twice). */
+    char since[CLOCK_TS_LEN];
+    clock_now_ts(since);
+    for (int pass = 0;; pass++) {
         struct ei_due *due;
         size_t n;
         if ((rc = ei_due_list(c,
-                              "SELECT r.claim_id, r.round FROM ei_rounds r JOIN ei_claims c ON c.id = r.claim_id"
-                              " WHERE r.status = 'recognized' AND r.settled_at IS NULL AND r.recognition_date <= ?"
-                              " AND c.status <> 'rejected' ORDER BY r.claim_id, r.round", /* ei_rounds_to_pay */
-                              batch, &due, &n)))
+                              pass ? "SELECT r.claim_id, r.round FROM ei_rounds r JOIN ei_claims c ON c.id = r.claim_id"
+                                     " WHERE r.status = 'recognized' AND r.settled_at IS NULL AND r.recognition_date <= ?"
+                                     " AND r.decided_at >= ? AND c.status <> 'rejected' ORDER BY r.claim_id, r.round"
+                                   : "SELECT r.claim_id, r.round FROM ei_rounds r JOIN ei_claims c ON c.id = r.claim_id"
+                                     " WHERE r.status = 'recognized' AND r.settled_at IS NULL AND r.recognition_date <= ?"
+                                     " AND c.status <> 'rejected' ORDER BY r.claim_id, r.round", /* ei_rounds_to_pay */
+                              batch, pass ? since : NULL, &due, &n)))
             break;
         long held_before = res->held, decided_before = res->paid + res->withheld;
         for (size_t i = 0; i < n && !rc;) {
@@ -519,7 +526,6 @@ op_code ei_pay_batch(ctx *c, int64_t day, const char *out_path, struct ei_batch_
             i = end;
         }
         free(due);
-        /* held rounds stay listed (no ledger row): a pass that only held stops the loop */
         if (n == 0 || rc || (size_t)(res->held - held_before) == n || res->paid + res->withheld == decided_before) break;
     }
     ei_batch_done(c, &k);

@@ -362,12 +362,13 @@ out:
 
 int ei_batch_chunk_size = 2000;
 
-op_code ei_due_list(ctx *c, const char *sql, const char *day, struct ei_due **out, size_t *n) {
+op_code ei_due_list(ctx *c, const char *sql, const char *day, const char *since, struct ei_due **out, size_t *n) {
     *out = NULL;
     *n = 0;
     store_stmt *st = store_prepare(c->db, sql, &c->err);
     if (!st) return c->err.code;
     store_bind_text(st, 1, day);
+    if (since) store_bind_text(st, 2, since);
     size_t cap = 0;
     struct ei_due *v = NULL;
     int s;
@@ -550,7 +551,7 @@ long ei_rounds_evaluate_due(ctx *c, int64_t day) {
                         "WITH due AS MATERIALIZED (SELECT r.claim_id, r.round FROM ei_rounds r JOIN ei_claims c"
                         " ON c.id = r.claim_id WHERE r.status = 'scheduled' AND r.recognition_date <= ?"
                         " AND c.status IN ('active','suspended')) SELECT claim_id, round FROM due ORDER BY claim_id, round",
-                        d, &due, &n)) {
+                        d, NULL, &due, &n)) {
             done = -1;
             break;
         }
