@@ -379,7 +379,13 @@ static void csv_quoted(FILE *f, const char *v) {
 
 /* One chunk of the export: the paid rows of the batch date after *last (id order), each with its
  * payout account, read through the access path (one audit record per row: actor system, purpose
- * benefit_administration).  *got: rows read; a row without an account is counted, not written. */
+ * benefit_administration; decided for the chunk at once, access_person_facts_many).  *got: rows
+ * read; a row without an account is counted, not written. */
+struct export_row {
+    const char *id, *key, *claim, *from, *to, *person, *bank, *acc_enc, *holder_enc;
+    int64_t round, days, amount, offset;
+};
+
 static op_code export_chunk(ctx *c, FILE *f, const char *batch, char last[ID_LEN], size_t limit, size_t *got,
                             struct ei_batch_result *res) {
     *got = 0;
@@ -397,11 +403,14 @@ static op_code export_chunk(ctx *c, FILE *f, const char *batch, char last[ID_LEN
     store_bind_text(st, 3, last);
     store_bind_int(st, 4, (int64_t)limit);
     const int o = ACCESS_FACTS_NCOLS;
-    op_code rc = OP_OK;
+    struct export_row *rows = arena_alloc(c->a, (limit ? limit : 1) * sizeof *rows);
+    access_facts *fa = arena_alloc(c->a, (limit ? limit : 1) * sizeof *fa);
+    const char **claims = arena_alloc(c->a, (limit ? limit : 1) * sizeof *claims),
+               **persons = arena_alloc(c->a, (limit ? limit : 1) * sizeof *persons);
+    size_t n = 0;
     int r;
-    while ((r = store_step(st, &c->err)) == STORE_ROW) {
+    while (n < limit && (r = store_step(st, &c->err)) == STORE_ROW) {
         (*got)++;
-        const char *claim = store_col_text(st, o + 2), *person = store_col_text(st, o + 8);
         snprintf(last, ID_LEN, "%s", store_col_text(st, o));
         int64_t amount = store_col_int(st, o + 7), offset = store_col_int(st, o + 12);
         if (amount - offset <= 0) { /* all of it went to recovery orders: nothing to transfer */
@@ -412,25 +421,50 @@ static op_code export_chunk(ctx *c, FILE *f, const char *batch, char last[ID_LEN
             res->no_account++;
             continue;
         }
-        access_facts fa;
-        access_decision d;
+        struct export_row *w = &rows[n];
+        w->id = arena_strdup(c->a, store_col_text(st, o));
+        w->key = arena_strdup(c->a, store_col_text(st, o + 1));
+        w->claim = arena_strdup(c->a, store_col_text(st, o + 2));
+        w->round = store_col_int(st, o + 3);
+        w->from = arena_strdup(c->a, store_col_text(st, o + 4));
+        w->to = arena_strdup(c->a, store_col_text(st, o + 5));
+        w->days = store_col_int(st, o + 6);
+        w->amount = amount;
+        w->person = arena_strdup(c->a, store_col_text(st, o + 8));
+        w->bank = arena_strdup(c->a, store_col_text(st, o + 9));
+        w->acc_enc = arena_strdup(c->a, store_col_text(st, o + 10));
+        w->holder_enc = arena_strdup(c->a, store_col_text(st, o + 11));
+        w->offset = offset;
+        access_facts_read(st, 0, &fa[n]);
+        claims[n] = w->claim;
+        persons[n] = w->person;
+        n++;
+    }
+    if (n == limit && *got == limit) r = STORE_DONE;
+    store_reset(st);
+    if (r == STORE_ERROR) return c->err.code;
+    if (!n) return OP_OK;
+    access_decision *d = arena_alloc(c->a, n * sizeof *d);
+    bool *allowed = arena_alloc(c->a, n * sizeof *allowed);
+    op_code rc = access_person_facts_many(c, PD_READ, "ei_bank_account", n, claims, persons, fa, d, allowed);
+    for (size_t i = 0; i < n && !rc; i++) {
+        struct export_row *w = &rows[i];
         char *acc = NULL, *holder = NULL;
-        access_facts_read(st, 0, &fa);
-        if ((rc = access_person_facts(c, PD_READ, "ei_bank_account", claim, person, &fa, &d)) ||
-            (rc = ei_bank_open(c, claim, store_col_text(st, o + 10), store_col_text(st, o + 11), &acc, &holder)))
+        if (!allowed[i]) {
+            rc = op_fail(&c->err, OP_FORBIDDEN, "ask the person's office or your supervisor for access", "%s", d[i].reason);
             break;
-        fprintf(f, "%s,%s,%s,%lld,%s,%s,%lld,%lld,%lld,%lld,KRW,%s,%s,%s,", store_col_text(st, o), store_col_text(st, o + 1),
-                claim, (long long)store_col_int(st, o + 3), store_col_text(st, o + 4), store_col_text(st, o + 5),
-                (long long)store_col_int(st, o + 6), (long long)amount, (long long)offset, (long long)(amount - offset), batch,
-                store_col_text(st, o + 9), acc);
+        }
+        if ((rc = ei_bank_open(c, w->claim, w->acc_enc, w->holder_enc, &acc, &holder))) break;
+        fprintf(f, "%s,%s,%s,%lld,%s,%s,%lld,%lld,%lld,%lld,KRW,%s,%s,%s,", w->id, w->key, w->claim, (long long)w->round, w->from,
+                w->to, (long long)w->days, (long long)w->amount, (long long)w->offset, (long long)(w->amount - w->offset), batch,
+                w->bank, acc);
         csv_quoted(f, holder);
         fputc('\n', f);
         memset(acc, 0, strlen(acc));
         memset(holder, 0, strlen(holder));
         res->rows_in_file++;
     }
-    store_reset(st);
-    return rc ? rc : r == STORE_ERROR ? c->err.code : OP_OK;
+    return rc;
 }
 
 /* The bank file of the batch date, written to FILE.tmp and renamed.  Read in chunks of
