@@ -24,7 +24,9 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ifeq ($(PKG_LIBS),)
   PKG_LIBS := -lmicrohttpd -ljansson -lsqlite3 -lpq -lssl -lcrypto -largon2 -lcurl
 endif
-LIBS := $(PKG_LIBS) -lpthread -lm
+# libunistring (Unicode normalisation of names) ships no pkg-config file on Debian 12.
+UNISTRING_LIBS := $(shell pkg-config --libs libunistring 2>/dev/null || echo -lunistring)
+LIBS := $(PKG_LIBS) $(UNISTRING_LIBS) -lpthread -lm
 
 CFLAGS  := $(CFLAGS_BASE) $(OPT) $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 LDFLAGS := $(LDSAN) $(EXTRA_LDFLAGS)

@@ -37,6 +37,7 @@ bench_seed_cache() {
 
 # The libraries a bench program linked against libopenpes.a needs.
 bench_libs() {
-  pkg-config --libs libmicrohttpd jansson sqlite3 libpq openssl libargon2 libcurl 2>/dev/null ||
-    echo "-lmicrohttpd -ljansson -lsqlite3 -lpq -lssl -lcrypto -largon2 -lcurl"
+  { pkg-config --libs libmicrohttpd jansson sqlite3 libpq openssl libargon2 libcurl 2>/dev/null ||
+    echo "-lmicrohttpd -ljansson -lsqlite3 -lpq -lssl -lcrypto -largon2 -lcurl"; } | tr '\n' ' '
+  echo "-lunistring" # no pkg-config file on Debian 12
 }

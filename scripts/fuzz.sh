@@ -11,7 +11,7 @@ if ! command -v clang >/dev/null 2>&1; then
 fi
 SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined"
 make --no-print-directory BUILD=build-fuzz CC=clang EXTRA_CFLAGS="$SAN -Wno-unknown-warning-option" -j2 build-fuzz/libopenpes.a >/dev/null
-LIBS=$(pkg-config --libs libmicrohttpd jansson sqlite3 libpq openssl libargon2 libcurl) 
+LIBS="$(pkg-config --libs libmicrohttpd jansson sqlite3 libpq openssl libargon2 libcurl) -lunistring"
 export OPENPES_POLICY_DIR=$PWD/policy
 status=0
 for src in fuzz/fuzz_*.c; do

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PKGS=(build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3
-      libpq-dev libssl-dev libargon2-dev libcurl4-openssl-dev libcriterion-dev
+      libpq-dev libssl-dev libargon2-dev libcurl4-openssl-dev libunistring-dev libcriterion-dev
       postgresql chromium wrk curl)
 missing=()
 for p in "${PKGS[@]}"; do

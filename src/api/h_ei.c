@@ -270,6 +270,14 @@ static op_code claim_bank_account(http_req *rq, http_res *rs) {
     return http_json(rs, 200, out);
 }
 
+static op_code claim_bank_confirm(http_req *rq, http_res *rs) {
+    const char *id;
+    json_t *out;
+    op_code rc = claim_path(rq, &id);
+    if (rc || (rc = ei_bank_confirm(rq->c, id, rq->body, &out))) return rc;
+    return http_json(rs, 200, out);
+}
+
 static op_code claim_dup_review(http_req *rq, http_res *rs) {
     const char *id;
     json_t *out;
@@ -325,7 +333,13 @@ struct route ei_routes[] = {
     {"GET", "/api/v1/claims/{id}/payments", claim_payments, R_CITIZEN | R_STAFF, 0, NULL, 0, "a claim's payment ledger",
      "claims", NULL},
     {"PUT", "/api/v1/claims/{id}/bank-account", claim_bank_account, R_CITIZEN | R_STAFF | R_WRITE | R_BODY_JSON, EI_STAFF,
-     NULL, SMALL, "change the claim's payout account {bank_code, account_number, holder_name} (answered masked)",
+     NULL, SMALL,
+     "change the claim's payout account {bank_code, account_number, holder_name} (answered masked, with the holder"
+     " check: confirmed, or unconfirmed and payments held)",
+     "claims", NULL},
+    {"POST", "/api/v1/claims/{id}/bank-account/confirm", claim_bank_confirm,
+     R_STAFF | R_WRITE | R_IDEMPOTENT | R_BODY_JSON, EI_STAFF, NULL, SMALL,
+     "confirm an unconfirmed payout account's holder {reason, version?}: releases the payments held for it",
      "claims", NULL},
     {"POST", "/api/v1/claims/{id}/duplicate-benefit-review", claim_dup_review,
      R_STAFF | R_WRITE | R_IDEMPOTENT | R_BODY_JSON, EI_STAFF, NULL, SMALL,

@@ -6,6 +6,7 @@
  * ("ei_bank_accounts.account_enc:<claim id>"), so a value copied into another row does not
  * decrypt.  Answers show them masked only ("******7890", "김**"); the plain values leave the
  * process only in the bank export (payment.c).  Nothing here logs them. */
+#include <stdint.h>
 #include <string.h>
 
 #include "base/clock.h"
@@ -71,6 +72,29 @@ op_code ei_bank_parse(ctx *c, const json_t *in, const char *obj, struct ei_bank 
     return OP_OK;
 }
 
+op_code ei_bank_check(ctx *c, const char *person_id, struct ei_bank *b) {
+    b->confirmed = false;
+    b->reason = EI_HOLDER_UNREAD;
+    store_stmt *st = store_query(c->db, &c->err,
+                                 "SELECT " ACCESS_FACTS_COLS ", p.family_name, p.given_name FROM " ACCESS_FACTS_FROM
+                                 " WHERE p.id = ?",
+                                 "ss", c->who.id, person_id);
+    if (!st) return c->err.code ? c->err.code : op_fail(&c->err, OP_NOT_FOUND, NULL, "the person does not exist");
+    access_facts fa;
+    access_facts_read(st, 0, &fa);
+    const char *family = arena_strdup(c->a, store_col_text(st, ACCESS_FACTS_NCOLS));
+    const char *given = arena_strdup(c->a, store_col_text(st, ACCESS_FACTS_NCOLS + 1));
+    store_reset(st);
+    access_decision d;
+    op_code rc = access_person_facts(c, PD_READ, "person", person_id, person_id, &fa, &d);
+    if (rc || !(d.fields & F_IDENTITY)) return rc; /* not readable: unconfirmed, a counsellor decides */
+    bool match;
+    if ((rc = ei_holder_matches(&c->err, b->holder, family, given, &match))) return rc;
+    b->confirmed = match;
+    b->reason = match ? EI_HOLDER_MATCHES : EI_HOLDER_DIFFERS;
+    return OP_OK;
+}
+
 op_code ei_bank_store(ctx *c, const char *claim_id, const char *person_id, const struct ei_bank *b) {
     char *acc = NULL, *hold = NULL, ts[CLOCK_TS_LEN];
     op_code rc;
@@ -78,13 +102,18 @@ op_code ei_bank_store(ctx *c, const char *claim_id, const char *person_id, const
         (rc = fieldcrypt_encrypt(c->a, b->holder, strlen(b->holder), aad(c, "holder_enc", claim_id), &hold, &c->err)))
         return rc;
     clock_now_ts(ts);
+    /* A new account is checked anew: an earlier counsellor's confirmation does not carry over. */
     return store_exec(c->db, &c->err, NULL,
                       "INSERT INTO ei_bank_accounts (claim_id, person_id, bank_code, account_enc, holder_enc, updated_by,"
-                      " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (claim_id) DO UPDATE SET"
+                      " created_at, updated_at, holder_status, holder_reason) VALUES (?,?,?,?,?,?,?,?,?,?)"
+                      " ON CONFLICT (claim_id) DO UPDATE SET"
                       " bank_code = excluded.bank_code, account_enc = excluded.account_enc, holder_enc = excluded.holder_enc,"
                       " version = ei_bank_accounts.version + 1, updated_by = excluded.updated_by,"
-                      " updated_at = excluded.updated_at",
-                      "ssssssss", claim_id, person_id, b->code, acc, hold, c->who.id, ts, ts);
+                      " updated_at = excluded.updated_at, holder_status = excluded.holder_status,"
+                      " holder_reason = excluded.holder_reason, confirmed_by = NULL, confirmed_at = NULL,"
+                      " confirm_reason = NULL",
+                      "ssssssssss", claim_id, person_id, b->code, acc, hold, c->who.id, ts, ts,
+                      b->confirmed ? "confirmed" : "unconfirmed", b->reason ? b->reason : EI_HOLDER_NOT_CHECKED);
 }
 
 op_code ei_bank_open(ctx *c, const char *claim_id, const char *acc_enc, const char *holder_enc, char **account,
@@ -115,10 +144,20 @@ static char *mask_name(ctx *c, const char *name) {
     return m;
 }
 
+/* The holder check: status, its reason and a counsellor's confirmation {reason, confirmed_at}
+ * (who confirmed is in the audit log and the row). */
+static void holder_status(json_t *o, store_stmt *st, int col) {
+    json_object_set_new(o, "status", ei_sn(st, col));
+    json_object_set_new(o, "status_reason", ei_sn(st, col + 1));
+    if (!store_col_null(st, col + 2))
+        json_object_set_new(o, "confirmation", json_pack("{s:o, s:o}", "reason", ei_sn(st, col + 2), "confirmed_at",
+                                                         ei_sn(st, col + 3)));
+}
+
 json_t *ei_bank_masked(ctx *c, const char *claim_id) {
     store_stmt *st = store_query(c->db, &c->err,
-                                 "SELECT bank_code, account_enc, holder_enc, version, updated_at FROM ei_bank_accounts"
-                                 " WHERE claim_id = ?",
+                                 "SELECT bank_code, account_enc, holder_enc, version, updated_at, holder_status,"
+                                 " holder_reason, confirm_reason, confirmed_at FROM ei_bank_accounts WHERE claim_id = ?",
                                  "s", claim_id);
     if (!st) return json_null();
     char *acc = NULL, *holder = NULL;
@@ -130,6 +169,7 @@ json_t *ei_bank_masked(ctx *c, const char *claim_id) {
         o = json_pack("{s:s, s:s, s:s, s:I, s:o}", "bank_code", store_col_text(st, 0), "account_number",
                       mask_account(c, acc), "holder_name", mask_name(c, holder), "version",
                       (json_int_t)store_col_int(st, 3), "updated_at", ei_sn(st, 4));
+        holder_status(o, st, 5);
         memset(acc, 0, strlen(acc));
         memset(holder, 0, strlen(holder));
     }
@@ -152,12 +192,74 @@ op_code ei_bank_put(ctx *c, const char *claim_id, const json_t *in, json_t **out
         rc = op_fail(&c->err, OP_CONFLICT, "a refused claim is not paid", "the claim was refused: it needs no payout account");
         goto out;
     }
-    if ((rc = ei_bank_store(c, claim_id, person, &b))) goto out;
-    json_t *pl = json_pack("{s:s}", "claim_id", claim_id); /* never the account itself */
+    if ((rc = ei_bank_check(c, person, &b)) || (rc = ei_bank_store(c, claim_id, person, &b))) goto out;
+    json_t *pl = json_pack("{s:s, s:s}", "claim_id", claim_id, "holder_status", /* never the account itself */
+                           b.confirmed ? "confirmed" : "unconfirmed");
     rc = event_emit(c, "claim.bank_account_changed", person, pl);
     json_decref(pl);
     if (!rc) *out = json_pack("{s:s, s:o}", "claim_id", claim_id, "bank_account", ei_bank_masked(c, claim_id));
 out:
     memset(&b, 0, sizeof b);
+    return store_tx_end(c->db, &c->err, outer, rc);
+}
+
+/* The body of a confirmation: {reason, version?} (version: the account the counsellor saw). */
+static op_code confirm_parse(ctx *c, const json_t *in, const char **reason, int64_t *version, bool *has_version) {
+    static const char *const keys[] = {"reason", "version", NULL};
+    op_code rc;
+    if ((rc = jx_only(in, keys, NULL, &c->err)) || (rc = jx_str(in, "reason", true, 500, reason, &c->err)) ||
+        (rc = jx_int(in, "version", false, 1, INT32_MAX, version, has_version, &c->err)))
+        return rc;
+    if (!**reason)
+        return op_fail_field(&c->err, OP_VALIDATION, "reason", "say how the holder was confirmed (e.g. a bank statement seen)",
+                             "reason is empty");
+    return OP_OK;
+}
+
+/* The account's holder status and version (OP_CONFLICT when the claim has none). */
+static op_code account_state(ctx *c, const char *claim_id, char status[16], int64_t *version) {
+    store_stmt *st = store_query(c->db, &c->err, "SELECT holder_status, version FROM ei_bank_accounts WHERE claim_id = ?",
+                                 "s", claim_id);
+    if (!st)
+        return c->err.code ? c->err.code
+                           : op_fail(&c->err, OP_CONFLICT, "the claimant gives one first (PUT .../bank-account)",
+                                     "the claim has no payout account to confirm");
+    snprintf(status, 16, "%s", store_col_text(st, 0));
+    *version = store_col_int(st, 1);
+    store_reset(st);
+    return OP_OK;
+}
+
+op_code ei_bank_confirm(ctx *c, const char *claim_id, const json_t *in, json_t **out) {
+    op_clear(&c->err); /* a reused context may carry an old error */
+    *out = NULL;
+    const char *reason;
+    int64_t want = 0, version = 0;
+    bool has_version = false, outer;
+    char person[ID_LEN], status[16];
+    op_code rc = confirm_parse(c, in, &reason, &want, &has_version);
+    if (rc || (rc = ei_claim_owner(c, claim_id, person, NULL)) || (rc = store_tx_begin(c->db, &c->err, &outer))) return rc;
+    if ((rc = ei_access(c, PD_UPDATE, "ei_bank_account", claim_id, person)) ||
+        (rc = account_state(c, claim_id, status, &version)))
+        goto out;
+    if (has_version && want != version) {
+        rc = op_fail_field(&c->err, OP_CONFLICT, "version", "GET the claim and look at the account again",
+                           "the payout account was changed since (version %lld)", (long long)version);
+        goto out;
+    }
+    if (strcmp(status, "confirmed") != 0) { /* confirmed already: the same answer, nothing recorded again */
+        char ts[CLOCK_TS_LEN];
+        clock_now_ts(ts);
+        if ((rc = store_exec(c->db, &c->err, NULL,
+                             "UPDATE ei_bank_accounts SET holder_status = 'confirmed', holder_reason = ?, confirmed_by = ?,"
+                             " confirmed_at = ?, confirm_reason = ?, updated_at = ? WHERE claim_id = ?",
+                             "ssssss", EI_HOLDER_COUNSELLOR, c->who.id, ts, reason, ts, claim_id)))
+            goto out;
+        json_t *pl = json_pack("{s:s, s:I}", "claim_id", claim_id, "version", (json_int_t)version);
+        rc = event_emit(c, "claim.bank_account_confirmed", person, pl);
+        json_decref(pl);
+    }
+    if (!rc) *out = json_pack("{s:s, s:o}", "claim_id", claim_id, "bank_account", ei_bank_masked(c, claim_id));
+out:
     return store_tx_end(c->db, &c->err, outer, rc);
 }

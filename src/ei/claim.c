@@ -418,7 +418,9 @@ op_code ei_claim_file(ctx *c, const json_t *in, json_t **out) {
         date_parse(bwe, &bwe_d);
         if ((rc = ei_rounds_schedule(c, claim_id, report, bwe_d, EI_COUNTRY))) goto out;
         if ((rc = attach_registration(c, person_id, claim_id, rday, office))) goto out;
-        if ((rc = ei_bank_store(c, claim_id, person_id, &bank))) goto out; /* a refused claim keeps none */
+        if ((rc = ei_bank_check(c, person_id, &bank)) || /* a refused claim keeps none */
+            (rc = ei_bank_store(c, claim_id, person_id, &bank)))
+            goto out;
         if ((rc = dup_begin(c, claim_id, person_id, ts))) goto out;     /* a refused claim needs no check */
     }
     json_t *pl = json_pack("{s:s, s:s, s:b}", "claim_id", claim_id, "person_id", person_id, "eligible", eligible);

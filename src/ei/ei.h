@@ -67,8 +67,16 @@ op_code ei_claims_of(ctx *c, const char *person_id, json_t **out);
 op_code ei_claim_dup_review(ctx *c, const char *claim_id, const json_t *in, json_t **out);
 
 /* Change the claim's payout account {bank_code, account_number, holder_name} (claimant or staff);
- * the answer shows it masked.  Payments held for want of an account are paid by the next batch. */
+ * the answer shows it masked, with status "confirmed" when the holder's name is the claimant's
+ * registered name (NFKC caseless, white space and punctuation aside) and "unconfirmed" otherwise:
+ * payments are then held (account_holder_mismatch) until a counsellor confirms the holder.
+ * Payments held for want of a usable account are paid by the next batch. */
 op_code ei_bank_put(ctx *c, const char *claim_id, const json_t *in, json_t **out);
+/* A counsellor confirms an unconfirmed account's holder {reason, version?} (version: the account
+ * seen; OP_CONFLICT when it changed since): recorded who/when/why, event
+ * claim.bank_account_confirmed, held payments released to the next batch.  An account confirmed
+ * already is answered as it is (nothing recorded again). */
+op_code ei_bank_confirm(ctx *c, const char *claim_id, const json_t *in, json_t **out);
 
 /* ---- recognition (rounds.c) ---- */
 /* Write the round schedule of a new eligible claim (inside the caller's transaction). */

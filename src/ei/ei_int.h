@@ -12,7 +12,7 @@ json_t *ei_sn(store_stmt *st, int i); /* text column or null */
  * ei_batch_chunk_size (ei.h) items per transaction.  Each item re-checks its own state inside the
  * transaction, so a batch killed at any point and run again does every item exactly once. */
 /* A round's stored evaluation as answered: the calculator's full answer with its trace, re-derived
- * from the stored request (docs/DECISIONS.md 14); NULL for NULL. */
+ * from the stored request (docs/DECISIONS.md 15); NULL for NULL. */
 json_t *ei_round_evaluation_json(const char *text);
 
 /* The rounds of a chunk of a due list (claim order), from due[i] to due[end - 1] inclusive, as a
@@ -64,6 +64,7 @@ op_code ei_reemploy_pay_due(ctx *c, const char *batch, long abort_after, struct 
  * row: the next batch tries again. */
 #define EI_HOLD_NO_ACCOUNT "no_bank_account"
 #define EI_HOLD_DUP_REVIEW "duplicate_benefit_review"
+#define EI_HOLD_HOLDER "account_holder_mismatch" /* the account's holder is not confirmed (bankacct.c) */
 op_code ei_payment_hold(ctx *c, const char *claim_id, int round, const char *kind, const char *reason, const char *person,
                         const char *batch, int64_t days, int64_t amount, bool was_held);
 /* SQL: whether the claim (an expression) waits for a counsellor's review of a duplicate-benefit
@@ -71,6 +72,17 @@ op_code ei_payment_hold(ctx *c, const char *claim_id, int round, const char *kin
 #define EI_DUP_HOLD(claim_expr)                                                                    \
     "EXISTS (SELECT 1 FROM ei_dup_checks dc WHERE dc.claim_id = " claim_expr                       \
     " AND dc.status = 'enrolled' AND COALESCE(dc.review_outcome, '') <> 'no_conflict')"
+/* SQL: the claim's (an expression) payout account as a number - EI_ACCOUNT_NONE, EI_ACCOUNT_USABLE
+ * (its holder is confirmed: the claimant's registered name, or a counsellor's confirmation) or
+ * EI_ACCOUNT_UNCONFIRMED (given, but held until a counsellor confirms the holder: bankacct.c).
+ * EI_ACCOUNT_HOLD(state) is the hold reason of a state that is not usable. */
+#define EI_ACCOUNT_STATE(claim_expr)                                                               \
+    "COALESCE((SELECT CASE WHEN ba.holder_status = 'confirmed' THEN 1 ELSE 2 END"                   \
+    " FROM ei_bank_accounts ba WHERE ba.claim_id = " claim_expr "), 0)"
+#define EI_ACCOUNT_NONE 0
+#define EI_ACCOUNT_USABLE 1
+#define EI_ACCOUNT_UNCONFIRMED 2
+#define EI_ACCOUNT_HOLD(state) ((state) == EI_ACCOUNT_UNCONFIRMED ? EI_HOLD_HOLDER : EI_HOLD_NO_ACCOUNT)
 op_code ei_reemploy_of_claim(ctx *c, const char *claim_id, json_t **out); /* null when none */
 
 /* recovery.c: recovery orders for days paid that were not payable (in the caller's transaction). */
@@ -101,7 +113,27 @@ struct ei_bank {
     char code[4];     /* three-digit bank code */
     char account[17]; /* digits only */
     char holder[151];
+    /* ei_bank_check: the holder's name is the person's registered name (stored as holder_status
+     * confirmed), else why not (EI_HOLDER_*; stored as holder_reason).  Zero: unconfirmed. */
+    bool confirmed;
+    const char *reason;
 };
+#define EI_HOLDER_MATCHES "name_matches"       /* the holder's name is the registered name */
+#define EI_HOLDER_DIFFERS "name_differs"       /* it is not */
+#define EI_HOLDER_UNREAD "name_not_readable"   /* the registered name could not be read (field mask) */
+#define EI_HOLDER_NOT_CHECKED "not_checked"    /* stored without a check */
+#define EI_HOLDER_COUNSELLOR "counsellor"      /* a counsellor confirmed the holder */
+/* Compare the holder's name with the person's registered name, read through the access path (an
+ * audited read of the person's identity): sets b->confirmed and b->reason. */
+op_code ei_bank_check(ctx *c, const char *person_id, struct ei_bank *b);
+/* holder.c: the name comparison key (NFKC caseless, white space and punctuation left out) of a
+ * name of at most EI_NAME_MAX bytes; OP_VALIDATION on `field` when it is too long, not UTF-8 or
+ * has nothing left (empty, punctuation only). */
+#define EI_NAME_MAX 150
+#define EI_NAME_KEY_MAX 512
+op_code ei_name_key(op_err *e, const char *field, const char *name, char key[EI_NAME_KEY_MAX]);
+/* Whether the holder's name is the registered name (family + given, or given + family). */
+op_code ei_holder_matches(op_err *e, const char *holder, const char *family, const char *given, bool *match);
 /* Validate {bank_code, account_number, holder_name}; obj names the object in error fields
  * ("bank_account" -> "bank_account.account_number"; "" for a top-level body). */
 op_code ei_bank_parse(ctx *c, const json_t *in, const char *obj, struct ei_bank *b);

@@ -90,7 +90,7 @@ static op_code pay_round(ctx *c, const char *claim_id, int round, const char *ba
     store_stmt *st = store_query(c->db, &c->err,
                                  "SELECT er.period_from, er.period_to, ec.person_id, ec.daily_amount, ec.payable_days,"
                                  " ec.days_paid, ec.first_payable_date, ec.benefit_window_end, " ACCESS_FACTS_COLS ","
-                                 " EXISTS (SELECT 1 FROM ei_bank_accounts ba WHERE ba.claim_id = ec.id),"
+                                 " " EI_ACCOUNT_STATE("ec.id") ","
                                  " EXISTS (SELECT 1 FROM ei_payment_holds h WHERE h.claim_id = er.claim_id AND h.round = er.round),"
                                  " EXISTS (SELECT 1 FROM ei_recoveries o WHERE o.person_id = ec.person_id AND o.status = 'open'),"
                                  " " EI_DUP_HOLD("ec.id") " FROM ei_rounds er JOIN ei_claims ec ON ec.id = er.claim_id, " ACCESS_FACTS_FROM
@@ -112,7 +112,8 @@ static op_code pay_round(ctx *c, const char *claim_id, int round, const char *ba
     if (!store_col_null(st, 6)) date_parse(store_col_text(st, 6), &k.fpd);
     if (!store_col_null(st, 7)) date_parse(store_col_text(st, 7), &k.wend);
     access_facts_read(st, 8, &fa);
-    bool has_account = store_col_int(st, 8 + ACCESS_FACTS_NCOLS) != 0;
+    int64_t account = store_col_int(st, 8 + ACCESS_FACTS_NCOLS);
+    bool has_account = account == EI_ACCOUNT_USABLE;
     bool was_held = store_col_int(st, 9 + ACCESS_FACTS_NCOLS) != 0;
     bool owes = store_col_int(st, 10 + ACCESS_FACTS_NCOLS) != 0;
     bool dup_hold = store_col_int(st, 11 + ACCESS_FACTS_NCOLS) != 0;
@@ -135,7 +136,7 @@ static op_code pay_round(ctx *c, const char *claim_id, int round, const char *ba
     clock_now_ts(ts);
     if (amount > 0 && (dup_hold || !has_account)) {
         *paid = 2;
-        return ei_payment_hold(c, claim_id, round, "benefit", dup_hold ? EI_HOLD_DUP_REVIEW : EI_HOLD_NO_ACCOUNT, person,
+        return ei_payment_hold(c, claim_id, round, "benefit", dup_hold ? EI_HOLD_DUP_REVIEW : EI_ACCOUNT_HOLD(account), person,
                                batch, days, amount, was_held);
     }
     const char *key = arena_printf(c->a, "%s:%d", claim_id, round);
@@ -203,7 +204,7 @@ struct pay_row {
     bool special; /* held, owes, employment breaks, no account, duplicate-benefit review: line by line */
 };
 
-/* One chunk of the batch: the listed rounds first..last still recognised and unpaid.  The common case - a claim with its payout account, no employment
+/* One chunk of the batch: the listed rounds first..last still recognised and unpaid.  The common case - a claim with its usable payout account, no employment
  * break, no open recovery order, no hold and no duplicate-benefit review - is paid set-based: one
  * query for the chunk, the access decisions' audit records, ledger rows and events as multi-row
  * inserts, and the claims' days_paid one UPDATE each.  Any other claim goes line by line through
@@ -215,7 +216,7 @@ static op_code pay_chunk(ctx *c, const struct ei_due *first, const struct ei_due
     store_stmt *st = store_prepare(c->db,
                                    "SELECT er.claim_id, er.round, er.period_from, er.period_to, ec.person_id, ec.daily_amount,"
                                    " ec.payable_days, ec.days_paid, ec.first_payable_date, ec.benefit_window_end,"
-                                   " EXISTS (SELECT 1 FROM ei_bank_accounts ba WHERE ba.claim_id = ec.id)"
+                                   " " EI_ACCOUNT_STATE("ec.id") " = 1" /* EI_ACCOUNT_USABLE */
                                    " AND NOT EXISTS (SELECT 1 FROM ei_payment_holds h WHERE h.claim_id = er.claim_id)"
                                    " AND NOT EXISTS (SELECT 1 FROM ei_recoveries o WHERE o.person_id = ec.person_id AND o.status = 'open')"
                                    " AND NOT EXISTS (SELECT 1 FROM ei_breaks b WHERE b.claim_id = ec.id)"

@@ -69,7 +69,7 @@ static op_code settle(ctx *c, const char *claim_id, const char *batch, int *paid
     *paid = -1;
     store_stmt *st = store_query(c->db, &c->err,
                                  "SELECT r.person_id, r.reemployment_date, r.due_date, r.remaining_days, r.amount, e.end_date,"
-                                 " EXISTS (SELECT 1 FROM ei_bank_accounts ba WHERE ba.claim_id = r.claim_id),"
+                                 " " EI_ACCOUNT_STATE("r.claim_id") ","
                                  " EXISTS (SELECT 1 FROM ei_payment_holds h WHERE h.claim_id = r.claim_id AND h.round = 0),"
                                  " EXISTS (SELECT 1 FROM ei_recoveries o WHERE o.person_id = r.person_id AND o.status = 'open'),"
                                  " " EI_DUP_HOLD("r.claim_id") " FROM ei_reemploy r LEFT JOIN ei_employment e ON e.id = r.employment_id"
@@ -85,7 +85,8 @@ static op_code settle(ctx *c, const char *claim_id, const char *batch, int *paid
     snprintf(due, sizeof due, "%s", store_col_text(st, 2));
     int64_t days = store_col_int(st, 3), amount = store_col_int(st, 4);
     if (!store_col_null(st, 5)) snprintf(end, sizeof end, "%s", store_col_text(st, 5));
-    bool has_account = store_col_int(st, 6) != 0, was_held = store_col_int(st, 7) != 0, owes = store_col_int(st, 8) != 0;
+    int64_t account = store_col_int(st, 6);
+    bool has_account = account == EI_ACCOUNT_USABLE, was_held = store_col_int(st, 7) != 0, owes = store_col_int(st, 8) != 0;
     bool dup_hold = store_col_int(st, 9) != 0;
     store_reset(st);
     if ((rc = ei_access(c, PD_UPDATE, "ei_payment", claim_id, person))) goto out;
@@ -104,7 +105,7 @@ static op_code settle(ctx *c, const char *claim_id, const char *batch, int *paid
     }
     if (amount > 0 && (dup_hold || !has_account)) { /* stays pending: a later batch pays it */
         *paid = 2;
-        rc = ei_payment_hold(c, claim_id, 0, "early_reemployment", dup_hold ? EI_HOLD_DUP_REVIEW : EI_HOLD_NO_ACCOUNT,
+        rc = ei_payment_hold(c, claim_id, 0, "early_reemployment", dup_hold ? EI_HOLD_DUP_REVIEW : EI_ACCOUNT_HOLD(account),
                              person, batch, days, amount, was_held);
         goto out;
     }

@@ -200,7 +200,7 @@ static bool plain_code(const char *s) {
 
 /* Decide the round with the pack's rules (pol_recognition_decide: no trace) and render what is
  * stored - the decision and the calculator request it came from, from which the trace is
- * re-derived when the round is read (ei_round_evaluation_json; docs/DECISIONS.md 14) - and the
+ * re-derived when the round is read (ei_round_evaluation_json; docs/DECISIONS.md 15) - and the
  * event's payload.  Both rendered by hand: no JSON tree per round in a batch of millions. */
 static op_code round_decide(ctx *c, struct round_facts *f, bool *ok, const char **evaluation, const char **payload) {
     int64_t rd;

@@ -35,7 +35,7 @@ op_code pol_run_text(const char *name, arena *a, const char *body, size_t len, j
 
 /* The recognition rules (POST /api/v1/policy/ei/recognition) on parsed facts, without a trace:
  * for the recognition batch, which stores the request and re-derives the trace when a round is
- * read (docs/DECISIONS.md 14).  acts is sorted in place; types outside the pack's lists do not
+ * read (docs/DECISIONS.md 15).  acts is sorted in place; types outside the pack's lists do not
  * count.  date: the day the pack's parameters are taken on (the round's recognition day). */
 typedef struct pol_activity {
     int64_t day;

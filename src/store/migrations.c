@@ -464,6 +464,16 @@ static const struct migration migrations[] = {
      "ALTER TABLE ei_dup_checks ADD COLUMN reviewed_by TEXT;"
      "ALTER TABLE ei_dup_checks ADD COLUMN reviewed_at TEXT;"},
 
+    {64, "employment insurance: the payout account's holder checked against the claimant's registered name"
+         " (confirmed, or unconfirmed with payments held until a counsellor confirms it); accounts given before"
+         " this check are marked confirmed: they predate it and were accepted as given (holder_reason before_check)",
+     "ALTER TABLE ei_bank_accounts ADD COLUMN holder_status TEXT NOT NULL DEFAULT 'unconfirmed'"
+     "  CHECK (holder_status IN ('confirmed','unconfirmed'));"
+     "ALTER TABLE ei_bank_accounts ADD COLUMN holder_reason TEXT;"
+     "ALTER TABLE ei_bank_accounts ADD COLUMN confirmed_by TEXT;"
+     "ALTER TABLE ei_bank_accounts ADD COLUMN confirmed_at TEXT;"
+     "ALTER TABLE ei_bank_accounts ADD COLUMN confirm_reason TEXT;"
+     "UPDATE ei_bank_accounts SET holder_status = 'confirmed', holder_reason = 'before_check';"},
     {65, "employment insurance: a recognised round is settled when the ledger has its row (paid or withheld); the payment"
          " batch lists the unsettled ones from a partial index instead of every recognised round ever decided, and the"
          " due-rounds index keeps only the scheduled ones",

@@ -20,9 +20,9 @@ async function fileClaim(nid, token = staff, office = 'SEOUL-GANGNAM') {
   writeFileSync(f, JSON.stringify({ national_id: nid, employer_brn: '1234567890', employer_name: 'OldCo', start_date: '2019-01-07',
     end_date: day(-20), daily_contract_hours: 8, monthly_wage: 3100000 }) + '\n');
   s.cliOk('ei', 'import-employment', f);
-  const pid = (await s.post('/api/v1/persons/search', { national_id: nid }, { token })).body.items[0].id;
-  const r = await s.post('/api/v1/claims', { person_id: pid, separation_reason: 'dismissal', report_date: day(-15), office,
-    bank_account: { bank_code: '004', account_number: '123456-01-234567', holder_name: 'Claimant' } }, { token });
+  const p = (await s.post('/api/v1/persons/search', { national_id: nid }, { token })).body.items[0];
+  const r = await s.post('/api/v1/claims', { person_id: p.id, separation_reason: 'dismissal', report_date: day(-15), office,
+    bank_account: { bank_code: '004', account_number: '123456-01-234567', holder_name: `${p.family_name} ${p.given_name}` } }, { token });
   assert.equal(r.status, 201, r.text);
   return r.body;
 }

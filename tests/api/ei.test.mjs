@@ -14,7 +14,10 @@ import { Server, assertError, BIN } from './lib.mjs';
 const PW = 'correct-horse-42';
 const SECRET = 'ins-secret-0123456789abcdef';
 const BRN = '123-45-67890';
+// The payout account of person a (김가나); bankOf(name): the same account held in another claimant's
+// name (the holder must be the claimant: otherwise the account is unconfirmed and payments held).
 const BANK = { bank_code: '088', account_number: '110-234-567890', holder_name: '김가나' };
+const bankOf = (holder) => ({ ...BANK, holder_name: holder });
 let s;
 const tok = {};
 const pid = {};
@@ -189,7 +192,7 @@ test('job diary and recognition rounds: evaluation and counsellor override', asy
   r = await s.post(`/api/v1/claims/${claimA.id}/rounds/1/evaluate`, undefined, { token: tok.kim });
   assert.equal(r.status, 200, r.text);
   assert.equal(r.body.status, 'recognized');
-  // the calculator's answer with its trace, re-derived from the stored request (DECISIONS 14)
+  // the calculator's answer with its trace, re-derived from the stored request (DECISIONS 15)
   assert.equal(r.body.evaluation.recognized, true);
   assert.equal(r.body.evaluation.request.round, 1);
   assert.ok(r.body.evaluation.trace.some((t) => t.parameter === 'kr.ei.recognition.table'), JSON.stringify(r.body.evaluation));
@@ -277,7 +280,8 @@ test('payout account: required, validated, sealed, shown masked, changeable by t
   assert.equal(sql(`SELECT COUNT(*) FROM ei_claims WHERE person_id = '${pid.b}'`), '0');
   // What the claimant filed with, masked for staff and for the claimant alike.
   assert.deepEqual({ ...claimA.bank_account, version: undefined, updated_at: undefined },
-    { bank_code: '088', account_number: '********7890', holder_name: '김**', version: undefined, updated_at: undefined });
+    { bank_code: '088', account_number: '********7890', holder_name: '김**', status: 'confirmed', status_reason: 'name_matches',
+      version: undefined, updated_at: undefined });
   const g = await s.get(`/api/v1/claims/${claimA.id}`, { token: tok.kim });
   assert.equal(g.body.bank_account.account_number, '********7890');
   assert.ok(!g.text.includes('110234567890') && !g.text.includes('김가나'), 'no plain account in the answer');
@@ -285,7 +289,7 @@ test('payout account: required, validated, sealed, shown masked, changeable by t
   assert.match(enc, /^v1:/);
   assert.ok(!enc.includes('234567890'));
   // Changed by the claimant; another citizen may not.
-  const acct = { bank_code: '004', account_number: '123456-01-234567', holder_name: 'Kim Gana' };
+  const acct = { bank_code: '004', account_number: '123456-01-234567', holder_name: '김 가나' };
   assertError(assert, await s.req('PUT', `/api/v1/claims/${claimA.id}/bank-account`, { body: acct, token: tok.b }), 403, 'access.denied');
   r = await s.req('PUT', `/api/v1/claims/${claimA.id}/bank-account`, { body: { ...acct, account_number: '1' }, token: tok.a });
   assertError(assert, r, 422, 'validation.failed');
@@ -293,7 +297,8 @@ test('payout account: required, validated, sealed, shown masked, changeable by t
   r = await s.req('PUT', `/api/v1/claims/${claimA.id}/bank-account`, { body: acct, token: tok.a });
   assert.equal(r.status, 200, r.text);
   assert.equal(r.body.bank_account.account_number, '**********4567');
-  assert.equal(r.body.bank_account.holder_name, 'K*******');
+  assert.equal(r.body.bank_account.holder_name, '김***');
+  assert.equal(r.body.bank_account.status, 'confirmed', 'the holder is the claimant (a space aside)');
   assert.equal(r.body.bank_account.version, 2);
   assert.equal(sql(`SELECT COUNT(*) FROM audit_log WHERE resource_type = 'ei_bank_account' AND action = 'UPDATE' AND person_id = '${pid.a}' AND outcome = 'allow'`), '1');
   assert.ok(!s.logs.some((l) => l.includes('12345601234567') || l.includes('123456-01-234567') || l.includes('110234567890')),
@@ -320,7 +325,7 @@ test('payment batch: recognised rounds paid once, days after the employment star
   assert.match(file[0], /^payment_id,idempotency_key,claim_id.*,bank_code,account_number,account_holder$/);
   assert.equal(file.filter((l) => l.includes(claimA.id)).length, 2);
   // the account as changed by the claimant, each row read through the access path (audited)
-  assert.equal(file.filter((l) => l.includes(claimA.id) && l.endsWith(',004,12345601234567,"Kim Gana"')).length, 2, file.join('\n'));
+  assert.equal(file.filter((l) => l.includes(claimA.id) && l.endsWith(',004,12345601234567,"김 가나"')).length, 2, file.join('\n'));
   assert.ok(Number(sql(`SELECT COUNT(*) FROM audit_log WHERE resource_type = 'ei_bank_account' AND action = 'READ'
     AND person_id = '${pid.a}' AND actor_type = 'system' AND purpose = 'benefit_administration'`)) >= 2);
   const again = s.cli('ei', 'pay-batch', '--date', T(0), '--out', out);
@@ -381,7 +386,7 @@ test('payment batch killed midway and re-run: no duplicate and no missing paymen
   s.cliOk('ei', 'import-employment', emp);
   const claims = [];
   for (const id of ids) {
-    const r = await s.post('/api/v1/claims', { person_id: id, separation_reason: 'contract_expiry', report_date: T(-65), bank_account: BANK }, { token: tok.kim });
+    const r = await s.post('/api/v1/claims', { person_id: id, separation_reason: 'contract_expiry', report_date: T(-65), bank_account: bankOf(`최사${ids.indexOf(id)}`) }, { token: tok.kim });
     assert.equal(r.status, 201, r.text);
     claims.push(r.body);
     const a = await s.post(`/api/v1/claims/${r.body.id}/activities`, { date: T(-45), type: 'counselling' }, { token: tok.kim });
@@ -476,7 +481,7 @@ test('sanctions: proposed, approved by another supervisor, withheld, appealed an
   const emp = join(s.dir, 'sanction.jsonl');
   writeFileSync(emp, JSON.stringify({ national_id: '870707-1234321', employer_brn: BRN, start_date: '2021-01-04', end_date: T(-70), monthly_wage: 3100000, daily_contract_hours: 8 }));
   s.cliOk('ei', 'import-employment', emp);
-  const c = await s.post('/api/v1/claims', { person_id: id, separation_reason: 'dismissal', report_date: T(-65), bank_account: BANK }, { token: tok.kim });
+  const c = await s.post('/api/v1/claims', { person_id: id, separation_reason: 'dismissal', report_date: T(-65), bank_account: bankOf('정사자') }, { token: tok.kim });
   assert.equal(c.status, 201, c.text);
   const claim = c.body.id;
   assert.equal((await s.post(`/api/v1/claims/${claim}/activities`, { date: T(-45), type: 'job_fair' }, { token: tok.kim })).status, 201);
@@ -523,7 +528,7 @@ test('work lists: rounds due and sanctions awaiting a decision, for the caller\'
   const emp = join(s.dir, 'queue.jsonl');
   writeFileSync(emp, JSON.stringify({ national_id: '880808-1234321', employer_brn: BRN, start_date: '2021-01-04', end_date: T(-40), monthly_wage: 3000000, daily_contract_hours: 8 }));
   s.cliOk('ei', 'import-employment', emp);
-  const c = await s.post('/api/v1/claims', { person_id: id, separation_reason: 'dismissal', report_date: T(-35), office: 'SEOUL-01', bank_account: BANK }, { token: tok.kim });
+  const c = await s.post('/api/v1/claims', { person_id: id, separation_reason: 'dismissal', report_date: T(-35), office: 'SEOUL-01', bank_account: bankOf('윤아라') }, { token: tok.kim });
   assert.equal(c.status, 201, c.text);
   const claim = c.body.id;
   let q = await s.get('/api/v1/ei/queue/rounds', { token: tok.kim });
@@ -559,7 +564,7 @@ test('the daily batch runs in the server\'s worker at its time of day, once, whe
   const emp = join(s.dir, 'sched.jsonl');
   writeFileSync(emp, JSON.stringify({ national_id: '880808-1234560', employer_brn: BRN, start_date: '2021-01-04', end_date: T(-70), monthly_wage: 3000000, daily_contract_hours: 8 }));
   s.cliOk('ei', 'import-employment', emp);
-  const c = await s.post('/api/v1/claims', { person_id: id, separation_reason: 'dismissal', report_date: T(-65), bank_account: BANK }, { token: tok.kim });
+  const c = await s.post('/api/v1/claims', { person_id: id, separation_reason: 'dismissal', report_date: T(-65), bank_account: bankOf('윤스케') }, { token: tok.kim });
   assert.equal(c.status, 201, c.text);
   assert.equal((await s.post(`/api/v1/claims/${c.body.id}/activities`, { date: T(-45), type: 'counselling' }, { token: tok.kim })).status, 201);
   assert.equal(sql(`SELECT COUNT(*) FROM ei_batch_runs`), '0', 'not scheduled unless asked for');
@@ -591,7 +596,7 @@ test('`openpes worker` runs the same periodic tasks as serve: the daily batch on
   const emp = join(s.dir, 'worker.jsonl');
   writeFileSync(emp, JSON.stringify({ national_id: '870707-1234561', employer_brn: BRN, start_date: '2021-01-04', end_date: T(-70), monthly_wage: 3000000, daily_contract_hours: 8 }));
   s.cliOk('ei', 'import-employment', emp);
-  const c = await s.post('/api/v1/claims', { person_id: id, separation_reason: 'dismissal', report_date: T(-65), bank_account: BANK }, { token: tok.kim });
+  const c = await s.post('/api/v1/claims', { person_id: id, separation_reason: 'dismissal', report_date: T(-65), bank_account: bankOf('정워커') }, { token: tok.kim });
   assert.equal(c.status, 201, c.text);
   assert.equal((await s.post(`/api/v1/claims/${c.body.id}/activities`, { date: T(-45), type: 'counselling' }, { token: tok.kim })).status, 201);
   const dir = join(s.dir, 'bank-files-worker');

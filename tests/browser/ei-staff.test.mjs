@@ -81,13 +81,13 @@ test('the counsellor files a claim for the person and sees the decision and roun
   await page.locator('input[name=report_date]').fill(day(-65));
   await page.locator('select[name="bank_account.bank_code"]').selectOption('004');
   await page.locator('input[name="bank_account.account_number"]').fill('123456-01-234567');
-  await page.locator('input[name="bank_account.holder_name"]').fill('최민호');
+  await page.locator('input[name="bank_account.holder_name"]').fill('최민수');
   const [req] = await Promise.all([
     page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/api/v1/claims')),
     page.locator('form.ei-apply button[type=submit]').click(),
   ]);
   assert.deepEqual(JSON.parse(req.postData()), { person_id: ppl.choi.id, separation_reason: 'contract_expiry', report_date: day(-65),
-    bank_account: { bank_code: '004', account_number: '123456-01-234567', holder_name: '최민호' } });
+    bank_account: { bank_code: '004', account_number: '123456-01-234567', holder_name: '최민수' } });
   await page.waitForURL(new RegExp(`/benefits/${ppl.choi.id}/claims/[0-9a-f-]{36}$`));
   await settled(page);
   claimId = page.url().split('/').pop();

@@ -340,7 +340,7 @@ Test(ei, a_stored_evaluation_the_pack_reads_differently_is_shown_as_decided) {
     cr_assert(json_is_string(json_object_get(ev, "trace_unavailable")));
     cr_assert_null(json_object_get(ev, "trace"));
     json_decref(ev);
-    ev = ei_round_evaluation_json("{\"recognized\":true,\"trace\":[]}"); /* stored whole before DECISIONS 14 */
+    ev = ei_round_evaluation_json("{\"recognized\":true,\"trace\":[]}"); /* stored whole before DECISIONS 15 */
     cr_assert(json_is_array(json_object_get(ev, "trace")));
     json_decref(ev);
 }
@@ -732,7 +732,7 @@ Test(ei, payments_are_held_without_an_account_and_paid_once_it_is_given) {
     cr_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(pays, "held"), 0), "reason")),
                      "no_bank_account");
     json_decref(pays);
-    json_t *acct = json_pack("{s:s, s:s, s:s}", "bank_code", "004", "account_number", "123456-01-234567", "holder_name", "Kim, \"Ga\" Na"),
+    json_t *acct = json_pack("{s:s, s:s, s:s}", "bank_code", "004", "account_number", "123456-01-234567", "holder_name", "김, \"가\" 나"),
            *out;
     cr_assert_eq(ei_bank_put(&c, claim, acct, &out), OP_OK, "%s", c.err.detail);
     cr_assert_str_eq(json_string_value(json_object_get(json_object_get(out, "bank_account"), "account_number")), "**********4567");
@@ -745,7 +745,7 @@ Test(ei, payments_are_held_without_an_account_and_paid_once_it_is_given) {
     ctx_release(&c);
     cr_assert_eq(count("SELECT COUNT(*) FROM ei_payment_holds"), 0);
     cr_assert_eq(count("SELECT days_paid FROM ei_claims"), 35);
-    cr_assert_eq(file_lines_with(path, ",004,12345601234567,\"Kim, \"\"Ga\"\" Na\""), 2);
+    cr_assert_eq(file_lines_with(path, ",004,12345601234567,\"김, \"\"가\"\" 나\""), 2);
     cr_assert_eq(file_lines_with(path, "bank_code,account_number,account_holder"), 1);
     cr_assert_eq(count("SELECT COUNT(*) FROM audit_log WHERE resource_type = 'ei_bank_account' AND action = 'READ'"
                        " AND purpose = 'benefit_administration' AND actor_type = 'system'"),

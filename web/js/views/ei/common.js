@@ -510,16 +510,29 @@ const bankValue = (form, prefix) => ({
   holder_name: form.elements[prefix + 'holder_name'].value.trim(),
 });
 
-// The claim's payout account (masked as the API gives it) and the form to change it.
-export function bankSection(c, onChanged) {
+const isStaff = (role) => role === 'counsellor' || role === 'supervisor';
+
+// The claim's payout account (masked as the API gives it) with its holder check, and the form to
+// change it; role (staff pages): counsellors and supervisors confirm an unconfirmed holder.
+export function bankSection(c, onChanged, role) {
   const a = c.bank_account;
-  const sec = h('section', { class: 'card ei-bank-account', 'aria-labelledby': 'sec-bank' }, h('h2', { id: 'sec-bank' }, t('ei.bank.title')));
+  const sec = h('section', { class: 'card ei-bank-account', 'aria-labelledby': 'sec-bank', dataset: { status: a?.status || 'none' } },
+    h('h2', { id: 'sec-bank' }, t('ei.bank.title')));
   if (a) {
     sec.append(dl([
       [t('ei.bank.bank_code'), code('ei.bank.code.', a.bank_code)],
       [t('ei.bank.account_number'), h('span', { class: 'ei-account-masked' }, a.account_number)],
       [t('ei.bank.holder_name'), a.holder_name],
+      [t('ei.bank.status'), a.status ? h('span', { class: `badge ei-st ei-st-${a.status}` }, code('ei.bank.st.', a.status)) : undefined],
+      [t('ei.bank.confirm_reason'), a.confirmation?.reason],
+      [t('ei.bank.confirmed_at'), a.confirmation ? fmtDate(a.confirmation.confirmed_at) : undefined],
     ], 'facts compact'), h('p', { class: 'hint' }, t('ei.bank.masked_note')));
+    if (a.status === 'unconfirmed') {
+      sec.append(h('div', { class: 'notice notice-error ei-holder-unconfirmed' },
+        h('p', { class: 'notice-title' }, t('ei.bank.unconfirmed_title')),
+        h('p', {}, t(isStaff(role) ? 'ei.bank.unconfirmed_staff' : 'ei.bank.unconfirmed_note'))));
+      if (isStaff(role)) sec.append(confirmForm(c, a, onChanged));
+    }
   } else {
     sec.append(h('p', { class: 'notice notice-error' }, t('ei.bank.none')));
   }
@@ -538,6 +551,73 @@ export function bankSection(c, onChanged) {
   });
   sec.append(h('details', { open: !a }, h('summary', {}, t('ei.bank.change')), form));
   return sec;
+}
+
+// A counsellor confirms that the account is the claimant's (the holder's name differs from the
+// registered name: a maiden name, a romanised name ...), with the account version seen.
+function confirmForm(c, a, onDone) {
+  const form = h('form', { class: 'form ei-bank-confirm', novalidate: true, 'aria-labelledby': 'ei-confirm-h' },
+    h('h3', { id: 'ei-confirm-h' }, t('ei.bank.confirm')),
+    field({ name: 'reason', label: t('ei.bank.confirm_reason'), hint: t('ei.bank.confirm_hint'), type: 'textarea', required: true, maxlength: 500 }),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn' }, t('ei.bank.confirm_submit'))));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    if (!checkRequired(form)) return;
+    await submitting(form, async () => {
+      try {
+        await api('POST', `/claims/${encodeURIComponent(c.id)}/bank-account/confirm`, { reason: form.reason.value.trim(), version: a.version });
+        onDone(t('ei.bank.confirmed'));
+      } catch (err) { formError(form, err, 'ei.err.denied'); }
+    });
+  });
+  return form;
+}
+
+// ---- duplicate benefits (staff) -------------------------------------------------------------
+
+// The IBR's finding that the claimant is enrolled in another benefit programme, and the review
+// (payments are held until it finds no conflict).  Nothing when the IBR found nothing.
+export function dupSection(c, role, onDone) {
+  const d = c.duplicate_benefit;
+  if (!d || d.status !== 'enrolled') return null;
+  const open = c.review_required;
+  const sec = h('section', { class: `card ei-dup${open ? ' ei-dup-open' : ''}`, 'aria-labelledby': 'sec-dup', dataset: { review: d.review?.outcome || 'required' } },
+    h('h2', { id: 'sec-dup' }, t('ei.dup.title')),
+    h('div', { class: `notice ${open || d.review?.outcome === 'conflict' ? 'notice-error' : 'notice-ok'}` },
+      h('p', { class: 'notice-title' }, t(open ? 'ei.dup.open' : d.review?.outcome === 'conflict' ? 'ei.dup.conflict' : 'ei.dup.cleared'))));
+  const progs = (d.programmes || []).filter((p) => p.enrolled);
+  sec.append(dl([
+    [t('ei.dup.partner'), d.partner],
+    [t('ei.dup.checked_at'), fmtDate(d.updated_at)],
+    [t('ei.dup.programmes'), progs.length ? h('ul', { class: 'plain ei-dup-programmes' },
+      progs.map((p) => h('li', {}, p.programme, p.enrolled_status ? ` (${p.enrolled_status})` : ''))) : undefined],
+    [t('ei.dup.outcome'), d.review ? code('ei.dup.outcome.', d.review.outcome) : undefined],
+    [t('ei.dup.reason'), d.review?.reason],
+    [t('ei.dup.reviewed_at'), d.review ? fmtDate(d.review.reviewed_at) : undefined],
+  ], 'facts compact'));
+  if (open && isStaff(role)) sec.append(dupForm(c, onDone));
+  return sec;
+}
+
+function dupForm(c, onDone) {
+  const form = h('form', { class: 'form ei-dup-review', novalidate: true, 'aria-labelledby': 'ei-dup-h' },
+    h('h3', { id: 'ei-dup-h' }, t('ei.dup.review')),
+    field({ name: 'outcome', label: t('ei.dup.outcome'), type: 'select', required: true,
+      options: ['no_conflict', 'conflict'].map((v) => ({ value: v, label: code('ei.dup.outcome.', v) })) }),
+    field({ name: 'reason', label: t('ei.dup.reason'), hint: t('ei.dup.reason_hint'), type: 'textarea', required: true, maxlength: 500 }),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn' }, t('ei.dup.submit'))));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    if (!checkRequired(form)) return;
+    await submitting(form, async () => {
+      try {
+        const r = await api('POST', `/claims/${encodeURIComponent(c.id)}/duplicate-benefit-review`,
+          { outcome: form.outcome.value, reason: form.reason.value.trim() });
+        onDone(t(r.duplicate_benefit?.review?.outcome === 'conflict' ? 'ei.dup.done_conflict' : 'ei.dup.done_cleared'));
+      } catch (err) { formError(form, err, 'ei.err.denied'); }
+    });
+  });
+  return form;
 }
 
 // ---- employment history (staff) ------------------------------------------------------------

@@ -1,7 +1,8 @@
 // views/ei/staff.js - counsellors and supervisors: look a person up by id (/benefits), the
 // person's claims and insured employment with filing a claim (/benefits/<person id>), and one
-// claim with rounds (evaluate, override), diary, payments and sanctions
-// (/benefits/<person id>/claims/<claim id>).
+// claim with rounds (evaluate, override), diary, payments and sanctions, and - at the top when
+// they wait for a counsellor - the duplicate-benefit finding with its review and an unconfirmed
+// payout account with its confirmation (/benefits/<person id>/claims/<claim id>).
 import { h } from '../../dom.js';
 import { t, fmtDate } from '../../i18n.js';
 import { api, ApiError } from '../../api.js';
@@ -10,7 +11,7 @@ import { page, loading, navigate, session } from '../../app.js';
 import { personName } from '../person-common.js';
 import {
   UUID, claimCard, claimFacts, claimTitle, decisionFacts, roundsTable, diarySection, paymentsSection, sanctionsSection,
-  employmentSection, claimForm, loadClaim, reemploymentCard, bankSection, partOrError, setFlash, takeFlash, errorNotice, formError, today,
+  employmentSection, claimForm, loadClaim, reemploymentCard, bankSection, dupSection, partOrError, setFlash, takeFlash, errorNotice, formError, today,
 } from './common.js';
 
 const personPath = (pid) => '/benefits/' + encodeURIComponent(pid);
@@ -134,12 +135,14 @@ export async function claim(ctx) {
     backToPerson(pid),
     takeFlash(),
     h('section', { class: 'card', 'aria-labelledby': 'sec-decision' }, h('h2', { id: 'sec-decision' }, t('ei.claim.decision')), claimFacts(c)),
+    eligible ? dupSection(c, role(), reload) : null,
+    eligible && c.bank_account?.status === 'unconfirmed' ? bankSection(c, reload, role()) : null,
     decisionFacts(c),
     reemploymentCard(c),
     eligible ? roundsCard(c, payments.items || [], reload) : null,
     eligible ? partOrError(activities, (items) => diarySection(c, items, reload)) : null,
     eligible ? partOrError(payments, (items, rec, held) => paymentsSection(items, rec, held)) : null,
-    eligible ? bankSection(c, reload) : null,
+    eligible && c.bank_account?.status !== 'unconfirmed' ? bankSection(c, reload, role()) : null,
     eligible ? sanctionsSection(c, role(), reload) : null);
 }
 
