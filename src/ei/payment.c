@@ -204,12 +204,13 @@ struct pay_row {
     bool special; /* held, owes, employment breaks, no account, duplicate-benefit review: line by line */
 };
 
-/* One chunk of the batch: the listed rounds first..last still recognised and unpaid.  The common case - a claim with its usable payout account, no employment
- * break, no open recovery order, no hold and no duplicate-benefit review - is paid set-based: one
- * query for the chunk, the access decisions' audit records, ledger rows and events as multi-row
- * inserts, and the claims' days_paid one UPDATE each.  Any other claim goes line by line through
- * pay_round(), exactly as before.  *raced: a ledger row of the chunk already existed (another run
- * paid meanwhile): the caller rolls the chunk back and pays it line by line. */
+/* One chunk of the batch: the listed rounds first..last still recognised and unpaid.  The common
+ * case - a claim with its usable payout account (EI_ACCOUNT_STATE), no employment break, no open
+ * recovery order, no hold and no duplicate-benefit review - is paid set-based: one query for the
+ * chunk, the access decisions' audit records, ledger rows and events as multi-row inserts, and
+ * the claims' days_paid and the rounds' settled_at one UPDATE each.  Any other claim goes line by
+ * line through pay_round(), exactly as before.  *raced: a ledger row of the chunk already existed
+ * (another run paid meanwhile): the caller rolls the chunk back and pays it line by line. */
 static op_code pay_chunk(ctx *c, const struct ei_due *first, const struct ei_due *last, size_t ndue,
                          const char *batch, struct ei_batch_result *res, bool *raced) {
     *raced = false;

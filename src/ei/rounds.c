@@ -273,7 +273,7 @@ static op_code decide_round(ctx *c, const char *claim_id, const char *person, in
 
 json_t *ei_round_evaluation_json(const char *text) {
     json_t *stored = text ? json_loads(text, 0, NULL) : NULL, *req = json_object_get(stored, "request"), *full = NULL;
-    if (!req || json_object_get(stored, "trace")) return stored; /* decided before DECISIONS 14: stored whole */
+    if (!req || json_object_get(stored, "trace")) return stored; /* decided before DECISIONS 15: stored whole */
     arena *a = arena_new(1 << 14);
     op_err e = {0};
     if (pol_run("ei-recognition", a, req, &full, &e) == OP_OK &&
