@@ -944,5 +944,7 @@ Test(ei, events_are_processed_while_the_daily_batch_runs_on_its_own_thread) {
     snprintf(file, sizeof file, "%s/ei-bank-%s.csv", dir, bdate);
     cr_assert_eq(file_lines_with(file, claim), 2, "the bank file of the day");
     unlink(file);
-    rmdir(dir);
+    snprintf(file, sizeof file, "%s/ei-giro-%s.csv", dir, bdate); /* the day's recovery notices (none) */
+    unlink(file);
+    cr_assert_eq(rmdir(dir), 0, "nothing else left in %s", dir);
 }

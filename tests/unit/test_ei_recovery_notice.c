@@ -365,6 +365,6 @@ Test(eirn, a_stopping_worker_ends_the_daily_batch_between_two_chunks_and_the_nex
     unlink(file);
     snprintf(file, sizeof file, "%s/ei-bank-%s.csv", dir, local);
     unlink(file);
-    rmdir(dir);
+    cr_assert_eq(rmdir(dir), 0, "nothing else left in %s", dir);
     ctx_release(&c);
 }
