@@ -286,6 +286,15 @@ static op_code claim_dup_review(http_req *rq, http_res *rs) {
     return http_json(rs, 200, out);
 }
 
+/* A payment received against a recovery order (giro or bank transfer); the same bank reference again
+ * is answered as the first time (200). */
+static op_code recovery_receipt(http_req *rq, http_res *rs) {
+    json_t *out;
+    bool replay;
+    op_code rc = ei_recovery_receipt(rq->c, http_param(rq, 0), rq->body, &out, &replay);
+    return rc ? rc : http_json(rs, replay ? 200 : 201, out);
+}
+
 static op_code sanction_propose(http_req *rq, http_res *rs) {
     const char *id;
     json_t *out;
@@ -344,6 +353,9 @@ struct route ei_routes[] = {
     {"POST", "/api/v1/claims/{id}/duplicate-benefit-review", claim_dup_review,
      R_STAFF | R_WRITE | R_IDEMPOTENT | R_BODY_JSON, EI_STAFF, NULL, SMALL,
      "review an IBR's report of another benefit {outcome: no_conflict|conflict, reason}: no_conflict releases held payments",
+     "claims", NULL},
+    {"POST", "/api/v1/recoveries/{id}/receipts", recovery_receipt, R_STAFF | R_WRITE | R_BODY_JSON, EI_STAFF, NULL, SMALL,
+     "record a payment received against a recovery order {amount, paid_on, reference}: idempotent on the bank's reference",
      "claims", NULL},
     {"POST", "/api/v1/claims/{id}/sanctions", sanction_propose, R_STAFF | R_WRITE | R_IDEMPOTENT | R_BODY_JSON, EI_STAFF,
      NULL, SMALL, "propose a sanction (refusal, missed appointment ...): blocked days from the pack", "claims", NULL},

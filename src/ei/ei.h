@@ -124,6 +124,7 @@ struct ei_batch_result {
     long reemployment, lapsed; /* early re-employment allowances paid (counted in paid too) / lapsed */
     int64_t amount;
     int64_t offset; /* of amount: deducted for open recovery orders (the bank is sent amount - offset) */
+    bool stopped;   /* the worker is stopping: the batch ended between two chunks (a later run does the rest) */
 };
 /* Pay every recognised round due on `day` that has no ledger row: one row per round (idempotency
  * key claim:round), ei_batch_chunk_size rounds per transaction, then write the bank export for every
@@ -132,6 +133,28 @@ struct ei_batch_result {
  * are committed. */
 op_code ei_pay_batch(ctx *c, int64_t day, const char *out_path, struct ei_batch_result *r);
 op_code ei_payments_of_claim(ctx *c, const char *claim_id, json_t **out);
+
+/* ---- recovery orders collected by payment notice (recovery_notice.c) ---- */
+struct ei_notice_result {
+    long issued, overdue, rows_in_file;
+    int64_t amount;  /* the notices' amounts due */
+    bool stopped;    /* the worker is stopping: the run ended between two chunks (a later run does the rest) */
+};
+/* The daily step after the payment batch: notices past their due date become overdue; every open
+ * order with something outstanding whose person has no claim that can pay (none active or
+ * suspended) gets a payment notice (amount + levy - recovered, due the pack's
+ * kr.ei.recovery.notice_due_days after `day`, a payer reference with a check digit) and the event
+ * recovery.notice_issued, ei_batch_chunk_size orders per transaction, each through the access path;
+ * an order has at most one outstanding notice, so a re-run issues nothing twice.  Then the giro
+ * file of the notices issued on `day` (out_path NULL: none; FILE.tmp, mode 0600, renamed). */
+op_code ei_recovery_notices_due(ctx *c, int64_t day, const char *out_path, struct ei_notice_result *r);
+/* A payment received against an order {amount (KRW > 0), paid_on (YYYY-MM-DD, not in the future),
+ * reference (the bank's transaction reference)}: the order's recovered grows, a fully repaid order
+ * is settled and its notice paid; event claim.recovery_receipt.  Idempotent on the reference: the
+ * same receipt again answers as the first time (*replay), the reference with another amount, date
+ * or order is OP_CONFLICT; more than is outstanding is OP_VALIDATION (field amount).  Audited as an
+ * ei_recovery UPDATE. */
+op_code ei_recovery_receipt(ctx *c, const char *recovery_id, const json_t *in, json_t **out, bool *replay);
 
 /* schedule.c: the daily evaluation + payment batch in the background worker (serve or `openpes worker`).  at "HH:MM" (local time)
  * and dir (bank files DIR/ei-bank-YYYY-MM-DD.csv); at NULL: nothing scheduled (the default). */

@@ -106,6 +106,12 @@ op_code ei_recovery_cancel(ctx *c, const char *sanction_id, const char *reason);
 op_code ei_recovery_offset(ctx *c, const char *payment_id, const char *payment_key, const char *person_id, int64_t amount,
                            const char *batch, int64_t *offset);
 op_code ei_recoveries_of_claim(ctx *c, const char *claim_id, json_t **out);
+/* recovery_notice.c: an order's notices and receipts, added to its JSON as "notices" and "receipts". */
+op_code ei_recovery_collection(ctx *c, const char *recovery_id, json_t *order);
+/* Close the order's outstanding payment notice as "paid" or "cancelled" (caller's transaction). */
+op_code ei_recovery_notice_close(ctx *c, const char *recovery_id, const char *status);
+/* The payer reference of an order's seq-th notice: 15 digits and a Luhn check digit. */
+void ei_notice_reference(const char *recovery_id, int64_t seq, char out[17]);
 /* bankacct.c: the claimant's payout account, sealed per claim (fieldcrypt, AAD
  * "ei_bank_accounts.<column>:<claim id>").  Plain values only in this struct, the bank export
  * and nowhere else (never logged); callers wipe the struct after use. */

@@ -517,6 +517,10 @@ op_code ei_pay_batch(ctx *c, int64_t day, const char *out_path, struct ei_batch_
     int64_t t0 = clock_mono_us();
     res->evaluated = ei_rounds_evaluate_due(c, day);
     if (res->evaluated < 0) return c->err.code ? c->err.code : OP_STORE;
+    if (worker_stopping()) { /* the evaluation may have ended between two chunks: the day is done by the next run */
+        res->stopped = true;
+        return OP_OK;
+    }
     int64_t t1 = clock_mono_us();
     struct ei_chunk k = {0};
     size_t chunk = ei_batch_chunk_size > 0 ? (size_t)ei_batch_chunk_size : 1;
@@ -540,6 +544,10 @@ op_code ei_pay_batch(ctx *c, int64_t day, const char *out_path, struct ei_batch_
         long held_before = res->held, decided_before = res->paid + res->withheld;
         for (size_t i = 0; i < n && !rc;) {
             size_t end = i + chunk < n ? i + chunk : n;
+            if (worker_stopping()) { /* between two chunks: the rest is for the next run */
+                res->stopped = true;
+                break;
+            }
             if (abort_after > 0 && res->paid < abort_after && end - i > (size_t)(abort_after - res->paid))
                 end = i + (size_t)(abort_after - res->paid); /* tests: the crash below after exactly N payments */
             struct ei_batch_result keep = *res;
@@ -562,10 +570,12 @@ op_code ei_pay_batch(ctx *c, int64_t day, const char *out_path, struct ei_batch_
             i = end;
         }
         free(due);
-        if (n == 0 || rc || (size_t)(res->held - held_before) == n || res->paid + res->withheld == decided_before) break;
+        if (n == 0 || rc || res->stopped || (size_t)(res->held - held_before) == n ||
+            res->paid + res->withheld == decided_before)
+            break;
     }
     ei_batch_done(c, &k);
-    if (rc) return rc;
+    if (rc || res->stopped) return rc; /* stopped: the run that completes the day pays the rest and writes the file */
     int64_t t2 = clock_mono_us(), t3;
     rc = ei_reemploy_pay_due(c, batch, abort_after, res);
     if (rc) return rc;
@@ -573,7 +583,7 @@ op_code ei_pay_batch(ctx *c, int64_t day, const char *out_path, struct ei_batch_
     log_info("pay-batch %s: evaluation: %ld rounds in %.2f s; payments: %ld paid, %ld withheld, %ld held in %.2f s;"
              " early re-employment: %.2f s", batch, res->evaluated, (double)(t1 - t0) / 1e6, res->paid, res->withheld,
              res->held, (double)(t2 - t1) / 1e6, (double)(t3 - t2) / 1e6);
-    if (!out_path) return OP_OK;
+    if (!out_path || res->stopped) return OP_OK;
     rc = write_export(c, batch, out_path, res);
     if (!rc)
         log_info("pay-batch %s: bank export: %ld rows in %.2f s", batch, res->rows_in_file,

@@ -17,8 +17,9 @@
  * pack's kr.ei.recovery.offset_max_rate of each payment is taken, oldest order first; each
  * deduction is a row of ei_recovery_offsets linked to the order and the payment (unique
  * "offset:<payment key>:<order>"), the order's `recovered` grows by it and an order fully repaid
- * is settled.  The bank is sent the payment less its deductions.  Bank collection of what is
- * still outstanding (a giro to the person) is not modelled. */
+ * is settled.  The bank is sent the payment less its deductions.  What is still outstanding once
+ * the person has no claim that can pay is collected by payment notice (recovery_notice.c); offsets
+ * and receipts both count toward `recovered`. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -112,10 +113,15 @@ op_code ei_recovery_open(ctx *c, const struct ei_recovery *in, json_t **order) {
 op_code ei_recovery_cancel(ctx *c, const char *sanction_id, const char *reason) {
     char ts[CLOCK_TS_LEN];
     clock_now_ts(ts);
-    return store_exec(c->db, &c->err, NULL,
-                      "UPDATE ei_recoveries SET status = 'cancelled', reason = ?, updated_at = ? WHERE sanction_id = ?"
-                      " AND status = 'open'",
-                      "sss", reason, ts, sanction_id);
+    op_code rc = store_exec(c->db, &c->err, NULL, /* their outstanding payment notices go with them */
+                            "UPDATE ei_recovery_notices SET status = 'cancelled', closed_at = ?, updated_at = ? WHERE"
+                            " status IN ('issued','overdue') AND recovery_id IN (SELECT id FROM ei_recoveries WHERE"
+                            " sanction_id = ? AND status = 'open')",
+                            "sss", ts, ts, sanction_id);
+    return rc ? rc : store_exec(c->db, &c->err, NULL,
+                                "UPDATE ei_recoveries SET status = 'cancelled', reason = ?, updated_at = ? WHERE sanction_id = ?"
+                                " AND status = 'open'",
+                                "sss", reason, ts, sanction_id);
 }
 
 op_code ei_recoveries_of_claim(ctx *c, const char *claim_id, json_t **out) {
@@ -140,7 +146,13 @@ op_code ei_recoveries_of_claim(ctx *c, const char *claim_id, json_t **out) {
         json_array_append_new(*out, o);
     }
     store_reset(st);
-    return r == STORE_ERROR ? c->err.code : OP_OK;
+    if (r == STORE_ERROR) return c->err.code;
+    op_code rc = OP_OK; /* each order's payment notices and receipts (after the listing: one statement at a time) */
+    for (size_t i = 0; !rc && i < json_array_size(*out); i++) {
+        json_t *o = json_array_get(*out, i);
+        rc = ei_recovery_collection(c, json_string_value(json_object_get(o, "id")), o);
+    }
+    return rc;
 }
 
 /* The pack's share of a payment that may be offset, on the batch date. */
@@ -214,6 +226,7 @@ op_code ei_recovery_offset(ctx *c, const char *payment_id, const char *payment_k
         bool settled = strcmp(store_col_text(up, 0), "settled") == 0;
         int64_t left = store_col_int(up, 1);
         store_reset(up);
+        if (settled && (rc = ei_recovery_notice_close(c, open[i].id, "paid"))) return rc; /* repaid by offsets */
         json_t *pl = json_pack("{s:s, s:s, s:I, s:I, s:s}", "recovery_id", open[i].id, "payment_id", payment_id, "offset",
                                (json_int_t)take, "outstanding", (json_int_t)left, "status", settled ? "settled" : "open");
         rc = event_emit(c, "claim.recovery_offset", person_id, pl);

@@ -162,6 +162,10 @@ op_code ei_reemploy_pay_due(ctx *c, const char *batch, long abort_after, struct 
         if (n == 0) return OP_OK;
         snprintf(last_claim, sizeof last_claim, "%s", ids[n - 1]);
         for (int i = 0; i < n; i++) {
+            if (worker_stopping()) { /* each allowance is its own transaction: stop between two */
+                res->stopped = true;
+                return OP_OK;
+            }
             int paid;
             int64_t amount = 0, offset = 0;
             op_code rc = settle(c, ids[i], batch, &paid, &amount, &offset);

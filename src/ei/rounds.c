@@ -541,6 +541,7 @@ long ei_rounds_evaluate_due(ctx *c, int64_t day) {
     long done = 0;
     size_t chunk = ei_batch_chunk_size > 0 ? (size_t)ei_batch_chunk_size : 1;
     struct ei_chunk k = {0};
+    bool stopped = false;
     for (;;) { /* listed once; again for rounds that fell due meanwhile */
         struct ei_due *due;
         size_t n;
@@ -558,6 +559,10 @@ long ei_rounds_evaluate_due(ctx *c, int64_t day) {
         long before = done;
         for (size_t i = 0; i < n && done >= 0; i += chunk) {
             size_t end = i + chunk < n ? i + chunk : n;
+            if (worker_stopping()) { /* between two chunks: the rest is for the next run */
+                stopped = true;
+                break;
+            }
             op_code rc = ei_batch_chunk_begin(c, &k);
             if (rc) {
                 done = -1;
@@ -568,7 +573,7 @@ long ei_rounds_evaluate_due(ctx *c, int64_t day) {
         }
         free(due);
         /* nothing decided in a pass (all listed rounds decided elsewhere meanwhile): stop */
-        if (n == 0 || done < 0 || done == before) break;
+        if (n == 0 || done < 0 || done == before || stopped) break;
     }
     ei_batch_done(c, &k);
     return done;

@@ -10,7 +10,11 @@
  * ei_batch_runs holds one row per batch date and is the lease: a run claims the day by inserting
  * it (status running); another process or a later tick finds it and does nothing.  A run that
  * failed is tried again after RETRY_S, one that died while running (a crash; the batch itself is
- * safe to re-run) after STALE_S. */
+ * safe to re-run) after STALE_S.  A run the worker's stop cut short (worker_stopping: the batch
+ * ended between two chunks) gives the day back, so the next start of the worker does the rest.
+ *
+ * After the payments, the same run issues the payment notices of recovery orders nothing pays any
+ * more (ei_recovery_notices_due, giro file DIR/ei-giro-YYYY-MM-DD.csv). */
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -21,6 +25,7 @@
 #include "base/jsonx.h"
 #include "base/log.h"
 #include "ei/ei_int.h"
+#include "events/outbox.h"
 
 #define RETRY_S (15 * 60)
 #define STALE_S (6 * 3600)
@@ -76,6 +81,15 @@ static op_code claim_day(ctx *c, const char *batch, const char *file, bool *mine
     return store_commit(c->db, &c->err);
 }
 
+/* The run was stopped between two chunks: the day is free again for the next start. */
+static void give_back_day(ctx *c, const char *batch) {
+    op_err e = {0};
+    if (store_exec(c->db, &e, NULL, "DELETE FROM ei_batch_runs WHERE batch_date = ? AND status = 'running' AND runner = ?",
+                   "ss", batch, c->who.id))
+        log_warn("ei daily batch %s: could not give the stopped run's day back: %s", batch, e.detail);
+    else log_info("ei daily batch %s: stopped between two chunks (the worker is stopping); the next run does the rest", batch);
+}
+
 static void finish_day(ctx *c, const char *batch, const char *result, const char *error) {
     char now[CLOCK_TS_LEN];
     clock_now_ts(now);
@@ -99,17 +113,25 @@ op_code ei_scheduled_batch(ctx *c, int64_t day, int minute_now, bool *ran) {
     c->purpose = "benefit_administration"; /* the worker's context is declared for system operation */
     log_info("ei daily batch %s: starting (bank file %s)", batch, file);
     struct ei_batch_result r;
+    struct ei_notice_result nr = {0};
     rc = ei_pay_batch(c, day, file, &r);
+    if (!rc && !r.stopped && !worker_stopping())
+        rc = ei_recovery_notices_due(c, day, arena_printf(c->a, "%s/ei-giro-%s.csv", sched.dir, batch), &nr);
     if (rc) {
         char err[sizeof c->err.detail];
         snprintf(err, sizeof err, "%s: %s", op_code_str(rc), c->err.detail);
         finish_day(c, batch, NULL, err);
         return rc;
     }
-    json_t *res = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "evaluated", (json_int_t)r.evaluated, "paid",
+    if (r.stopped || nr.stopped || worker_stopping()) {
+        give_back_day(c, batch);
+        return OP_OK;
+    }
+    json_t *res = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "evaluated", (json_int_t)r.evaluated, "paid",
                             (json_int_t)r.paid, "withheld", (json_int_t)r.withheld, "held_no_account", (json_int_t)r.held,
                             "amount", (json_int_t)r.amount, "recovery_offset", (json_int_t)r.offset, "rows_in_file",
-                            (json_int_t)r.rows_in_file, "not_in_file_no_account", (json_int_t)r.no_account);
+                            (json_int_t)r.rows_in_file, "not_in_file_no_account", (json_int_t)r.no_account,
+                            "recovery_notices", (json_int_t)nr.issued, "recovery_notices_overdue", (json_int_t)nr.overdue);
     finish_day(c, batch, jx_dump(c->a, res), NULL);
     json_decref(res);
     return OP_OK;

@@ -2,6 +2,7 @@
 #include "events/outbox.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -218,6 +219,9 @@ int worker_run_periodic_once(void) {
 static pthread_t bg;
 static bool bg_running;
 static volatile bool bg_stop;
+static atomic_bool stopping; /* worker_stopping(): read by long tasks' loops without the mutex */
+
+bool worker_stopping(void) { return atomic_load(&stopping); }
 static pthread_mutex_t bg_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t bg_cv = PTHREAD_COND_INITIALIZER;
 static pthread_cond_t long_cv = PTHREAD_COND_INITIALIZER; /* long tasks' threads: broadcast on stop */
@@ -286,6 +290,7 @@ static void *long_main(void *arg) {
 void worker_start_background(void) {
     if (bg_running) return;
     bg_stop = false;
+    atomic_store(&stopping, false);
     bg_running = pthread_create(&bg, NULL, bg_main, NULL) == 0;
     if (!bg_running) return;
     for (int i = 0; i < nperiodic; i++) {
@@ -297,6 +302,7 @@ void worker_start_background(void) {
 
 void worker_stop_background(void) {
     if (!bg_running) return;
+    atomic_store(&stopping, true); /* long tasks stop at their next chunk boundary */
     pthread_mutex_lock(&bg_mu);
     bg_stop = true;
     pthread_cond_broadcast(&bg_cv);
@@ -309,4 +315,5 @@ void worker_stop_background(void) {
             periodic[i].started = false;
         }
     bg_running = false;
+    atomic_store(&stopping, false); /* every long task has returned */
 }

@@ -34,8 +34,12 @@ void worker_register_periodic(const char *name, int interval_s, int (*fn)(ctx *c
 /* The same for a task that may run long (a batch over every claim): the background worker gives it
  * a thread of its own, so events and the other periodic tasks are processed while it runs.  It is
  * never run twice at once in this process (another process needs the task's own lease);
- * worker_stop_background waits for a run in progress to end. */
+ * worker_stop_background waits for a run in progress to end (at its next check of worker_stopping). */
 void worker_register_periodic_long(const char *name, int interval_s, int (*fn)(ctx *c));
+/* True while worker_stop_background runs (serve shutdown, `openpes worker` on SIGINT or SIGTERM).  A long task checks it between chunks: it commits
+ * the chunk in hand, starts no other and returns, so that stopping waits for one chunk, not for the
+ * whole batch; the next run does the rest (each chunk re-checks its items).  Any thread may call it. */
+bool worker_stopping(void);
 /* Run every registered periodic task once now, on the caller's thread (`openpes worker --once`). */
 int worker_run_periodic_once(void);
 

@@ -464,6 +464,26 @@ static const struct migration migrations[] = {
      "ALTER TABLE ei_dup_checks ADD COLUMN reviewed_by TEXT;"
      "ALTER TABLE ei_dup_checks ADD COLUMN reviewed_at TEXT;"},
 
+    {63, "employment insurance: payment notices (giro) for what is left on a recovery order, and receipts against orders",
+     /* one notice outstanding per order at a time (the partial unique index); seq numbers an
+      * order's notices, so a re-run of the daily step inserts nothing twice */
+     "CREATE TABLE ei_recovery_notices ("
+     "  id TEXT PRIMARY KEY, recovery_id TEXT NOT NULL REFERENCES ei_recoveries(id), seq INTEGER NOT NULL,"
+     "  person_id TEXT NOT NULL, claim_id TEXT NOT NULL, reference TEXT NOT NULL UNIQUE,"
+     "  amount_due INTEGER NOT NULL CHECK (amount_due > 0), issue_date TEXT NOT NULL, due_date TEXT NOT NULL,"
+     "  status TEXT NOT NULL CHECK (status IN ('issued','paid','cancelled','overdue')), closed_at TEXT,"
+     "  created_at TEXT NOT NULL, updated_at TEXT NOT NULL, UNIQUE (recovery_id, seq));"
+     "CREATE UNIQUE INDEX ei_recovery_notices_outstanding ON ei_recovery_notices(recovery_id)"
+     "  WHERE status IN ('issued','overdue');"
+     "CREATE INDEX ei_recovery_notices_issue ON ei_recovery_notices(issue_date, id);"
+     "CREATE INDEX ei_recovery_notices_due ON ei_recovery_notices(status, due_date);"
+     "CREATE TABLE ei_recovery_receipts ("
+     "  id TEXT PRIMARY KEY, reference TEXT NOT NULL UNIQUE, recovery_id TEXT NOT NULL REFERENCES ei_recoveries(id),"
+     "  notice_id TEXT REFERENCES ei_recovery_notices(id), person_id TEXT NOT NULL,"
+     "  amount INTEGER NOT NULL CHECK (amount > 0), paid_on TEXT NOT NULL, outstanding_after INTEGER NOT NULL,"
+     "  status_after TEXT NOT NULL, created_at TEXT NOT NULL);"
+     "CREATE INDEX ei_recovery_receipts_recovery ON ei_recovery_receipts(recovery_id, created_at);"},
+
     {64, "employment insurance: the payout account's holder checked against the claimant's registered name"
          " (confirmed, or unconfirmed with payments held until a counsellor confirms it); accounts given before"
          " this check are marked confirmed: they predate it and were accepted as given (holder_reason before_check)",

@@ -957,19 +957,27 @@ Test(ei, events_are_processed_while_the_daily_batch_runs_on_its_own_thread) {
     bool ran = true;
     cr_assert_eq(ei_scheduled_batch(&c, bday, 23 * 60, &ran), OP_OK, "%s", c.err.detail);
     t_set(&t_release);
-    worker_stop_background(); /* waits for the batch to end */
+    /* Stopping (SIGTERM) waits for the chunk in hand: the run ends between two chunks and gives the
+     * day back (the payment loop's own check may end it before the second payment, or the steps
+     * after the payments do), and the next run does the rest, paying nothing twice. */
+    worker_stop_background();
     ei_batch_test_pause = NULL;
     cr_assert(pinged, "an event was processed while the batch ran");
     cr_assert_eq(running, 1, "the batch was still running then");
     cr_assert_eq(paid, 1, "between its two payments");
     cr_assert(!ran, "the day is leased to the run in progress");
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_batch_runs"), 0, "stopped before its end: the day is given back");
+    cr_assert_eq(ei_scheduled_batch(&c, bday, 23 * 60, &ran), OP_OK, "%s", c.err.detail);
+    cr_assert(ran);
     cr_assert_eq(count("SELECT COUNT(*) FROM ei_batch_runs WHERE status = 'done'"), 1);
-    cr_assert_eq(count("SELECT COUNT(*) FROM ei_payments WHERE status = 'paid'"), 2, "and it finished");
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_payments WHERE status = 'paid'"), 2, "and the next run finished it, once");
     cr_assert_eq(count("SELECT COUNT(*) FROM events WHERE type = 't.ping' AND status = 'done'"), 1);
     ctx_release(&c);
     char file[128];
     snprintf(file, sizeof file, "%s/ei-bank-%s.csv", dir, bdate);
     cr_assert_eq(file_lines_with(file, claim), 2, "the bank file of the day");
     unlink(file);
-    rmdir(dir);
+    snprintf(file, sizeof file, "%s/ei-giro-%s.csv", dir, bdate); /* the day's recovery notices (none) */
+    unlink(file);
+    cr_assert_eq(rmdir(dir), 0, "nothing else left in %s", dir);
 }
