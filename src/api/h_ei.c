@@ -286,6 +286,13 @@ static op_code claim_dup_review(http_req *rq, http_res *rs) {
     return http_json(rs, 200, out);
 }
 
+/* The claimant's written consent to offsetting an order against benefit still to be paid. */
+static op_code recovery_consent(http_req *rq, http_res *rs) {
+    json_t *out;
+    op_code rc = ei_recovery_offset_consent(rq->c, http_param(rq, 0), rq->body, &out);
+    return rc ? rc : http_json(rs, 200, out);
+}
+
 /* A payment received against a recovery order (giro or bank transfer); the same bank reference again
  * is answered as the first time (200). */
 static op_code recovery_receipt(http_req *rq, http_res *rs) {
@@ -356,6 +363,11 @@ struct route ei_routes[] = {
      "claims", NULL},
     {"POST", "/api/v1/recoveries/{id}/receipts", recovery_receipt, R_STAFF | R_WRITE | R_BODY_JSON, EI_STAFF, NULL, SMALL,
      "record a payment received against a recovery order {amount, paid_on, reference}: idempotent on the bank's reference",
+     "claims", NULL},
+    {"POST", "/api/v1/recoveries/{id}/offset-consent", recovery_consent, R_STAFF | R_WRITE | R_BODY_JSON, EI_STAFF, NULL,
+     SMALL,
+     "record the claimant's written consent to offsetting the order against benefit {share, signed_on, reference}"
+     " (고용보험법 시행령 제81조③④)",
      "claims", NULL},
     {"POST", "/api/v1/claims/{id}/sanctions", sanction_propose, R_STAFF | R_WRITE | R_IDEMPOTENT | R_BODY_JSON, EI_STAFF,
      NULL, SMALL, "propose a sanction (refusal, missed appointment ...): blocked days from the pack", "claims", NULL},

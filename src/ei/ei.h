@@ -155,6 +155,11 @@ op_code ei_recovery_notices_due(ctx *c, int64_t day, const char *out_path, struc
  * or order is OP_CONFLICT; more than is outstanding is OP_VALIDATION (field amount).  Audited as an
  * ei_recovery UPDATE. */
 op_code ei_recovery_receipt(ctx *c, const char *recovery_id, const json_t *in, json_t **out, bool *replay);
+/* The person's written consent to offsetting a recovery order against benefit (고용보험법 시행령
+ * 제81조③④; without it a fraud order takes the pack's tenth, an erroneous payment nothing):
+ * {share (0 < share <= 1, of each payment), signed_on, reference}; the same consent again changes
+ * nothing.  Recorded by benefit staff. */
+op_code ei_recovery_offset_consent(ctx *c, const char *recovery_id, const json_t *in, json_t **out);
 
 /* schedule.c: the daily evaluation + payment batch in the background worker (serve or `openpes worker`).  at "HH:MM" (local time)
  * and dir (bank files DIR/ei-bank-YYYY-MM-DD.csv); at NULL: nothing scheduled (the default). */

@@ -13,18 +13,23 @@
  * (idem_key), so a repeated registration or decision never orders twice.
  *
  * Collection: an open order is offset (충당) against the person's later benefit payments
- * (ei_recovery_offset, called by the payment batch in the payment's own transaction).  At most the
- * pack's kr.ei.recovery.offset_max_rate of each payment is taken, oldest order first; each
- * deduction is a row of ei_recovery_offsets linked to the order and the payment (unique
+ * (ei_recovery_offset, called by the payment batch in the payment's own transaction), oldest
+ * order first, each order at most its share of the payment (고용보험법 시행령 제81조③④): the
+ * person's written consent when recorded (ei_recovery_offset_consent), else the pack's
+ * kr.ei.recovery.offset_rate_<kind> - a tenth for fraud orders, nothing for erroneous payments;
+ * together never more than the payment.  Each deduction is a row of ei_recovery_offsets linked to the order and the payment (unique
  * "offset:<payment key>:<order>"), the order's `recovered` grows by it and an order fully repaid
  * is settled.  The bank is sent the payment less its deductions.  What is still outstanding once
  * the person has no claim that can pay is collected by payment notice (recovery_notice.c); offsets
  * and receipts both count toward `recovered`. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/clock.h"
+#include "base/jsonx.h"
+#include "policy/calc.h"
 #include "policy/pack.h"
 #include "ei/ei_int.h"
 #include "events/outbox.h"
@@ -124,11 +129,23 @@ op_code ei_recovery_cancel(ctx *c, const char *sanction_id, const char *reason) 
                                 "sss", reason, ts, sanction_id);
 }
 
+/* The person's written consent to offsetting (고용보험법 시행령 제81조③④), as recorded. */
+#define CONSENT_COLS                                                                               \
+    "offset_consent_ppm, offset_consent_signed_on, offset_consent_reference, offset_consent_by,"  \
+    " offset_consent_at"
+
+static json_t *consent_json(store_stmt *st, int col) {
+    if (store_col_null(st, col)) return json_null();
+    return json_pack("{s:f, s:o, s:o, s:o, s:o}", "share", (double)store_col_int(st, col) / 1e6, "signed_on",
+                     ei_sn(st, col + 1), "reference", ei_sn(st, col + 2), "recorded_by", ei_sn(st, col + 3), "recorded_at",
+                     ei_sn(st, col + 4));
+}
+
 op_code ei_recoveries_of_claim(ctx *c, const char *claim_id, json_t **out) {
     *out = json_array();
     store_stmt *st = store_prepare(c->db,
                                    "SELECT id, kind, sanction_id, from_date, days, amount, levy, status, reason, created_at,"
-                                   " recovered FROM ei_recoveries WHERE claim_id = ? ORDER BY created_at, id",
+                                   " recovered, " CONSENT_COLS " FROM ei_recoveries WHERE claim_id = ? ORDER BY created_at, id",
                                    &c->err);
     if (!st) return c->err.code;
     store_bind_text(st, 1, claim_id);
@@ -143,6 +160,7 @@ op_code ei_recoveries_of_claim(ctx *c, const char *claim_id, json_t **out) {
                                               "currency", "KRW");
         json_object_set_new(o, "recovered", json_integer(got));
         json_object_set_new(o, "outstanding", json_integer(strcmp(store_col_text(st, 7), "cancelled") == 0 ? 0 : total - got));
+        json_object_set_new(o, "offset_consent", consent_json(st, 11));
         json_array_append_new(*out, o);
     }
     store_reset(st);
@@ -155,19 +173,22 @@ op_code ei_recoveries_of_claim(ctx *c, const char *claim_id, json_t **out) {
     return rc;
 }
 
-/* The pack's share of a payment that may be offset, on the batch date. */
-static op_code offset_rate(ctx *c, const char *batch, double *rate) {
+/* The pack's share (parts per million) of a payment that may be offset for an order of `kind`
+ * without the person's written consent, on the batch date. */
+static op_code offset_ppm(ctx *c, const char *batch, const char *kind, int64_t *ppm) {
     const pol_pack *p;
     pol_value v;
     int64_t day;
+    char name[64];
+    snprintf(name, sizeof name, "kr.ei.recovery.offset_rate_%s", kind);
     date_parse(batch, &day);
     op_code rc = pol_pack_get(EI_COUNTRY, &p, &c->err);
     if (rc) return rc;
-    if (!pol_param_at(p, "kr.ei.recovery.offset_max_rate", day, &v) || !json_is_number(v.value) ||
-        json_number_value(v.value) < 0 || json_number_value(v.value) > 1)
-        return op_fail(&c->err, OP_INTERNAL, "add the parameter to the policy pack",
-                       "the KR pack has no kr.ei.recovery.offset_max_rate in force on %s", batch);
-    *rate = json_number_value(v.value);
+    if (!pol_param_at(p, name, day, &v) || !json_is_number(v.value) || json_number_value(v.value) < 0 ||
+        json_number_value(v.value) > 1)
+        return op_fail(&c->err, OP_INTERNAL, "add the parameter to the policy pack", "the KR pack has no %s in force on %s",
+                       name, batch);
+    *ppm = pol_rate_ppm(v.value);
     return OP_OK;
 }
 
@@ -178,32 +199,35 @@ op_code ei_recovery_offset(ctx *c, const char *payment_id, const char *payment_k
     *offset = 0;
     if (amount <= 0) return OP_OK;
     struct {
-        char id[ID_LEN];
-        int64_t outstanding;
+        char id[ID_LEN], kind[16];
+        int64_t outstanding, consent_ppm; /* 0: no consent recorded */
     } open[MAX_OPEN_ORDERS];
     int n = 0, r;
     store_stmt *st = store_prepare(c->db,
-                                   "SELECT id, amount + levy - recovered FROM ei_recoveries WHERE person_id = ? AND status = 'open'"
-                                   " ORDER BY created_at, id",
+                                   "SELECT id, amount + levy - recovered, kind, COALESCE(offset_consent_ppm, 0) FROM ei_recoveries"
+                                   " WHERE person_id = ? AND status = 'open' ORDER BY created_at, id",
                                    &c->err);
     if (!st) return c->err.code;
     store_bind_text(st, 1, person_id);
     while ((r = store_step(st, &c->err)) == STORE_ROW && n < MAX_OPEN_ORDERS) {
         snprintf(open[n].id, ID_LEN, "%s", store_col_text(st, 0));
-        open[n++].outstanding = store_col_int(st, 1);
+        open[n].outstanding = store_col_int(st, 1);
+        snprintf(open[n].kind, sizeof open[n].kind, "%s", store_col_text(st, 2));
+        open[n++].consent_ppm = store_col_int(st, 3);
     }
     store_reset(st);
     if (r == STORE_ERROR) return c->err.code;
     if (n == 0) return OP_OK;
-    double rate = 0;
-    op_code rc = offset_rate(c, batch, &rate);
-    if (rc) return rc;
-    int64_t room = (int64_t)((double)amount * rate); /* rounded down: never more than the share */
-    if (room > amount) room = amount;
+    op_code rc = OP_OK;
+    int64_t room = amount; /* what is left of the payment */
     char ts[CLOCK_TS_LEN];
     clock_now_ts(ts);
     for (int i = 0; i < n && room > 0; i++) {
-        int64_t take = open[i].outstanding < room ? open[i].outstanding : room, k = 0;
+        int64_t ppm = open[i].consent_ppm;
+        if (!ppm && (rc = offset_ppm(c, batch, open[i].kind, &ppm))) return rc;
+        int64_t share = pol_mul_ppm(amount, ppm, "down"); /* never more than the share */
+        int64_t take = open[i].outstanding < share ? open[i].outstanding : share, k = 0;
+        if (take > room) take = room;
         if (take <= 0) continue;
         char id[ID_LEN];
         id_uuid7(id);
@@ -236,4 +260,73 @@ op_code ei_recovery_offset(ctx *c, const char *payment_id, const char *payment_k
         *offset += take;
     }
     return OP_OK;
+}
+
+op_code ei_recovery_offset_consent(ctx *c, const char *recovery_id, const json_t *in, json_t **out) {
+    op_clear(&c->err);
+    *out = NULL;
+    static const char *const keys[] = {"share", "signed_on", "reference", NULL};
+    double share;
+    const char *signed_on, *ref;
+    int64_t signed_day;
+    op_code rc;
+    if ((rc = jx_only(in, keys, NULL, &c->err)) || (rc = jx_num(in, "share", true, 0, 1, &share, NULL, &c->err)) ||
+        (rc = jx_date(in, "signed_on", true, &signed_on, &c->err)) ||
+        (rc = jx_str(in, "reference", true, 100, &ref, &c->err)))
+        return rc;
+    int64_t ppm = llround(share * 1e6);
+    if (ppm <= 0)
+        return op_fail_field(&c->err, OP_VALIDATION, "share", "a share of each payment, above 0 and at most 1",
+                             "share must be above 0");
+    if (fabs(share * 1e6 - (double)ppm) > 1e-3)
+        return op_fail_field(&c->err, OP_VALIDATION, "share", "at most six decimal places", "share is too precise");
+    date_parse(signed_on, &signed_day);
+    if (signed_day > date_today())
+        return op_fail_field(&c->err, OP_VALIDATION, "signed_on", NULL, "signed_on is in the future");
+    if (!*ref) return op_fail_field(&c->err, OP_VALIDATION, "reference", "the consent document's number", "reference is empty");
+    store_stmt *st = id_is_uuid(recovery_id)
+                         ? store_query(c->db, &c->err, "SELECT person_id, status FROM ei_recoveries WHERE id = ?", "s", recovery_id)
+                         : NULL;
+    if (!st) return c->err.code ? c->err.code : op_fail(&c->err, OP_NOT_FOUND, NULL, "the recovery order does not exist");
+    char person[ID_LEN], status[16];
+    snprintf(person, sizeof person, "%s", store_col_text(st, 0));
+    snprintf(status, sizeof status, "%s", store_col_text(st, 1));
+    store_reset(st);
+    bool outer;
+    if ((rc = store_tx_begin(c->db, &c->err, &outer))) return rc;
+    if ((rc = ei_access(c, PD_UPDATE, "ei_recovery", recovery_id, person))) goto out;
+    if (strcmp(status, "open") != 0) {
+        rc = op_fail(&c->err, OP_CONFLICT, NULL, "the recovery order is %s: nothing is offset any more", status);
+        goto out;
+    }
+    char ts[CLOCK_TS_LEN];
+    clock_now_ts(ts);
+    int64_t changed = 0; /* the same consent again changes nothing and announces nothing */
+    if ((rc = store_exec(c->db, &c->err, &changed,
+                         "UPDATE ei_recoveries SET offset_consent_ppm = ?, offset_consent_signed_on = ?,"
+                         " offset_consent_reference = ?, offset_consent_by = ?, offset_consent_at = ?, updated_at = ?"
+                         " WHERE id = ? AND status = 'open' AND NOT (COALESCE(offset_consent_ppm, 0) = ?"
+                         " AND COALESCE(offset_consent_signed_on, '') = ? AND COALESCE(offset_consent_reference, '') = ?)",
+                         "issssssiss", ppm, signed_on, ref, c->who.id, ts, ts, recovery_id, ppm, signed_on, ref)))
+        goto out;
+    if (changed) {
+        json_t *pl = json_pack("{s:s, s:f, s:s, s:s}", "recovery_id", recovery_id, "share", (double)ppm / 1e6, "signed_on",
+                               signed_on, "reference", ref);
+        rc = event_emit(c, "claim.recovery_offset_consent", person, pl);
+        json_decref(pl);
+        if (rc) goto out;
+    }
+    st = store_query(c->db, &c->err, "SELECT kind, " CONSENT_COLS " FROM ei_recoveries WHERE id = ?", "s", recovery_id);
+    if (!st) {
+        rc = c->err.code ? c->err.code : OP_STORE;
+        goto out;
+    }
+    *out = json_pack("{s:s, s:o, s:o}", "recovery_id", recovery_id, "kind", ei_sn(st, 0), "offset_consent", consent_json(st, 1));
+    store_reset(st);
+out:
+    if (rc) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    return store_tx_end(c->db, &c->err, outer, rc);
 }

@@ -44,7 +44,8 @@ static const pol_schema_row schema[] = {
     {"KR", "ei_sanction", "kr.ei.sanction.table", "sanction_table"},
     {"KR", "ei_sanction", "kr.ei.fraud.levy_max", "number"},
     {"KR", "ei_sanction", "kr.ei.fraud.levy_max_collusion", "number"},
-    {"KR", "ei_sanction", "kr.ei.recovery.offset_max_rate", "rate"}, /* src/ei/recovery.c */
+    {"KR", "ei_sanction", "kr.ei.recovery.offset_rate_fraud", "rate"},       /* src/ei/recovery.c */
+    {"KR", "ei_sanction", "kr.ei.recovery.offset_rate_overpayment", "rate"}, /* src/ei/recovery.c */
     {"KR", "ei_sanction", "kr.ei.recovery.notice_due_days", "days"}, /* src/ei/recovery_notice.c */
     /* KR nesp (nesp.c, nesp_allowance.c) */
     {"KR", "nesp", "kr.nesp.age_min", "int"},

@@ -504,6 +504,15 @@ static const struct migration migrations[] = {
      "  WHERE status = 'recognized' AND settled_at IS NULL;"
      "DROP INDEX ei_rounds_due;"
      "CREATE INDEX ei_rounds_due ON ei_rounds(recognition_date) WHERE status = 'scheduled';"},
+
+    {66, "employment insurance: the claimant's written consent to offsetting a recovery order against benefit"
+         " (고용보험법 시행령 제81조③④): the consented share of each payment, the document and who recorded it",
+     "ALTER TABLE ei_recoveries ADD COLUMN offset_consent_ppm INTEGER"
+     "  CHECK (offset_consent_ppm IS NULL OR (offset_consent_ppm > 0 AND offset_consent_ppm <= 1000000));"
+     "ALTER TABLE ei_recoveries ADD COLUMN offset_consent_signed_on TEXT;"
+     "ALTER TABLE ei_recoveries ADD COLUMN offset_consent_reference TEXT;"
+     "ALTER TABLE ei_recoveries ADD COLUMN offset_consent_by TEXT;"
+     "ALTER TABLE ei_recoveries ADD COLUMN offset_consent_at TEXT;"},
 };
 
 #define NMIGRATIONS (int)(sizeof migrations / sizeof migrations[0])

@@ -393,14 +393,14 @@ test('payment batch killed midway and re-run: no duplicate and no missing paymen
     assert.equal(a.status, 201, a.text);
   }
   // Open recovery orders of three of them, collected from these payments (at most half of each,
-  // the pack's kr.ei.recovery.offset_max_rate): one repaid by the first payment, one by both, one
+  // the share the claimants consented to): one repaid by the first payment, one by both, one
   // larger than both halves.
   const orders = [[0, 1000], [2, 100 * claims[2].daily_amount], [4, 5 * claims[4].daily_amount]];
   for (const [i, amount] of orders) {
     const c = claims[i];
-    sql(`INSERT INTO ei_recoveries (id, idem_key, claim_id, person_id, kind, from_date, days, amount, levy, status, created_at, updated_at)
-      VALUES ('01900000-0000-7000-8000-0000000c0d0${i}', 'crash:${i}', '${c.id}', '${c.person_id}', 'overpayment', '${T(-300)}', 1, ${amount}, 0, 'open',
-      '2026-01-01T00:00:00.000000Z', '2026-01-01T00:00:00.000000Z')`);
+    sql(`INSERT INTO ei_recoveries (id, idem_key, claim_id, person_id, kind, from_date, days, amount, levy, status, created_at, updated_at,
+      offset_consent_ppm) VALUES ('01900000-0000-7000-8000-0000000c0d0${i}', 'crash:${i}', '${c.id}', '${c.person_id}', 'overpayment', '${T(-300)}', 1, ${amount}, 0, 'open',
+      '2026-01-01T00:00:00.000000Z', '2026-01-01T00:00:00.000000Z', 500000)`); // consented to half of each payment
   }
   // Early re-employment allowances of claims 1 and 2 due before the batch date (their jobs have
   // lasted the tenure): paid after the rounds, claim 2's offset by its open order.

@@ -761,13 +761,15 @@ static void open_order(const char *claim, const char *key, int64_t amount, int64
     id_uuid7(id);
     cr_assert_eq(store_exec(db, &e, NULL,
                             "INSERT INTO ei_recoveries (id, idem_key, claim_id, person_id, kind, from_date, days, amount, levy,"
-                            " status, created_at, updated_at) VALUES (?,?,?,?,'overpayment','2026-01-01',1,?,?,'open',?,?)",
+                            " status, created_at, updated_at, offset_consent_ppm, offset_consent_signed_on,"
+                            " offset_consent_reference) VALUES (?,?,?,?,'overpayment','2026-01-01',1,?,?,'open',?,?,500000,"
+                            "'2026-01-01','test')", /* the claimant consented to half of each payment */
                             "ssssiiss", id, key, claim, person_id, amount, levy, created, created),
                  OP_OK, "%s", e.detail);
 }
 
-/* Two open orders of the person: each later payment gives at most half (the pack's
- * kr.ei.recovery.offset_max_rate, 0.5) to them, oldest order first; the small order is settled,
+/* Two open orders of the person: each later payment gives each order at most half of it (the share
+ * the claimant consented to, open_order), oldest order first; the small order is settled,
  * the big one's balance goes down and never below zero; a re-run deducts nothing more; the bank
  * file carries the net amounts. */
 Test(ei, open_recovery_orders_are_offset_against_later_payments_within_the_packs_share) {
@@ -782,32 +784,35 @@ Test(ei, open_recovery_orders_are_offset_against_later_payments_within_the_packs
     struct ei_batch_result r;
     cr_assert_eq(ei_pay_batch(&c, date_today(), path, &r), OP_OK, "%s", c.err.detail);
     cr_assert_eq(r.paid, 2);
-    int64_t want = r1 / 2 + r2 / 2; /* daily amounts are whole won; halves rounded down */
+    /* round 1: the small order in full, the big one half of it; round 2: half to the big one (daily
+     * amounts are whole won; halves rounded down) */
+    int64_t want = 10000 + r1 / 2 + r2 / 2;
     cr_assert_eq(r.offset, want);
     cr_assert_eq(count("SELECT SUM(amount) FROM ei_recovery_offsets"), want);
     cr_assert_eq(count("SELECT status = 'settled' FROM ei_recoveries WHERE idem_key = 't:small'"), 1, "fully repaid: settled");
     cr_assert_eq(count("SELECT recovered FROM ei_recoveries WHERE idem_key = 't:small'"), 10000);
-    cr_assert_eq(count("SELECT recovered FROM ei_recoveries WHERE idem_key = 't:big'"), want - 10000);
+    cr_assert_eq(count("SELECT recovered FROM ei_recoveries WHERE idem_key = 't:big'"), r1 / 2 + r2 / 2);
     cr_assert_eq(count("SELECT COUNT(*) FROM ei_recoveries WHERE idem_key = 't:big' AND status = 'open'"), 1);
     cr_assert_eq(count("SELECT COUNT(*) FROM ei_recoveries WHERE recovered < 0 OR recovered > amount + levy"), 0);
     /* each deduction is linked to its order and payment and at most the share of that payment */
     cr_assert_eq(count("SELECT COUNT(*) FROM ei_recovery_offsets o JOIN ei_payments p ON p.id = o.payment_id"
                        " JOIN ei_recoveries r ON r.id = o.recovery_id"),
                  3, "round 1: small and big; round 2: big");
-    cr_assert_eq(count("SELECT COUNT(*) FROM ei_payments p WHERE 2 * (SELECT SUM(amount) FROM ei_recovery_offsets o"
-                       " WHERE o.payment_id = p.id) > p.amount"),
-                 0);
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_recovery_offsets o JOIN ei_payments p ON p.id = o.payment_id"
+                       " WHERE 2 * o.amount > p.amount"),
+                 0, "no order more than its share");
     cr_assert_eq(count("SELECT COUNT(*) FROM events WHERE type = 'claim.recovery_offset'"), 3);
     json_t *pays;
     cr_assert_eq(ei_payments_of_claim(&c, claim, &pays), OP_OK);
     json_t *p1 = json_array_get(json_object_get(pays, "items"), 0);
-    cr_assert_eq(json_integer_value(json_object_get(p1, "recovery_offset")), r1 / 2);
-    cr_assert_eq(json_integer_value(json_object_get(p1, "net_amount")), r1 - r1 / 2);
+    cr_assert_eq(json_integer_value(json_object_get(p1, "recovery_offset")), 10000 + r1 / 2);
+    cr_assert_eq(json_integer_value(json_object_get(p1, "net_amount")), r1 - 10000 - r1 / 2);
     json_t *big = json_array_get(json_object_get(pays, "recoveries"), 1);
     cr_assert_eq(json_integer_value(json_object_get(big, "outstanding")), 10500000 - (want - 10000));
     json_decref(pays);
     char line[128];
-    snprintf(line, sizeof line, ",%lld,%lld,%lld,KRW,", (long long)r1, (long long)(r1 / 2), (long long)(r1 - r1 / 2));
+    snprintf(line, sizeof line, ",%lld,%lld,%lld,KRW,", (long long)r1, (long long)(10000 + r1 / 2),
+             (long long)(r1 - 10000 - r1 / 2));
     cr_assert_eq(file_lines_with(path, line), 1, "the bank is sent the net amount");
     /* a re-run pays and deducts nothing more */
     cr_assert_eq(ei_pay_batch(&c, date_today(), path, &r), OP_OK, "%s", c.err.detail);
@@ -816,6 +821,69 @@ Test(ei, open_recovery_orders_are_offset_against_later_payments_within_the_packs
     cr_assert_eq(count("SELECT SUM(amount) FROM ei_recovery_offsets"), want);
     cr_assert_eq(count("SELECT SUM(recovered) FROM ei_recoveries"), want);
     unlink(path);
+    ctx_release(&c);
+}
+
+/* Without written consent (고용보험법 시행령 제81조③④) a fraud order takes the pack's tenth of each
+ * payment and an erroneous payment nothing; the consent staff record sets the order's share. */
+Test(ei, offsets_follow_the_orders_kind_and_the_claimants_consent) {
+    ctx c;
+    sys_ctx(&c);
+    char claim[ID_LEN], d[11], ids[3][ID_LEN];
+    file_claim_active(&c, claim, d);
+    static const char *const kinds[] = {"fraud", "overpayment", "overpayment"};
+    op_err e = {0};
+    for (int i = 0; i < 3; i++) {
+        id_uuid7(ids[i]);
+        cr_assert_eq(store_exec(db, &e, NULL,
+                                "INSERT INTO ei_recoveries (id, idem_key, claim_id, person_id, kind, from_date, days, amount, levy,"
+                                " status, created_at, updated_at) VALUES (?,?,?,?,?,'2026-01-01',1,100000000,0,'open',?,?)",
+                                "sssssss", ids[i], ids[i], claim, person_id, kinds[i], "2026-01-0" "1T00:00:00Z",
+                                "2026-01-01T00:00:00Z"),
+                     OP_OK, "%s", e.detail);
+    }
+    json_t *in = json_pack("{s:f, s:s, s:s}", "share", 0.25, "signed_on", "2026-01-05", "reference", "서면동의-7"), *out;
+    cr_assert_eq(ei_recovery_offset_consent(&c, ids[2], in, &out), OP_OK, "%s", c.err.detail);
+    cr_assert(json_real_value(json_object_get(json_object_get(out, "offset_consent"), "share")) == 0.25);
+    json_decref(out);
+    cr_assert_eq(ei_recovery_offset_consent(&c, ids[2], in, &out), OP_OK, "the same consent again");
+    json_decref(out);
+    json_decref(in);
+    cr_assert_eq(count("SELECT COUNT(*) FROM events WHERE type = 'claim.recovery_offset_consent'"), 1, "announced once");
+    /* bad input changes nothing */
+    static const char *const bad[][2] = {{"{\"share\":0,\"signed_on\":\"2026-01-05\",\"reference\":\"x\"}", "share"},
+                                         {"{\"share\":1.5,\"signed_on\":\"2026-01-05\",\"reference\":\"x\"}", "share"},
+                                         {"{\"share\":0.1,\"signed_on\":\"2999-01-05\",\"reference\":\"x\"}", "signed_on"},
+                                         {"{\"share\":0.1,\"signed_on\":\"2026-01-05\",\"reference\":\"\"}", "reference"},
+                                         {"{\"share\":0.1,\"signed_on\":\"2026-01-05\"}", "reference"},
+                                         {"{\"share\":0.1,\"signed_on\":\"2026-01-05\",\"reference\":\"x\",\"x\":1}", "x"}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        json_t *b = json_loads(bad[i][0], 0, NULL);
+        op_code want = i == 5 ? OP_UNKNOWN_FIELD : OP_VALIDATION;
+        cr_assert_eq(ei_recovery_offset_consent(&c, ids[1], b, &out), want, "case %zu", i);
+        cr_assert_str_eq(c.err.field, bad[i][1], "case %zu", i);
+        json_decref(b);
+    }
+    in = json_pack("{s:f, s:s, s:s}", "share", 0.5, "signed_on", "2026-01-05", "reference", "x");
+    cr_assert_eq(ei_recovery_offset_consent(&c, "0190a000-0000-7000-8000-00000000dead", in, &out), OP_NOT_FOUND);
+    json_decref(in);
+    cr_assert_eq(count("SELECT COUNT(*) FROM ei_recoveries WHERE offset_consent_ppm IS NOT NULL"), 1);
+    struct ei_batch_result r;
+    cr_assert_eq(ei_pay_batch(&c, date_today(), NULL, &r), OP_OK, "%s", c.err.detail);
+    cr_assert_eq(r.paid, 2);
+    int64_t r1 = 7 * daily_amount(), r2 = 28 * daily_amount();
+    cr_assert_eq(count(arena_printf(c.a, "SELECT recovered FROM ei_recoveries WHERE id = '%s'", ids[0])), r1 / 10 + r2 / 10,
+                 "fraud: a tenth of each payment");
+    cr_assert_eq(count(arena_printf(c.a, "SELECT recovered FROM ei_recoveries WHERE id = '%s'", ids[1])), 0,
+                 "an erroneous payment without consent: nothing");
+    cr_assert_eq(count(arena_printf(c.a, "SELECT recovered FROM ei_recoveries WHERE id = '%s'", ids[2])), r1 / 4 + r2 / 4,
+                 "with consent: the consented share");
+    cr_assert_eq(r.offset, r1 / 10 + r2 / 10 + r1 / 4 + r2 / 4);
+    /* a settled or cancelled order takes no consent */
+    cr_assert_eq(store_exec(db, &e, NULL, "UPDATE ei_recoveries SET status = 'cancelled' WHERE id = ?", "s", ids[1]), OP_OK);
+    in = json_pack("{s:f, s:s, s:s}", "share", 0.5, "signed_on", "2026-01-05", "reference", "x");
+    cr_assert_eq(ei_recovery_offset_consent(&c, ids[1], in, &out), OP_CONFLICT);
+    json_decref(in);
     ctx_release(&c);
 }
 

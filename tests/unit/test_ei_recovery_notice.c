@@ -80,8 +80,9 @@ static void open_order(const char *key, int64_t amount, int64_t levy, int64_t re
     id_uuid7(id);
     cr_assert_eq(store_exec(db, &e, NULL,
                             "INSERT INTO ei_recoveries (id, idem_key, claim_id, person_id, kind, from_date, days, amount, levy,"
-                            " recovered, status, created_at, updated_at) VALUES (?,?,?,?,'overpayment','2026-01-01',1,?,?,?,?,"
-                            "'2026-01-01T00:00:00.000000Z','2026-01-01T00:00:00.000000Z')",
+                            " recovered, status, created_at, updated_at, offset_consent_ppm) VALUES (?,?,?,?,'overpayment',"
+                            "'2026-01-01',1,?,?,?,?,'2026-01-01T00:00:00.000000Z','2026-01-01T00:00:00.000000Z',500000)",
+                            /* the claimant consented to offsets of half of each payment */
                             "ssssiiis", id, key, claim_id, person_id, amount, levy, recovered, status),
                  OP_OK, "%s", e.detail);
 }
