@@ -100,7 +100,8 @@ struct ei_recovery {
 op_code ei_recovery_open(ctx *c, const struct ei_recovery *in, json_t **order);
 op_code ei_recovery_cancel(ctx *c, const char *sanction_id, const char *reason);
 /* Offset the person's open orders (oldest first) against a payment just written in the caller's
- * transaction: at most the pack's kr.ei.recovery.offset_max_rate of `amount`, one deduction row per
+ * transaction: each order at most its share of `amount` (the recorded consent, else the pack's
+ * kr.ei.recovery.offset_rate_<kind>), together at most `amount`; one deduction row per
  * order (unique per payment and order), the orders' `recovered` raised, an order fully repaid
  * settled.  *offset: the total deducted (the bank is sent amount - *offset). */
 op_code ei_recovery_offset(ctx *c, const char *payment_id, const char *payment_key, const char *person_id, int64_t amount,
