@@ -1,6 +1,7 @@
 /* ei_int.h - internals shared by the src/ei files. */
 #ifndef OPENPES_EI_INT_H
 #define OPENPES_EI_INT_H
+#include <stdio.h>
 #include "ei/ei.h"
 #include "privacy/access.h"
 
@@ -48,6 +49,13 @@ void ei_batch_item_done(ctx *c, struct ei_chunk *k);
 /* At the end of a batch: the caller's context waits (ctx_release) until every audit record of
  * the batch is in the chain. */
 void ei_batch_done(ctx *c, struct ei_chunk *k);
+
+/* export.c: a file for another system (bank, giro printer): header, then chunk_fn's rows, chunk
+ * after chunk (rows after *last in the file's order; *got: rows read, < limit at the end), each
+ * chunk read in its own transaction; FILE.tmp (mode 0600), fsync'd and renamed. */
+typedef op_code (*ei_export_chunk_fn)(ctx *c, FILE *f, char last[ID_LEN], size_t limit, size_t *got, void *arg);
+op_code ei_export_file(ctx *c, const char *path, const char *header, ei_export_chunk_fn chunk_fn, void *arg);
+void ei_csv_quoted(FILE *f, const char *v); /* a CSV field in double quotes (names hold commas and quotes) */
 
 /* reemploy.c: the early re-employment allowance - recorded as pending when an eligible claimant
  * starts a job (in the caller's transaction), paid by the batch once the job has lasted the

@@ -6,13 +6,10 @@
  * exactly once and its file lists every payment of the day.  Days inside an employment break
  * (detected employment) are withheld, as are days before the first payable day and after the
  * benefit window. */
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "base/clock.h"
 #include "base/jsonx.h"
@@ -369,16 +366,6 @@ static op_code pay_chunk(ctx *c, const struct ei_due *first, const struct ei_due
     return rc;
 }
 
-/* A CSV field in double quotes (a holder's name may hold commas or quotes). */
-static void csv_quoted(FILE *f, const char *v) {
-    fputc('"', f);
-    for (; *v; v++) {
-        if (*v == '"') fputc('"', f);
-        fputc(*v, f);
-    }
-    fputc('"', f);
-}
-
 /* One chunk of the export: the paid rows of the batch date after *last (id order), each with its
  * payout account, read through the access path (one audit record per row: actor system, purpose
  * benefit_administration; decided for the chunk at once, access_person_facts_many).  *got: rows
@@ -388,8 +375,14 @@ struct export_row {
     int64_t round, days, amount, offset;
 };
 
-static op_code export_chunk(ctx *c, FILE *f, const char *batch, char last[ID_LEN], size_t limit, size_t *got,
-                            struct ei_batch_result *res) {
+struct export_arg {
+    const char *batch;
+    struct ei_batch_result *res;
+};
+
+static op_code export_chunk(ctx *c, FILE *f, char last[ID_LEN], size_t limit, size_t *got, void *arg) {
+    const char *batch = ((struct export_arg *)arg)->batch;
+    struct ei_batch_result *res = ((struct export_arg *)arg)->res;
     *got = 0;
     store_stmt *st = store_prepare(c->db,
                                    "SELECT " ACCESS_FACTS_COLS ", ep.id, ep.idem_key, ep.claim_id, ep.round, ep.period_from,"
@@ -460,7 +453,7 @@ static op_code export_chunk(ctx *c, FILE *f, const char *batch, char last[ID_LEN
         fprintf(f, "%s,%s,%s,%lld,%s,%s,%lld,%lld,%lld,%lld,KRW,%s,%s,%s,", w->id, w->key, w->claim, (long long)w->round, w->from,
                 w->to, (long long)w->days, (long long)w->amount, (long long)w->offset, (long long)(w->amount - w->offset), batch,
                 w->bank, acc);
-        csv_quoted(f, holder);
+        ei_csv_quoted(f, holder);
         fputc('\n', f);
         memset(acc, 0, strlen(acc));
         memset(holder, 0, strlen(holder));
@@ -469,42 +462,17 @@ static op_code export_chunk(ctx *c, FILE *f, const char *batch, char last[ID_LEN
     return rc;
 }
 
-/* The bank file of the batch date, written to FILE.tmp and renamed.  Read in chunks of
- * ei_batch_chunk_size rows, each chunk one transaction whose audit records go to the committer
- * (like the payment batch), so a day of 1.8 M payments is read in bounded memory. */
+/* The bank file of the batch date (ei_export_file: written whole or not at all). */
 static op_code write_export(ctx *c, const char *batch, const char *path, struct ei_batch_result *res) {
-    char *tmp = arena_printf(c->a, "%s.tmp", path);
-    /* Payment data for the bank: readable by the service account only, whatever the umask. */
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    FILE *f = fd >= 0 && fchmod(fd, 0600) == 0 ? fdopen(fd, "w") : NULL; /* a left-over file keeps its mode */
-    if (!f) {
-        if (fd >= 0) close(fd);
-        return op_fail(&c->err, OP_INTERNAL, "check the --out directory", "cannot write %s", tmp);
-    }
-    fprintf(f, "payment_id,idempotency_key,claim_id,round,period_from,period_to,days,amount,recovery_offset,net_amount,"
-               "currency,batch_date,"
-               "bank_code,account_number,account_holder\n");
-    size_t chunk = ei_batch_chunk_size > 0 ? (size_t)ei_batch_chunk_size : 1, got;
-    char last[ID_LEN] = "";
-    struct ei_chunk k = {0};
-    op_code rc = OP_OK;
     res->rows_in_file = res->no_account = res->fully_offset = 0;
-    do {
-        if ((rc = ei_batch_chunk_begin(c, &k))) break;
-        rc = export_chunk(c, f, batch, last, chunk, &got, res);
-        rc = ei_batch_chunk_end(c, &k, rc);
-    } while (!rc && got == chunk);
-    ei_batch_done(c, &k);
-    if (rc) {
-        fclose(f);
-        unlink(tmp);
-        return rc;
-    }
-    if (res->no_account)
+    struct export_arg arg = {batch, res};
+    op_code rc = ei_export_file(c, path,
+                                "payment_id,idempotency_key,claim_id,round,period_from,period_to,days,amount,recovery_offset,"
+                                "net_amount,currency,batch_date,bank_code,account_number,account_holder\n",
+                                export_chunk, &arg);
+    if (!rc && res->no_account)
         log_warn("pay-batch %s: %ld paid rows have no payout account and are not in the bank file", batch, res->no_account);
-    if (fflush(f) != 0 || fsync(fileno(f)) != 0 || fclose(f) != 0 || rename(tmp, path) != 0)
-        return op_fail(&c->err, OP_INTERNAL, NULL, "cannot write %s", path);
-    return OP_OK;
+    return rc;
 }
 
 op_code ei_pay_batch(ctx *c, int64_t day, const char *out_path, struct ei_batch_result *res) {

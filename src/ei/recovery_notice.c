@@ -16,13 +16,10 @@
  * Offsets and receipts both count toward `recovered`: a person who claims again is offset again,
  * and a notice of an order settled meanwhile by offsets is closed as paid.  Every order is read and
  * written through the access path (actor system, purpose benefit_administration, in the batch). */
-#include <fcntl.h>
 #include <openssl/sha.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "base/clock.h"
 #include "base/jsonx.h"
@@ -184,19 +181,16 @@ static op_code mark_overdue(ctx *c, int64_t day, long *n) {
     return store_tx_end(c->db, &c->err, outer, rc);
 }
 
-/* A CSV field in double quotes (names and addresses may hold commas or quotes). */
-static void csv_quoted(FILE *f, const char *v) {
-    fputc('"', f);
-    for (; *v; v++) {
-        if (*v == '"') fputc('"', f);
-        fputc(*v, f);
-    }
-    fputc('"', f);
-}
-
 /* One chunk of the giro file: the notices issued on `issue` after *last (id order), each read
  * through the access path (one audit record per row: what the printer is sent about the person). */
-static op_code export_chunk(ctx *c, FILE *f, const char *issue, char last[ID_LEN], size_t limit, size_t *got, long *rows) {
+struct giro_arg {
+    const char *issue;
+    long *rows;
+};
+
+static op_code export_chunk(ctx *c, FILE *f, char last[ID_LEN], size_t limit, size_t *got, void *arg) {
+    const char *issue = ((struct giro_arg *)arg)->issue;
+    long *rows = ((struct giro_arg *)arg)->rows;
     *got = 0;
     store_stmt *st = store_prepare(c->db,
                                    "SELECT " ACCESS_FACTS_COLS ", n.id, n.reference, n.recovery_id, n.claim_id, n.person_id,"
@@ -225,11 +219,11 @@ static op_code export_chunk(ctx *c, FILE *f, const char *issue, char last[ID_LEN
         fprintf(f, "%s,%s,%s,%s,%s,%lld,KRW,%s,%s,", store_col_text(st, o), store_col_text(st, o + 1),
                 store_col_text(st, o + 2), store_col_text(st, o + 3), store_col_text(st, o + 4),
                 (long long)store_col_int(st, o + 5), store_col_text(st, o + 6), store_col_text(st, o + 7));
-        csv_quoted(f, store_col_text(st, o + 8));
+        ei_csv_quoted(f, store_col_text(st, o + 8));
         fputc(',', f);
-        csv_quoted(f, store_col_text(st, o + 9));
+        ei_csv_quoted(f, store_col_text(st, o + 9));
         fputc(',', f);
-        csv_quoted(f, store_col_text(st, o + 10));
+        ei_csv_quoted(f, store_col_text(st, o + 10));
         fputc('\n', f);
         (*rows)++;
     }
@@ -240,34 +234,12 @@ static op_code export_chunk(ctx *c, FILE *f, const char *issue, char last[ID_LEN
 /* The giro file of the notices issued on `issue`: FILE.tmp (mode 0600) then renamed, read in
  * chunks like the bank export (payment.c), so a re-run writes the whole day again. */
 static op_code write_giro(ctx *c, const char *issue, const char *path, long *rows) {
-    char *tmp = arena_printf(c->a, "%s.tmp", path);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    FILE *f = fd >= 0 && fchmod(fd, 0600) == 0 ? fdopen(fd, "w") : NULL; /* a left-over file keeps its mode */
-    if (!f) {
-        if (fd >= 0) close(fd);
-        return op_fail(&c->err, OP_INTERNAL, "check the --out directory", "cannot write %s", tmp);
-    }
-    fprintf(f, "notice_id,payer_reference,recovery_id,claim_id,person_id,amount_due,currency,issue_date,due_date,"
-               "payer_name,postal_code,address\n");
-    size_t chunk = ei_batch_chunk_size > 0 ? (size_t)ei_batch_chunk_size : 1, got;
-    char last[ID_LEN] = "";
-    struct ei_chunk k = {0};
-    op_code rc = OP_OK;
     *rows = 0;
-    do {
-        if ((rc = ei_batch_chunk_begin(c, &k))) break;
-        rc = export_chunk(c, f, issue, last, chunk, &got, rows);
-        rc = ei_batch_chunk_end(c, &k, rc);
-    } while (!rc && got == chunk);
-    ei_batch_done(c, &k);
-    if (rc) {
-        fclose(f);
-        unlink(tmp);
-        return rc;
-    }
-    if (fflush(f) != 0 || fsync(fileno(f)) != 0 || fclose(f) != 0 || rename(tmp, path) != 0)
-        return op_fail(&c->err, OP_INTERNAL, NULL, "cannot write %s", path);
-    return OP_OK;
+    struct giro_arg arg = {issue, rows};
+    return ei_export_file(c, path,
+                          "notice_id,payer_reference,recovery_id,claim_id,person_id,amount_due,currency,issue_date,due_date,"
+                          "payer_name,postal_code,address\n",
+                          export_chunk, &arg);
 }
 
 /* Issue the notices of the listed orders, ei_batch_chunk_size per transaction; stops between
