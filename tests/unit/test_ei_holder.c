@@ -95,19 +95,10 @@ static char person_id[ID_LEN];
 
 static void setup(void) {
     db = test_db_open();
-    ctx c;
-    op_err e = {0};
-    cr_assert(ctx_init_system(&c, "test", "benefit_administration", &e), "%s", e.detail);
-    json_t *in = json_pack("{s:s, s:s, s:s, s:s}", "national_id", "800101-1234567", "given_name", "민준", "family_name", "김",
-                           "birth_date", "1980-01-01"),
-           *out;
-    cr_assert_eq(store_begin(db, &e), OP_OK);
-    cr_assert_eq(person_create(&c, in, &out), OP_OK, "%s", c.err.detail);
-    cr_assert_eq(store_commit(db, &e), OP_OK);
-    snprintf(person_id, sizeof person_id, "%s", json_string_value(json_object_get(out, "id")));
-    json_decref(in);
-    json_decref(out);
-    ctx_release(&c);
+    test_person_create(db,
+                       json_pack("{s:s, s:s, s:s, s:s}", "national_id", "800101-1234567", "given_name", "민준", "family_name",
+                                 "김", "birth_date", "1980-01-01"),
+                       person_id);
 }
 
 static void teardown(void) { audit_stop(); }

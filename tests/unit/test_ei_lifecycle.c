@@ -43,18 +43,10 @@ static void setup(void) {
                             " VALUES (?, 'SEOUL-01', 'Seoul', 'job_centre', 'KR-11', '2026-01-01T00:00:00.000000Z')",
                             "s", office),
                  OP_OK, "%s", e.detail);
-    ctx c;
-    sys_ctx(&c);
-    json_t *in = json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s}}", "national_id", NID, "given_name", "가나", "family_name",
-                           "김", "birth_date", "1980-01-01", "address", "line", "테헤란로 1", "region_code", "KR-11"),
-           *out;
-    cr_assert_eq(store_begin(db, &e), OP_OK);
-    cr_assert_eq(person_create(&c, in, &out), OP_OK, "%s", c.err.detail);
-    cr_assert_eq(store_commit(db, &e), OP_OK);
-    snprintf(person_id, sizeof person_id, "%s", json_string_value(json_object_get(out, "id")));
-    json_decref(in);
-    json_decref(out);
-    ctx_release(&c);
+    test_person_create(db,
+                       json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s}}", "national_id", NID, "given_name", "가나", "family_name",
+                                 "김", "birth_date", "1980-01-01", "address", "line", "테헤란로 1", "region_code", "KR-11"),
+                       person_id);
 }
 
 static void teardown(void) { audit_stop(); }

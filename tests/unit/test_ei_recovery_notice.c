@@ -41,17 +41,12 @@ static void setup(void) {
          " 'SEOUL-01', 'Seoul', 'job_centre', 'KR-11', '2026-01-01T00:00:00.000000Z')");
     ctx c;
     sys_ctx(&c);
-    op_err e = {0};
-    json_t *in = json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s}}", "national_id", NID, "given_name", "가나", "family_name",
-                           "김", "birth_date", "1980-01-01", "address", "line", "테헤란로 1", "postal_code", "06236",
-                           "region_code", "KR-11"),
-           *out;
-    cr_assert_eq(store_begin(db, &e), OP_OK);
-    cr_assert_eq(person_create(&c, in, &out), OP_OK, "%s", c.err.detail);
-    cr_assert_eq(store_commit(db, &e), OP_OK);
-    snprintf(person_id, sizeof person_id, "%s", json_string_value(json_object_get(out, "id")));
-    json_decref(in);
-    json_decref(out);
+    test_person_create(db,
+                       json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s}}", "national_id", NID, "given_name", "가나",
+                                 "family_name", "김", "birth_date", "1980-01-01", "address", "line", "테헤란로 1",
+                                 "postal_code", "06236", "region_code", "KR-11"),
+                       person_id);
+    json_t *in, *out;
     char sep[11], rep[11], id[ID_LEN];
     bool created;
     date_format(date_today() - 70, sep);

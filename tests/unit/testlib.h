@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include "base/id.h"
+#include "core/ctx.h"
+#include "domain/person.h"
 #include "sec/keys.h"
 #include "store/store.h"
 
@@ -60,6 +62,22 @@ static inline int64_t test_count(store *s, const char *sql) {
     int64_t n = store_col_int(st, 0);
     store_reset(st);
     return n;
+}
+
+/* A person created through the domain API, as the system, in its own transaction: `in` is the
+ * person's JSON (a new reference, released here); *id receives the new person's id. */
+static inline void test_person_create(store *s, json_t *in, char id[ID_LEN]) {
+    ctx c;
+    op_err e = {0};
+    json_t *out = NULL;
+    cr_assert(ctx_init_system(&c, "test", "benefit_administration", &e), "%s", e.detail);
+    cr_assert_eq(store_begin(s, &e), OP_OK, "%s", e.detail);
+    cr_assert_eq(person_create(&c, in, &out), OP_OK, "%s (%s)", c.err.detail, c.err.field);
+    cr_assert_eq(store_commit(s, &e), OP_OK, "%s", e.detail);
+    snprintf(id, ID_LEN, "%s", json_string_value(json_object_get(out, "id")));
+    json_decref(in);
+    json_decref(out);
+    ctx_release(&c);
 }
 
 static inline int test_db_is_pg(void) {
