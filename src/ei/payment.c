@@ -232,7 +232,7 @@ static op_code pay_chunk(ctx *c, const struct ei_due *first, const struct ei_due
     size_t n = 0, cap = ndue + 16;
     struct pay_row *r = arena_alloc(c->a, cap * sizeof *r);
     access_facts *af = arena_alloc(c->a, cap * sizeof *af);
-    int s;
+    int s = STORE_DONE;
     while (n < cap && (s = store_step(st, &c->err)) == STORE_ROW) {
         struct pay_row *w = &r[n];
         w->claim = arena_strdup(c->a, store_col_text(st, 0));
@@ -403,7 +403,7 @@ static op_code export_chunk(ctx *c, FILE *f, char last[ID_LEN], size_t limit, si
     const char **claims = arena_alloc(c->a, (limit ? limit : 1) * sizeof *claims),
                **persons = arena_alloc(c->a, (limit ? limit : 1) * sizeof *persons);
     size_t n = 0;
-    int r;
+    int r = STORE_DONE;
     while (n < limit && (r = store_step(st, &c->err)) == STORE_ROW) {
         (*got)++;
         snprintf(last, ID_LEN, "%s", store_col_text(st, o));

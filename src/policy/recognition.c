@@ -54,7 +54,7 @@ static op_code decide(pol_calc *k, const char *country, int64_t round, const cha
 
     /* One activity per day: count distinct days with a counted activity; a day is a job-search day
      * when any counted activity on it is a job-search type. */
-    qsort(list, n, sizeof *list, by_day);
+    if (n > 1) qsort(list, n, sizeof *list, by_day); /* list may be NULL when n is 0 */
     int64_t days = 0, js_days = 0, same_day = 0;
     for (size_t i = 0; i < n;) {
         size_t j = i;
