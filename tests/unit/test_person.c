@@ -48,15 +48,6 @@ static void sys_ctx(ctx *c) {
     cr_assert(ctx_init_system(c, "test", NULL, &e), "%s", e.detail);
 }
 
-/* A staff actor built directly (what auth would produce). */
-static void staff_ctx(ctx *c, const char *account_id, unsigned role, const char *office, const char *region) {
-    sys_ctx(c);
-    c->who.type = ACTOR_STAFF;
-    snprintf(c->who.id, sizeof c->who.id, "%s", account_id);
-    c->who.role = role;
-    snprintf(c->who.office_id, sizeof c->who.office_id, "%s", office);
-    snprintf(c->who.region, sizeof c->who.region, "%s", region);
-}
 
 static void citizen_ctx(ctx *c, const char *account_id, const char *person_id) {
     sys_ctx(c);
@@ -317,7 +308,7 @@ Test(person, welfare_officer_field_mask) {
     create_full(NULL, pid);
     add_staff(wo, "welfare1", "welfare_officer", welfare_office);
     ctx c;
-    staff_ctx(&c, wo, ROLE_WELFARE_OFFICER, welfare_office, "KR-11");
+    test_staff_ctx(&c, wo, ROLE_WELFARE_OFFICER, welfare_office, "KR-11");
     json_t *out = NULL;
     cr_assert_eq(person_get(&c, pid, &out), OP_OK, "%s", c.err.detail);
     for (const char *const *k = (const char *const[]){"id", "version", "national_id_masked", "given_name",
@@ -340,7 +331,7 @@ Test(person, welfare_officer_field_mask) {
     sys_ctx(&s);
     cr_assert_eq(case_member_add(&s, pid, wo, "welfare_officer"), OP_OK, "%s", s.err.detail);
     ctx_release(&s);
-    staff_ctx(&c, wo, ROLE_WELFARE_OFFICER, welfare_office, "KR-11");
+    test_staff_ctx(&c, wo, ROLE_WELFARE_OFFICER, welfare_office, "KR-11");
     cr_assert_eq(person_get(&c, pid, &out), OP_OK);
     cr_assert(json_object_get(out, "disability"));
     cr_assert(json_object_get(out, "education"));
@@ -369,7 +360,7 @@ Test(person, other_office_counsellor_refused_and_audited) {
     add_staff(kb, "couns_b", "counsellor", office_b);
     /* Register the person at office A. */
     ctx c;
-    staff_ctx(&c, ka, ROLE_COUNSELLOR, office_a, "KR-11");
+    test_staff_ctx(&c, ka, ROLE_COUNSELLOR, office_a, "KR-11");
     json_t *body = parse("{\"office\":\"SEOUL-GANGNAM\"}"), *out = NULL;
     json_object_set_new(body, "counsellor_id", json_string(ka));
     cr_assert_eq(jobseeker_register(&c, pid, body, &out), OP_OK, "%s", c.err.detail);
@@ -383,7 +374,7 @@ Test(person, other_office_counsellor_refused_and_audited) {
     flush_audit(&c);
     ctx_release(&c);
 
-    staff_ctx(&c, kb, ROLE_COUNSELLOR, office_b, "KR-26");
+    test_staff_ctx(&c, kb, ROLE_COUNSELLOR, office_b, "KR-26");
     cr_assert_eq(person_get(&c, pid, &out), OP_FORBIDDEN);
     cr_assert_null(out);
     cr_assert_eq(c.err.code, OP_FORBIDDEN);
@@ -419,12 +410,12 @@ Test(person, other_office_counsellor_refused_and_audited) {
     /* A supervisor of office A puts counsellor B on the case team: B gets access. */
     char sup[ID_LEN];
     add_staff(sup, "sup_a", "supervisor", office_a);
-    staff_ctx(&c, sup, ROLE_SUPERVISOR, office_a, "KR-11");
+    test_staff_ctx(&c, sup, ROLE_SUPERVISOR, office_a, "KR-11");
     cr_assert_eq(case_member_add(&c, pid, kb, "member"), OP_OK, "%s", c.err.detail);
     cr_assert_eq(case_member_add(&c, pid, kb, "boss"), OP_VALIDATION);
     cr_assert_eq(case_member_add(&c, pid, "not-a-uuid", "member"), OP_VALIDATION);
     ctx_release(&c);
-    staff_ctx(&c, kb, ROLE_COUNSELLOR, office_b, "KR-26");
+    test_staff_ctx(&c, kb, ROLE_COUNSELLOR, office_b, "KR-26");
     cr_assert_eq(person_get(&c, pid, &out), OP_OK, "%s", c.err.detail);
     json_decref(out);
     /* A counsellor may not change case teams. */
@@ -532,7 +523,7 @@ Test(person, registration_lifecycle) {
     add_staff(ka, "couns_a", "counsellor", office_a);
     add_staff(kb, "couns_b", "counsellor", office_b);
     ctx c;
-    staff_ctx(&c, ka, ROLE_COUNSELLOR, office_a, "KR-11");
+    test_staff_ctx(&c, ka, ROLE_COUNSELLOR, office_a, "KR-11");
     json_t *out = NULL, *b;
 
     /* Body validation. */

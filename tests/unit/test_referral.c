@@ -152,14 +152,6 @@ static void sys_ctx(ctx *c) {
     cr_assert(ctx_init_system(c, "test", NULL, &e), "%s", e.detail);
 }
 
-static void staff_ctx(ctx *c, const char *account, unsigned role, const char *office, const char *region) {
-    sys_ctx(c);
-    c->who.type = ACTOR_STAFF;
-    snprintf(c->who.id, sizeof c->who.id, "%s", account);
-    c->who.role = role;
-    snprintf(c->who.office_id, sizeof c->who.office_id, "%s", office);
-    snprintf(c->who.region, sizeof c->who.region, "%s", region);
-}
 
 static int64_t count(const char *sql) { return test_count(db, sql); }
 
@@ -193,7 +185,7 @@ TestSuite(referral, .init = setup, .fini = teardown);
 /* The welfare officer (region KR-11) refers the person to job centre A; returns the id. */
 static void send(char id[ID_LEN]) {
     ctx c;
-    staff_ctx(&c, wo, ROLE_WELFARE_OFFICER, welfare_w, "KR-11");
+    test_staff_ctx(&c, wo, ROLE_WELFARE_OFFICER, welfare_w, "KR-11");
     struct referral_new in = {.to_office = "SEOUL-GANGNAM", .type = "employment_support", .reason = "ready for work"};
     json_t *out = NULL;
     cr_assert_eq(referral_create(&c, person, &in, &out), OP_OK, "%s: %s", c.err.field, c.err.detail);
@@ -212,7 +204,7 @@ Test(referral, access_decisions) {
     access_decision d;
     ctx c;
     /* receiving office: reads and moves; identity and contact only */
-    staff_ctx(&c, k_a, ROLE_COUNSELLOR, job_a, "KR-11");
+    test_staff_ctx(&c, k_a, ROLE_COUNSELLOR, job_a, "KR-11");
     cr_assert_eq(decide(&c, PD_UPDATE, job_a, &d), OP_OK);
     cr_assert(d.allow, "%s", d.reason);
     cr_assert_eq(d.fields, F_IDENTITY | F_CONTACT);
@@ -225,18 +217,18 @@ Test(referral, access_decisions) {
     cr_assert(strstr(d.reason, "does not cover referrals"), "%s", d.reason);
     ctx_release(&c);
     /* another office: neither reads nor moves; nor may it refer someone it does not serve */
-    staff_ctx(&c, k_b, ROLE_COUNSELLOR, job_b, "KR-26");
+    test_staff_ctx(&c, k_b, ROLE_COUNSELLOR, job_b, "KR-26");
     cr_assert_eq(decide(&c, PD_READ, job_a, &d), OP_OK);
     cr_assert_not(d.allow);
     cr_assert_eq(access_decide_referral(&c, PD_CREATE, person, NULL, &d), OP_OK);
     cr_assert_not(d.allow);
     ctx_release(&c);
     /* the sender's colleague (same office) acts; the analyst never */
-    staff_ctx(&c, wo2, ROLE_WELFARE_OFFICER, welfare_w, "KR-11");
+    test_staff_ctx(&c, wo2, ROLE_WELFARE_OFFICER, welfare_w, "KR-11");
     cr_assert_eq(decide(&c, PD_UPDATE, job_a, &d), OP_OK);
     cr_assert(d.allow, "%s", d.reason);
     ctx_release(&c);
-    staff_ctx(&c, analyst, ROLE_ANALYST, ministry, "KR-50");
+    test_staff_ctx(&c, analyst, ROLE_ANALYST, ministry, "KR-50");
     cr_assert_eq(decide(&c, PD_READ, job_a, &d), OP_OK);
     cr_assert_not(d.allow);
     ctx_release(&c);
@@ -254,7 +246,7 @@ Test(referral, access_decisions) {
     cr_assert_not(d.allow);
     ctx_release(&c);
     /* no such person */
-    staff_ctx(&c, k_a, ROLE_COUNSELLOR, job_a, "KR-11");
+    test_staff_ctx(&c, k_a, ROLE_COUNSELLOR, job_a, "KR-11");
     char ghost[ID_LEN];
     id_uuid7(ghost);
     struct access_referral r = {welfare_w, job_a};
@@ -270,7 +262,7 @@ Test(referral, case_member_reads_but_does_not_act) {
     cr_assert_eq(store_commit(c.db, &c.err), OP_OK);
     ctx_release(&c);
     access_decision d;
-    staff_ctx(&c, k_b, ROLE_COUNSELLOR, job_b, "KR-26");
+    test_staff_ctx(&c, k_b, ROLE_COUNSELLOR, job_b, "KR-26");
     cr_assert_eq(decide(&c, PD_READ, job_a, &d), OP_OK);
     cr_assert(d.allow, "%s", d.reason);
     cr_assert_eq(decide(&c, PD_UPDATE, job_a, &d), OP_OK);
@@ -287,7 +279,7 @@ Test(referral, create_and_move_write_row_history_event_and_audit) {
     /* the event carries no free text */
     cr_assert_eq(count("SELECT COUNT(*) FROM events WHERE type = 'referral.updated' AND payload LIKE '%ready for work%'"), 0);
     ctx c;
-    staff_ctx(&c, k_a, ROLE_COUNSELLOR, job_a, "KR-11");
+    test_staff_ctx(&c, k_a, ROLE_COUNSELLOR, job_a, "KR-11");
     struct referral_move m = {.to = "received", .version = 1, .has_version = true};
     json_t *out = NULL;
     cr_assert_eq(referral_transition(&c, id, &m, &out), OP_OK, "%s", c.err.detail);
@@ -319,7 +311,7 @@ Test(referral, create_and_move_write_row_history_event_and_audit) {
 
 Test(referral, create_validation_writes_nothing) {
     ctx c;
-    staff_ctx(&c, wo, ROLE_WELFARE_OFFICER, welfare_w, "KR-11");
+    test_staff_ctx(&c, wo, ROLE_WELFARE_OFFICER, welfare_w, "KR-11");
     json_t *out = NULL;
     struct referral_new bad[] = {
         {.to_office = "SEOUL-GANGNAM", .type = "housing", .reason = "x"},

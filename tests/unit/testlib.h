@@ -80,6 +80,17 @@ static inline void test_person_create(store *s, json_t *in, char id[ID_LEN]) {
     ctx_release(&c);
 }
 
+/* A staff actor built directly (what sign-in would produce), no purpose declared yet. */
+static inline void test_staff_ctx(ctx *c, const char *account_id, unsigned role, const char *office, const char *region) {
+    op_err e = {0};
+    cr_assert(ctx_init_system(c, "test", NULL, &e), "%s", e.detail);
+    c->who.type = ACTOR_STAFF;
+    snprintf(c->who.id, sizeof c->who.id, "%s", account_id);
+    c->who.role = role;
+    snprintf(c->who.office_id, sizeof c->who.office_id, "%s", office);
+    snprintf(c->who.region, sizeof c->who.region, "%s", region);
+}
+
 static inline int test_db_is_pg(void) {
     const char *admin = getenv("OPENPES_TEST_PG_ADMIN");
     return admin && *admin;
